@@ -1,0 +1,116 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Module graph (data flows one way: feed → observations → visits → cards → store → lookup):
+///
+///     itinerary (CLI)
+///       ├─ ItineraryService   HTTP lookup (Hummingbird)      ─┐
+///       ├─ ItineraryPipeline  batch + streaming ingest        ├─ ItineraryStore (libpq) ─ CLibPQ
+///       ├─ ItinerarySimulation synthetic feed generator       │
+///       └─ ItineraryFeed      zstd + CSV bytes → observations ┴─ ItineraryCore (pure rules)
+let package = Package(
+    name: "itinerary",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "itinerary", targets: ["itinerary"]),
+        .library(name: "ItineraryCore", targets: ["ItineraryCore"]),
+        .library(name: "ItineraryFeed", targets: ["ItineraryFeed"]),
+        .library(name: "ItinerarySimulation", targets: ["ItinerarySimulation"]),
+        .library(name: "ItineraryStore", targets: ["ItineraryStore"]),
+        .library(name: "ItineraryPipeline", targets: ["ItineraryPipeline"]),
+        .library(name: "ItineraryService", targets: ["ItineraryService"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.0.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.0.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(name: "ItineraryCore"),
+        .target(
+            name: "ItineraryFeed",
+            dependencies: ["ItineraryCore", "CZstd"],
+            resources: [.copy("Resources/divisions.csv"), .copy("Resources/countries.csv")]
+        ),
+        .target(
+            name: "ItinerarySimulation",
+            dependencies: ["ItineraryCore", "ItineraryFeed"]
+        ),
+        .target(
+            name: "ItineraryStore",
+            dependencies: [
+                "ItineraryCore", "CLibPQ",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "ItineraryPipeline",
+            dependencies: [
+                "ItineraryCore", "ItineraryFeed", "ItineraryStore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        .target(
+            name: "ItineraryService",
+            dependencies: [
+                "ItineraryCore", "ItineraryStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .executableTarget(
+            name: "itinerary",
+            dependencies: [
+                "ItineraryCore", "ItineraryFeed", "ItinerarySimulation", "ItineraryStore",
+                "ItineraryPipeline", "ItineraryService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "ItineraryCoreTests",
+            dependencies: ["ItineraryCore", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(
+            name: "ItineraryFeedTests",
+            dependencies: [
+                "ItineraryCore", "ItineraryFeed", "ItinerarySimulation",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "ItineraryStoreTests",
+            dependencies: ["ItineraryCore", "ItineraryStore"]
+        ),
+        .testTarget(
+            name: "ItineraryPipelineTests",
+            dependencies: [
+                "ItineraryCore", "ItineraryFeed", "ItinerarySimulation", "ItineraryStore", "ItineraryPipeline",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
+        ),
+        .testTarget(
+            name: "ItineraryServiceTests",
+            dependencies: ["ItineraryCore", "ItineraryStore", "ItineraryService"]
+        ),
+    ]
+)

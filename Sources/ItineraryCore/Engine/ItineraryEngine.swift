@@ -1,0 +1,102 @@
+/// The incremental rules engine: observations in, per-phone visits and cards out.
+///
+/// Files are applied one at a time (`beginFile` … `add` … `endFile`). The watermark in force for
+/// a file is the newest event time accepted from earlier files minus the lateness `L`; older
+/// records are late. Everything older than the watermark is final, so it is folded into visits
+/// and only the recent tail is kept raw. The result equals building visits from all
+/// observations at once, whatever the file boundaries, order and duplicates within `L`.
+///
+/// Generic over the phone key: the offline command keys by `Phone`, the store by its HMAC.
+/// A file that fails half-way must not leave its records behind: apply it to a copy and keep
+/// the copy only once the file is committed (the engine is a value, copies are cheap until written).
+public struct ItineraryEngine<Key: Hashable & Sendable>: Sendable {
+    public var rules: CardRules
+    /// Observations after this time are counted but not kept: a card at `horizon` ignores them.
+    public let horizon: Int64?
+    @usableFromInline var trackStore: [Key: PhoneTrack] = [:]
+    @usableFromInline var newestInFileStore: Int64?
+    @usableFromInline var fileWatermarkStore: Int64 = .min
+    /// Newest event time accepted from finished files.
+    public private(set) var newestAccepted: Int64?
+
+    public init(rules: CardRules, horizon: Int64? = nil, newestAccepted: Int64? = nil) {
+        self.rules = rules
+        self.horizon = horizon
+        self.newestAccepted = newestAccepted
+    }
+
+    /// Every phone's state.
+    public var tracks: [Key: PhoneTrack] { trackStore }
+
+    /// The watermark the next file will start with.
+    public var watermark: Int64 {
+        newestAccepted.map { $0 - rules.configuration.lateness } ?? .min
+    }
+
+    /// The watermark in force for the file in hand.
+    public var fileWatermark: Int64 { fileWatermarkStore }
+
+    /// Starts applying a file: fixes the watermark for its records.
+    public mutating func beginFile() {
+        fileWatermarkStore = watermark
+        newestInFileStore = nil
+    }
+
+    /// Applies one observation of the file in hand.
+    @inlinable
+    public mutating func add(_ observation: Observation, for key: Key) -> AddOutcome {
+        let time = observation.time
+        if time < fileWatermarkStore { return .late }
+        newestInFileStore = max(newestInFileStore ?? time, time)
+        if let horizon, time > horizon { return .accepted }
+        let boundary = fileWatermarkStore
+        let rules = rules
+        return trackStore[key, default: PhoneTrack()].add(observation, sealingBefore: boundary, rules: rules)
+    }
+
+    /// Finishes the file in hand: its newest time now moves the watermark.
+    public mutating func endFile() {
+        if let newest = newestInFileStore {
+            newestAccepted = max(newestAccepted ?? newest, newest)
+        }
+        newestInFileStore = nil
+    }
+
+    /// Puts back one phone's state, as restored from a store.
+    public mutating func restore(_ track: PhoneTrack, for key: Key) {
+        trackStore[key] = track
+    }
+
+    /// The card of one phone at `time` (no later than `horizon`, if one is set).
+    public func card(for key: Key, phone: Phone, at time: Int64) -> Card {
+        let visits = trackStore[key]?.visits(through: time, rules: rules) ?? []
+        return rules.card(for: phone, visits: visits, at: time)
+    }
+
+    /// Seals every phone up to the current watermark and forgets what retention no longer needs
+    /// (SPEC §4): visits that ended before `now - (W + L + 1 day)`, and phones silent since then.
+    public mutating func compact(now: Int64) {
+        let boundary = watermark
+        let cutoff = now - rules.configuration.retention
+        let rules = rules
+        for key in Array(trackStore.keys) {
+            let stale = trackStore[key]!.compact(sealingBefore: boundary, expiringBefore: cutoff, rules: rules)
+            if stale { trackStore[key] = nil }
+        }
+    }
+}
+
+extension PhoneTrack {
+    @usableFromInline
+    mutating func add(_ observation: Observation, sealingBefore boundary: Int64, rules: CardRules) -> AddOutcome {
+        seal(before: boundary, rules: rules)
+        return insert(observation) ? .accepted : .duplicate
+    }
+
+    /// Seals and expires; `true` when the whole phone is older than `cutoff` and can go.
+    mutating func compact(sealingBefore boundary: Int64, expiringBefore cutoff: Int64, rules: CardRules) -> Bool {
+        seal(before: boundary, rules: rules)
+        expire(before: cutoff)
+        return (newestTime ?? .min) < cutoff
+    }
+}

@@ -1,0 +1,55 @@
+import ItineraryCore
+import Testing
+
+@Suite struct ValueTests {
+    @Test(arguments: ["13800138000", "8613800138000", "+8613800138000"])
+    func phoneAcceptsTheThreeForms(_ text: String) {
+        #expect(Phone(text)?.number == 13_800_138_000)
+    }
+
+    @Test(arguments: ["1380013800", "138001380000", "12800138000", "23800138000", "+13800138000", "8713800138000",
+                      "+8713800138000", "1380013800a", "", "086138001380"])
+    func phoneRefusesOthers(_ text: String) {
+        #expect(Phone(text) == nil)
+    }
+
+    @Test func phoneMasksTheMiddleFourDigits() {
+        #expect(Phone("13800138000")!.masked == "138****8000")
+    }
+
+    @Test func placeCodeOrderIsStringOrder() {
+        let codes = ["110000", "120000", "999999", "AE", "HK", "JP", "US"].map { PlaceCode($0)! }
+        #expect(codes == codes.sorted())
+        #expect(codes.map(\.description) == ["110000", "120000", "999999", "AE", "HK", "JP", "US"])
+        #expect(PlaceCode("TW")!.kind == .region && PlaceCode("MO")!.kind == .region && PlaceCode("KR")!.kind == .country)
+    }
+
+    @Test func timestampsRoundTrip() {
+        #expect(UTCTimestamp.format(1_651_363_200) == "2022-05-01T00:00:00Z")
+        #expect(UTCTimestamp.format(1_651_363_200, offset: 28_800) == "2022-05-01T08:00:00+08:00")
+        #expect(UTCTimestamp.parse("2022-05-01T08:00:00+08:00") == 1_651_363_200)
+        #expect(UTCTimestamp.parse("2022-05-01T00:00:00.123Z") == 1_651_363_200)
+        #expect(UTCTimestamp.parse("2022-02-30T00:00:00Z") == nil)
+        #expect(UTCTimestamp.parse("2022-05-01") == nil)
+        for seconds in stride(from: Int64(0), to: 4_000_000_000, by: 86_399 * 37) {
+            #expect(UTCTimestamp.parse(UTCTimestamp.format(seconds)) == seconds)
+        }
+    }
+
+    @Test func durationsParse() {
+        #expect(RuleConfiguration.seconds(parsing: "14d") == Int64(14 * 86_400))
+        #expect(RuleConfiguration.seconds(parsing: "30m") == 1800)
+        #expect(RuleConfiguration.seconds(parsing: "4h") == 14_400)
+        #expect(RuleConfiguration.seconds(parsing: "90") == 90)
+        #expect(RuleConfiguration.seconds(parsing: "x") == nil)
+        #expect(RuleConfiguration.seconds(parsing: "-1h") == nil)
+    }
+
+    @Test func cardJSONLineHasTheOfflineFormat() {
+        let card = Card(phone: Fixture.phone, at: 0, color: .green, places: [
+            CardPlace(code: Fixture.beijing, starred: false, exposure: nil, firstSeen: 1_651_363_200, lastSeen: 1_651_384_800),
+            CardPlace(code: Fixture.japan, starred: false, exposure: .high, firstSeen: 1_651_363_200, lastSeen: 1_651_363_200),
+        ])
+        #expect(card.jsonLine == #"{"phone":"13800138000","color":"green","places":[{"code":"110000","kind":"city","starred":false,"exposure":null,"first_seen":"2022-05-01T00:00:00Z","last_seen":"2022-05-01T06:00:00Z"},{"code":"JP","kind":"country","starred":false,"exposure":"high","first_seen":"2022-05-01T00:00:00Z","last_seen":"2022-05-01T00:00:00Z"}]}"#)
+    }
+}
