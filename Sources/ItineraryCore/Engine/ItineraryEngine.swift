@@ -7,8 +7,8 @@
 /// observations at once, whatever the file boundaries, order and duplicates within `L`.
 ///
 /// Generic over the phone key: the offline command keys by `Phone`, the store by its HMAC.
-/// A file that fails half-way must not leave its records behind: apply it to a copy and keep
-/// the copy only once the file is committed (the engine is a value, copies are cheap until written).
+/// A file is all or nothing: the engine journals the phones a file touches, so `rollbackFile`
+/// puts them back as they were and `touchedKeys` tells a store which phones to write.
 public struct ItineraryEngine<Key: Hashable & Sendable>: Sendable {
     public var rules: CardRules
     /// Observations after this time are counted but not kept: a card at `horizon` ignores them.
@@ -16,6 +16,8 @@ public struct ItineraryEngine<Key: Hashable & Sendable>: Sendable {
     @usableFromInline var trackStore: [Key: PhoneTrack] = [:]
     @usableFromInline var newestInFileStore: Int64?
     @usableFromInline var fileWatermarkStore: Int64 = .min
+    /// The state before the file in hand of every phone it touched (`nil`: the phone was new).
+    @usableFromInline var journal: [Key: PhoneTrack?] = [:]
     /// Newest event time accepted from finished files.
     public private(set) var newestAccepted: Int64?
 
@@ -40,7 +42,11 @@ public struct ItineraryEngine<Key: Hashable & Sendable>: Sendable {
     public mutating func beginFile() {
         fileWatermarkStore = watermark
         newestInFileStore = nil
+        journal.removeAll(keepingCapacity: true)
     }
+
+    /// The phones the file in hand has changed so far.
+    public var touchedKeys: Dictionary<Key, PhoneTrack?>.Keys { journal.keys }
 
     /// Applies one observation of the file in hand.
     @inlinable
@@ -51,6 +57,7 @@ public struct ItineraryEngine<Key: Hashable & Sendable>: Sendable {
         if let horizon, time > horizon { return .accepted }
         let boundary = fileWatermarkStore
         let rules = rules
+        if journal.index(forKey: key) == nil { journal[key] = .some(trackStore[key]) }
         return trackStore[key, default: PhoneTrack()].add(observation, sealingBefore: boundary, rules: rules)
     }
 
@@ -59,6 +66,14 @@ public struct ItineraryEngine<Key: Hashable & Sendable>: Sendable {
         if let newest = newestInFileStore {
             newestAccepted = max(newestAccepted ?? newest, newest)
         }
+        newestInFileStore = nil
+        journal.removeAll(keepingCapacity: true)
+    }
+
+    /// Abandons the file in hand: every phone it touched is as before, the watermark unmoved.
+    public mutating func rollbackFile() {
+        for (key, track) in journal { trackStore[key] = track }
+        journal.removeAll(keepingCapacity: true)
         newestInFileStore = nil
     }
 
@@ -75,14 +90,21 @@ public struct ItineraryEngine<Key: Hashable & Sendable>: Sendable {
 
     /// Seals every phone up to the current watermark and forgets what retention no longer needs
     /// (SPEC §4): visits that ended before `now - (W + L + 1 day)`, and phones silent since then.
-    public mutating func compact(now: Int64) {
+    /// Returns the phones forgotten, for a store to delete.
+    @discardableResult
+    public mutating func compact(now: Int64) -> [Key] {
         let boundary = watermark
         let cutoff = now - rules.configuration.retention
         let rules = rules
+        var forgotten: [Key] = []
         for key in Array(trackStore.keys) {
             let stale = trackStore[key]!.compact(sealingBefore: boundary, expiringBefore: cutoff, rules: rules)
-            if stale { trackStore[key] = nil }
+            if stale {
+                trackStore[key] = nil
+                forgotten.append(key)
+            }
         }
+        return forgotten
     }
 }
 
