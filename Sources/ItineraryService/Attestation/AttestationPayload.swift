@@ -1,0 +1,98 @@
+/// The signed content of an attestation: what a venue terminal needs to check a card offline.
+///
+/// Serialised as compact JSON with keys in this order (times are Unix seconds):
+/// `{"v":1,"kid":"…","phone":"138****8000","color":"green","window_days":14,
+///   "places":[{"code":"330100","starred":true,"first_seen":…,"last_seen":…}],
+///   "watermark":…|null,"iat":…,"exp":…}`
+public struct AttestationPayload: Sendable, Hashable, Decodable {
+    /// One place as attested.
+    public struct Place: Sendable, Hashable, Decodable {
+        public var code: String
+        public var starred: Bool
+        public var firstSeen: Int64
+        public var lastSeen: Int64
+
+        public init(code: String, starred: Bool, firstSeen: Int64, lastSeen: Int64) {
+            self.code = code
+            self.starred = starred
+            self.firstSeen = firstSeen
+            self.lastSeen = lastSeen
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case code, starred
+            case firstSeen = "first_seen"
+            case lastSeen = "last_seen"
+        }
+    }
+
+    /// Format version, 1.
+    public var version: Int
+    /// The signing key's id (``AttestationSigner/keyID``).
+    public var keyID: String
+    /// The masked number, `138****8000`.
+    public var phone: String
+    public var color: String
+    public var windowDays: Int
+    public var places: [Place]
+    public var watermark: Int64?
+    /// Issued at.
+    public var issuedAt: Int64
+    /// Not valid at or after this time.
+    public var expiresAt: Int64
+
+    public init(
+        keyID: String, phone: String, color: String, windowDays: Int, places: [Place],
+        watermark: Int64?, issuedAt: Int64, expiresAt: Int64
+    ) {
+        self.version = 1
+        self.keyID = keyID
+        self.phone = phone
+        self.color = color
+        self.windowDays = windowDays
+        self.places = places
+        self.watermark = watermark
+        self.issuedAt = issuedAt
+        self.expiresAt = expiresAt
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case version = "v"
+        case keyID = "kid"
+        case phone, color
+        case windowDays = "window_days"
+        case places, watermark
+        case issuedAt = "iat"
+        case expiresAt = "exp"
+    }
+
+    /// The canonical JSON that gets signed.
+    public var json: String {
+        var writer = JSONWriter()
+        writeJSON(into: &writer, key: nil)
+        return writer.text
+    }
+
+    func writeJSON(into writer: inout JSONWriter, key: String?) {
+        writer.beginObject(key)
+        writer.int("v", Int64(version))
+        writer.string("kid", keyID)
+        writer.string("phone", phone)
+        writer.string("color", color)
+        writer.int("window_days", Int64(windowDays))
+        writer.beginArray("places")
+        for place in places {
+            writer.beginObject()
+            writer.string("code", place.code)
+            writer.bool("starred", place.starred)
+            writer.int("first_seen", place.firstSeen)
+            writer.int("last_seen", place.lastSeen)
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.int("watermark", watermark)
+        writer.int("iat", issuedAt)
+        writer.int("exp", expiresAt)
+        writer.endObject()
+    }
+}

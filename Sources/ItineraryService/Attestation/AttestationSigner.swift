@@ -1,0 +1,51 @@
+import Crypto
+import Foundation
+
+/// Signs attestations with Ed25519: `base64url(payload JSON) + "." + base64url(signature)`,
+/// the signature covering the ASCII of the first part (as in JWS compact form).
+public struct AttestationSigner: Sendable {
+    /// The raw 32-byte private key (Crypto's key types are not `Sendable`).
+    private let privateKeyBytes: [UInt8]
+
+    /// The raw 32-byte public key that verifiers need.
+    public let publicKey: [UInt8]
+    /// ``AttestationKeyID`` of ``publicKey``.
+    public let keyID: String
+
+    public init(privateKey: Curve25519.Signing.PrivateKey) {
+        privateKeyBytes = Array(privateKey.rawRepresentation)
+        publicKey = Array(privateKey.publicKey.rawRepresentation)
+        keyID = AttestationKeyID.of(publicKey: publicKey)
+    }
+
+    /// A fresh random key (tests, ephemeral servers).
+    public static func random() -> AttestationSigner {
+        AttestationSigner(privateKey: Curve25519.Signing.PrivateKey())
+    }
+
+    /// Loads the key from `directory/attestation-ed25519.key` (raw 32-byte seed, mode 0600),
+    /// generating it on first use, and writes the public key next to it as
+    /// `attestation-ed25519.pub` (base64url text) for distribution to venue terminals.
+    public static func loadOrCreate(inDirectory directory: String) throws -> AttestationSigner {
+        let path = directory + "/attestation-ed25519.key"
+        let seed = try SecretFile.loadOrCreate(
+            at: path,
+            generate: { Array(Curve25519.Signing.PrivateKey().rawRepresentation) },
+            validate: { $0.count == 32 }
+        )
+        let signer = AttestationSigner(privateKey: try Curve25519.Signing.PrivateKey(rawRepresentation: seed))
+        let publicText = Base64URL.encode(signer.publicKey) + "\n"
+        try? publicText.write(toFile: directory + "/attestation-ed25519.pub", atomically: true, encoding: .utf8)
+        return signer
+    }
+
+    /// The compact signed token for `payload`.
+    public func sign(_ payload: AttestationPayload) throws -> String {
+        let head = Base64URL.encode(Array(payload.json.utf8))
+        let signature = try Curve25519.Signing.PrivateKey(rawRepresentation: privateKeyBytes).signature(for: Array(head.utf8))
+        return head + "." + Base64URL.encode(signature)
+    }
+
+    /// A verifier for this signer's key.
+    public var verifier: AttestationVerifier { try! AttestationVerifier(publicKey: publicKey) }
+}

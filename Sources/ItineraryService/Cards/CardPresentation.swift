@@ -1,0 +1,80 @@
+import ItineraryCore
+
+/// A card as the service shows it: the core `Card` plus what the answer adds (names, the time
+/// it was generated, the data watermark, the window, the attestation).
+struct CardPresentation: Sendable {
+    /// Whose card it is (the core card names no phone).
+    var phone: Phone
+    var card: Card
+    var generatedAt: Int64
+    var watermark: Int64?
+    var windowDays: Int
+    var attestation: String
+
+    /// The attested content of the card.
+    static func attestationPayload(
+        phone: Phone, card: Card, generatedAt: Int64, watermark: Int64?, windowDays: Int, keyID: String, lifetime: Int64
+    ) -> AttestationPayload {
+        AttestationPayload(
+            keyID: keyID, phone: phone.masked, color: card.color.rawValue, windowDays: windowDays,
+            places: card.places.map {
+                AttestationPayload.Place(code: $0.code.description, starred: $0.starred, firstSeen: $0.firstSeen, lastSeen: $0.lastSeen)
+            },
+            watermark: watermark, issuedAt: generatedAt, expiresAt: generatedAt + lifetime
+        )
+    }
+
+    /// The card JSON documented in SPEC §6; `extra` fields (the token) are appended at the end.
+    func json(places directory: PlaceDirectory, extra: (inout JSONWriter) -> Void = { _ in }) -> String {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.string("phone", phone.masked)
+        writer.string("generated_at", UTCTimestamp.format(generatedAt))
+        writer.string("watermark", watermark.map { UTCTimestamp.format($0) })
+        writer.int("window_days", Int64(windowDays))
+        writer.string("color", card.color.rawValue)
+        writer.beginArray("places")
+        for place in card.places {
+            writer.beginObject()
+            writer.string("code", place.code.description)
+            writer.string("name", directory.displayName(place.code))
+            writer.string("kind", place.kind.rawValue)
+            writer.bool("starred", place.starred)
+            writer.string("exposure", place.exposure?.rawValue)
+            writer.string("first_seen", UTCTimestamp.format(place.firstSeen))
+            writer.string("last_seen", UTCTimestamp.format(place.lastSeen))
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.string("attestation", attestation)
+        extra(&writer)
+        writer.endObject()
+        return writer.text
+    }
+
+    /// The card in words for an SMS reply, like the original:
+    /// `【通信行程卡】138****8000 您于前14天内到达或途经：浙江省杭州市*，北京市。…`
+    func smsText(places directory: PlaceDirectory) -> String {
+        let names: [String] = card.places.map { place in
+            let name: String = directory.displayName(place.code)
+            return place.starred ? name + "*" : name
+        }
+        var text: String = "【通信行程卡】" + phone.masked
+        text += " 您于前\(windowDays)天内到达或途经："
+        text += names.isEmpty ? "无" : names.joined(separator: "，")
+        text += "。行程卡颜色：" + Self.colorName(card.color)
+        text += "。更新于：" + ChinaTime.cardStamp(generatedAt) + "。"
+        if card.places.contains(where: \.starred) {
+            text += "*注：* 表示当前该城市存在中风险或高风险地区，并不表示用户实际到访过这些中高风险地区。"
+        }
+        return text
+    }
+
+    static func colorName(_ color: CardColor) -> String {
+        switch color {
+        case .green: "绿色"
+        case .yellow: "黄色"
+        case .orange: "橙色"
+        }
+    }
+}

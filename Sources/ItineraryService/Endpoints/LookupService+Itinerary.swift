@@ -1,0 +1,72 @@
+import Hummingbird
+import ItineraryCore
+import ItineraryStore
+
+/// `POST /v1/itinerary {"phone","code","consent":true}` and `GET /v1/itinerary` (Bearer token).
+extension LookupService {
+    struct ItineraryRequest: Decodable {
+        var phone: String?
+        var code: String?
+        var consent: Bool?
+    }
+
+    func verifyAndShow(_ request: Request, context: LookupRequestContext) async throws -> Response {
+        let body = try BodyReader.decode(ItineraryRequest.self, from: try await BodyReader.bytes(request, limit: configuration.maxBodyBytes))
+        let phone = try phone(body.phone)
+        guard body.consent == true else { throw APIError.consentRequired }
+        guard let code = body.code, code.utf8.count == configuration.otp.digits, code.utf8.allSatisfy({ (48...57).contains($0) }) else {
+            throw APIError(status: .unauthorized, code: "invalid_code", message: "the code must be the \(configuration.otp.digits) digits sent by SMS")
+        }
+        let now = clock.now()
+        let client = client(of: request, context: context)
+        try await limitClient(client, scope: "verify_client", perMinute: configuration.clientLimits.verificationsPerMinute, now: now)
+
+        let phoneKey = configuration.phoneKeyer.key(for: phone)
+        let token = SecureRandom.bytes(32)
+        let newToken = NewToken(
+            tokenHash: hasher.tokenHash(token), client: client, phoneSealed: try PhoneSealer.seal(phone, token: token),
+            issuedAt: now, expiresAt: now + configuration.tokenLifetime
+        )
+        let outcome = try await store.verifyCode(
+            phoneKey: phoneKey.bytes, submittedHash: hasher.codeHash(phoneKey: phoneKey.bytes, code: code), now: now,
+            policy: configuration.otp, token: newToken
+        )
+        metrics.recordVerification(outcome)
+        switch outcome {
+        case .accepted:
+            break
+        case .wrongCode(let remaining):
+            throw APIError(status: .unauthorized, code: "invalid_code", message: "wrong code; \(remaining) attempts left")
+        case .noCode:
+            throw APIError(status: .unauthorized, code: "invalid_code", message: "no code is pending for this number; request a new one")
+        case .expired:
+            throw APIError(status: .unauthorized, code: "code_expired", message: "the code has expired; request a new one")
+        case .tooManyAttempts(let retryAfter):
+            throw APIError(
+                status: .tooManyRequests, code: "too_many_attempts",
+                message: "too many wrong codes; request a new code in \(retryAfter) s", retryAfter: retryAfter
+            )
+        }
+        let presentation = try await presentCard(phone: phone, phoneKey: phoneKey, now: now)
+        let json = presentation.json(places: places) { writer in
+            writer.string("token", Base64URL.encode(token))
+            writer.int("token_expires_in", configuration.tokenLifetime)
+        }
+        return Responses.json(json)
+    }
+
+    func showAgain(_ request: Request, context: LookupRequestContext) async throws -> Response {
+        guard let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer "),
+              let token = Base64URL.decode(authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)), token.count == 32
+        else { throw APIError.invalidToken }
+        let now = clock.now()
+        let client = client(of: request, context: context)
+        try await limitClient(client, scope: "card_client", perMinute: configuration.clientLimits.cardReadsPerMinute, now: now)
+        guard let record = try await store.token(hash: hasher.tokenHash(token)), record.admits(client: client, now: now),
+              let phone = PhoneSealer.open(record.phoneSealed, token: token),
+              case let phoneKey = configuration.phoneKeyer.key(for: phone), ConstantTime.equal(phoneKey.bytes, record.phoneKey)
+        else { throw APIError.invalidToken }
+        let presentation = try await presentCard(phone: phone, phoneKey: phoneKey, now: now)
+        return Responses.json(presentation.json(places: places))
+    }
+}

@@ -1,0 +1,45 @@
+import Hummingbird
+import ItineraryCore
+import ItineraryStore
+
+/// `POST /v1/otp {"phone"}`: sends a one-time code.
+extension LookupService {
+    struct CodeRequest: Decodable {
+        var phone: String?
+    }
+
+    func requestCode(_ request: Request, context: LookupRequestContext) async throws -> Response {
+        let body = try BodyReader.decode(CodeRequest.self, from: try await BodyReader.bytes(request, limit: configuration.maxBodyBytes))
+        let phone = try phone(body.phone)
+        let now = clock.now()
+        do {
+            try await limitClient(
+                client(of: request, context: context), scope: "otp_client",
+                perMinute: configuration.clientLimits.codeRequestsPerMinute, now: now
+            )
+        } catch let error as APIError {
+            metrics.recordSend("client_limited")
+            throw error
+        }
+        let phoneKey = configuration.phoneKeyer.key(for: phone).bytes
+        let code = SecureRandom.digits(configuration.otp.digits)
+        let minutes = configuration.otp.codeLifetime / 60
+        let sms = NewSMS(phone: phone, kind: .otp, body: "【通信行程卡】您的验证码是\(code)，\(minutes)分钟内有效，仅用于查询本人行程，请勿泄露。")
+        let decision = try await store.issueCode(
+            phoneKey: phoneKey, codeHash: hasher.codeHash(phoneKey: phoneKey, code: code), sms: sms, now: now, policy: configuration.otp
+        )
+        if case .limited(let retryAfter) = decision {
+            metrics.recordSend("phone_limited")
+            throw APIError.rateLimited(retryAfter, "a code was sent to this number recently; retry in \(retryAfter) s")
+        }
+        metrics.recordSend("sent")
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.string("status", "sent")
+        writer.string("phone", phone.masked)
+        writer.int("expires_in", configuration.otp.codeLifetime)
+        writer.int("resend_after", configuration.otp.resendInterval)
+        writer.endObject()
+        return Responses.json(writer.text)
+    }
+}

@@ -1,0 +1,60 @@
+import Hummingbird
+import ItineraryCore
+import ItineraryStore
+import Logging
+
+/// The endpoints' shared dependencies; one extension file per endpoint group.
+struct LookupService: Sendable {
+    let configuration: ServiceConfiguration
+    let store: LookupStore
+    let cardSource: any CardSource
+    let places: PlaceDirectory
+    let clock: any ServiceClock
+    let hasher: SecretHasher
+    let signer: AttestationSigner
+    let verifier: AttestationVerifier
+    let metrics: ServiceMetrics
+    let logger: Logger
+
+    /// The client address rate limits and tokens are tied to.
+    func client(of request: Request, context: LookupRequestContext) -> String {
+        if configuration.trustForwardedFor, let forwarded = request.headers[.init("X-Forwarded-For")!] {
+            if let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
+                return last
+            }
+        }
+        return context.peerAddress
+    }
+
+    /// Parses a phone number as typed: spaces and dashes are ignored.
+    func phone(_ text: String?) throws -> Phone {
+        guard let text, text.utf8.count <= 32 else { throw APIError.invalidPhone }
+        let cleaned = text.filter { $0 != " " && $0 != "-" }
+        guard let phone = Phone(cleaned) else { throw APIError.invalidPhone }
+        return phone
+    }
+
+    /// Counts a hit of `client` in `scope`; 429 when over `perMinute`.
+    func limitClient(_ client: String, scope: String, perMinute: Int, now: Int64) async throws {
+        let decision = try await store.hit(scope: scope, subject: client, limit: FixedWindowLimit(limit: perMinute, length: 60), now: now)
+        if case .limited(let retryAfter) = decision {
+            throw APIError.rateLimited(retryAfter, "too many requests from this address; retry in \(retryAfter) s")
+        }
+    }
+
+    /// The card of `phone` now, as presented (an empty green card when the source has none).
+    func presentCard(phone: Phone, phoneKey: PhoneKey, now: Int64) async throws -> CardPresentation {
+        async let cardLookup = cardSource.card(forPhoneKey: phoneKey, phone: phone, at: now)
+        async let watermarkLookup = cardSource.dataWatermark()
+        let card = try await cardLookup ?? Card(at: now, color: .green, places: [])
+        let watermark = try await watermarkLookup
+        let payload = CardPresentation.attestationPayload(
+            phone: phone, card: card, generatedAt: now, watermark: watermark, windowDays: configuration.windowDays,
+            keyID: signer.keyID, lifetime: configuration.attestationLifetime
+        )
+        return CardPresentation(
+            phone: phone, card: card, generatedAt: now, watermark: watermark, windowDays: configuration.windowDays,
+            attestation: try signer.sign(payload)
+        )
+    }
+}

@@ -1,0 +1,55 @@
+import HTTPTypes
+
+/// An error answered as JSON `{"error":{"code":"…","message":"…"}}` with its HTTP status.
+///
+/// Codes: `malformed_json`, `invalid_request`, `invalid_phone`, `consent_required` (400);
+/// `invalid_code`, `code_expired`, `invalid_token`, `invalid_signature` (401);
+/// `not_found` (404); `payload_too_large` (413); `too_many_attempts`, `rate_limited` (429, with
+/// `Retry-After`); `database_unavailable` (503, with `Retry-After`); `internal_error` (500).
+struct APIError: Error, Sendable {
+    var status: HTTPResponse.Status
+    var code: String
+    var message: String
+    /// Seconds for the `Retry-After` header.
+    var retryAfter: Int64?
+
+    static func malformedJSON(_ message: String = "the request body is not a JSON object") -> APIError {
+        APIError(status: .badRequest, code: "malformed_json", message: message)
+    }
+
+    static func invalidRequest(_ message: String) -> APIError {
+        APIError(status: .badRequest, code: "invalid_request", message: message)
+    }
+
+    static let invalidPhone = APIError(
+        status: .badRequest, code: "invalid_phone",
+        message: "phone must be a mainland mobile number: 11 digits 1[3-9]xxxxxxxxx, optionally prefixed 86 or +86"
+    )
+    static let consentRequired = APIError(
+        status: .badRequest, code: "consent_required", message: "consent must be true to look up the itinerary"
+    )
+    static let invalidToken = APIError(status: .unauthorized, code: "invalid_token", message: "the token is missing, invalid or expired")
+    static let invalidSignature = APIError(status: .unauthorized, code: "invalid_signature", message: "the X-Signature header does not match the body")
+    static let notFound = APIError(status: .notFound, code: "not_found", message: "no such endpoint")
+    static let payloadTooLarge = APIError(status: .contentTooLarge, code: "payload_too_large", message: "the request body exceeds 4 KiB")
+    static let databaseUnavailable = APIError(
+        status: .serviceUnavailable, code: "database_unavailable", message: "the database is unavailable; try again shortly", retryAfter: 5
+    )
+    static let internalError = APIError(status: .internalServerError, code: "internal_error", message: "internal error")
+
+    static func rateLimited(_ retryAfter: Int64, _ message: String) -> APIError {
+        APIError(status: .tooManyRequests, code: "rate_limited", message: message, retryAfter: retryAfter)
+    }
+
+    /// The JSON body.
+    var json: String {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.beginObject("error")
+        writer.string("code", code)
+        writer.string("message", message)
+        writer.endObject()
+        writer.endObject()
+        return writer.text
+    }
+}

@@ -1,0 +1,74 @@
+import Prometheus
+
+/// The service's Prometheus metrics, in a registry of its own (so several servers can run in
+/// one process, as tests do, without the global `MetricsSystem`).
+///
+/// - `lookup_http_requests_total{route,method,status}` and
+///   `lookup_http_request_duration_seconds{route,method,status}` (histogram)
+/// - `lookup_otp_sends_total{outcome}`: `sent`, `phone_limited`, `client_limited`
+/// - `lookup_otp_verifications_total{outcome}`: `accepted`, `wrong_code`, `expired`, `too_many_attempts`, `no_code`
+/// - `lookup_sms_outbox_pending`: messages waiting; `lookup_sms_sent_total{result}`: `sent`, `retry`, `failed`
+/// - `lookup_database_unavailable_total`: requests answered 503
+public final class ServiceMetrics: Sendable {
+    public let registry: PrometheusCollectorRegistry
+    let outboxPending: Gauge
+    let databaseUnavailable: Counter
+
+    private static let buckets: [Duration] = [
+        .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
+        .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5),
+    ]
+
+    public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        outboxPending = registry.makeGauge(
+            descriptor: MetricNameDescriptor(metricName: "lookup_sms_outbox_pending", unitName: "", helpText: "SMS waiting in the outbox"),
+            labels: []
+        )
+        databaseUnavailable = registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                metricName: "lookup_database_unavailable", unitName: "total", helpText: "Requests answered 503 database_unavailable"
+            ),
+            labels: []
+        )
+    }
+
+    func recordRequest(route: String, method: String, status: Int, duration: Duration) {
+        let labels = [("route", route), ("method", method), ("status", String(status))]
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(metricName: "lookup_http_requests", unitName: "total", helpText: "HTTP requests by route and status"),
+            labels: labels
+        ).increment()
+        registry.makeDurationHistogram(
+            descriptor: MetricNameDescriptor(
+                metricName: "lookup_http_request_duration", unitName: "seconds", helpText: "HTTP request latency by route and status"
+            ),
+            labels: labels,
+            buckets: Self.buckets
+        ).record(duration)
+    }
+
+    func recordSend(_ outcome: String) {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(metricName: "lookup_otp_sends", unitName: "total", helpText: "Code requests by outcome"),
+            labels: [("outcome", outcome)]
+        ).increment()
+    }
+
+    func recordVerification(_ outcome: OTPOutcome) {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(metricName: "lookup_otp_verifications", unitName: "total", helpText: "Code verifications by outcome"),
+            labels: [("outcome", outcome.label)]
+        ).increment()
+    }
+
+    func recordSMS(_ result: String) {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(metricName: "lookup_sms_sent", unitName: "total", helpText: "Outbox send attempts by result"),
+            labels: [("result", result)]
+        ).increment()
+    }
+
+    /// The Prometheus text exposition.
+    public func exposition() -> String { registry.emitToString() }
+}

@@ -1,0 +1,79 @@
+import Crypto
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Posts each message as JSON `{"id":…,"to":"13800138000","text":"…"}` to a URL. Transient
+/// failures (network errors, 429, 5xx) are retried a few times with exponential backoff before
+/// the outbox's own, longer backoff takes over. With a secret, the body is signed in
+/// `X-Signature: hex(HMAC-SHA256(secret, body))`, as inbound callbacks are.
+public struct WebhookSMSGateway: SMSGateway {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    private let url: URL
+    private let secret: [UInt8]?
+    private let tries: Int
+    private let firstBackoff: Duration
+    private let timeout: TimeInterval
+
+    public init(url: URL, secret: [UInt8]? = nil, tries: Int = 3, firstBackoff: Duration = .milliseconds(200), timeout: TimeInterval = 5) {
+        self.url = url
+        self.secret = secret
+        self.tries = max(1, tries)
+        self.firstBackoff = firstBackoff
+        self.timeout = timeout
+    }
+
+    public func send(to phone: String, masked: String, body: String, id: Int64) async throws {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.int("id", id)
+        writer.string("to", phone)
+        writer.string("text", body)
+        writer.endObject()
+        let payload = Data(writer.text.utf8)
+
+        var request = URLRequest(url: url, timeoutInterval: timeout)
+        request.httpMethod = "POST"
+        request.setValue("application/json; charset=utf-8", forHTTPHeaderField: "Content-Type")
+        request.setValue(String(id), forHTTPHeaderField: "Idempotency-Key")
+        if let secret {
+            let mac = HMAC<SHA256>.authenticationCode(for: payload, using: SymmetricKey(data: secret))
+            request.setValue(mac.map { String(format: "%02x", $0) }.joined(), forHTTPHeaderField: "X-Signature")
+        }
+        request.httpBody = payload
+
+        var backoff = firstBackoff
+        var lastError = "no attempt"
+        for attempt in 1...tries {
+            do {
+                let status = try await Self.post(request)
+                if (200..<300).contains(status) { return }
+                lastError = "HTTP \(status)"
+                guard status == 429 || status >= 500 else { break }  // a 4xx will not get better
+            } catch {
+                lastError = "\(error)"
+            }
+            if attempt < tries {
+                try await Task.sleep(for: backoff)
+                backoff *= 2
+            }
+        }
+        throw Failure(description: "webhook \(url.absoluteString) failed for \(masked): \(lastError)")
+    }
+
+    private static func post(_ request: URLRequest) async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            URLSession.shared.dataTask(with: request) { _, response, error in
+                if let error {
+                    continuation.resume(throwing: error)
+                } else {
+                    continuation.resume(returning: (response as? HTTPURLResponse)?.statusCode ?? 0)
+                }
+            }.resume()
+        }
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Hummingbird
+import ItineraryCore
+import Logging
+
+/// The HTTP lookup service (SPEC §6): routes, the outbox sender and housekeeping.
+///
+/// ```swift
+/// let server = try LookupServer(configuration: config, databaseConnectionString: conninfo,
+///                               cardSource: store, places: directory)
+/// try await server.run()                 // until cancelled
+/// // or: let running = try await server.start(); running.port; await running.stop()
+/// ```
+/// The database must already carry `SQL/0003_lookup.sql` (the migrator applies it).
+public struct LookupServer: Sendable {
+    public let configuration: ServiceConfiguration
+    public let metrics: ServiceMetrics
+    /// The raw Ed25519 public key venue terminals verify attestations with.
+    public var attestationPublicKey: [UInt8] { service.signer.publicKey }
+
+    private let service: LookupService
+    private let pool: DatabasePool
+    private let logger: Logger
+
+    /// Loads or creates the keys in `configuration.stateDirectory`; does not touch the network.
+    public init(
+        configuration: ServiceConfiguration,
+        databaseConnectionString: String,
+        cardSource: any CardSource,
+        places: PlaceDirectory,
+        clock: any ServiceClock = SystemClock(),
+        metrics: ServiceMetrics = ServiceMetrics(),
+        logger: Logger = Logger(label: "itinerary.lookup")
+    ) throws {
+        let secret = try configuration.serverSecret ?? SecretFile.loadOrCreate(
+            at: configuration.stateDirectory + "/lookup-secret.key",
+            generate: { SecureRandom.bytes(32) },
+            validate: { $0.count >= 16 }
+        )
+        let signer = try configuration.attestationSigner ?? AttestationSigner.loadOrCreate(inDirectory: configuration.stateDirectory)
+        pool = DatabasePool(
+            connectionString: databaseConnectionString, size: configuration.databasePoolSize,
+            deadline: configuration.databaseDeadline, statementTimeoutMilliseconds: configuration.statementTimeoutMilliseconds
+        )
+        service = LookupService(
+            configuration: configuration, store: LookupStore(pool: pool), cardSource: cardSource, places: places,
+            clock: clock, hasher: SecretHasher(secret: secret), signer: signer, verifier: signer.verifier,
+            metrics: metrics, logger: logger
+        )
+        self.configuration = configuration
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    /// Serves until the task is cancelled. `onListening` gets the bound port once the socket listens.
+    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let logger = self.logger
+        let app = Application(
+            router: makeRouter(),
+            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                logger.info("lookup service listening", metadata: ["port": "\(port)"])
+                await onListening(port)
+            },
+            logger: logger
+        )
+        let sender = OutboxSender(
+            store: service.store, gateway: configuration.smsGateway.makeGateway(), clock: service.clock, metrics: metrics,
+            logger: logger, pollInterval: configuration.outboxPollInterval, maxAttempts: configuration.outboxMaxAttempts
+        )
+        let service = self.service
+        defer { pool.close() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await app.run() }
+            group.addTask { await sender.run() }
+            group.addTask {
+                while !Task.isCancelled {
+                    try? await service.store.purgeExpired(now: service.clock.now(), policy: service.configuration.otp, outboxRetention: 7 * 86_400)
+                    try? await Task.sleep(for: .seconds(600))
+                }
+            }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
+    /// Starts serving in a background task and returns once the port is bound.
+    public func start() async throws -> RunningLookupServer {
+        let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let task = Task {
+            defer { continuation.finish() }
+            try await run(onListening: { port in continuation.yield(port) })
+        }
+        for await port in ports {
+            return RunningLookupServer(port: port, task: task)
+        }
+        try await task.value
+        throw CancellationError()
+    }
+
+    func makeRouter() -> Router<LookupRequestContext> {
+        let router = Router(context: LookupRequestContext.self)
+        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+        router.add(middleware: ErrorMiddleware(metrics: metrics))
+        let service = self.service
+        router.get("/") { _, _ in IndexPage.response }
+        router.get("/healthz") { _, _ in service.health() }
+        router.get("/readyz") { _, _ in try await service.readiness() }
+        router.get("/metrics") { _, _ in service.metricsText() }
+        router.post("/v1/otp") { request, context in try await service.requestCode(request, context: context) }
+        router.post("/v1/itinerary") { request, context in try await service.verifyAndShow(request, context: context) }
+        router.get("/v1/itinerary") { request, context in try await service.showAgain(request, context: context) }
+        router.post("/v1/sms/inbound") { request, context in try await service.receiveSMS(request, context: context) }
+        router.post("/v1/attestation/verify") { request, context in try await service.verifyAttestation(request, context: context) }
+        router.get("/v1/attestation/key") { _, _ in service.attestationKey() }
+        return router
+    }
+}

@@ -1,0 +1,91 @@
+import Foundation
+import ItineraryStore
+
+/// Everything the lookup service needs besides the database, the card source and the clock.
+public struct ServiceConfiguration: Sendable {
+    /// Address and port to bind; port 0 picks a free one (``LookupServer/start()`` reports it).
+    public var host: String = "127.0.0.1"
+    public var port: Int = 8080
+
+    /// Where keys live: `lookup-secret.key` (32 random bytes keying the code and token hashes)
+    /// and `attestation-ed25519.key` (+ `.pub`), created with mode 0600 on first start.
+    public var stateDirectory: String
+
+    /// Keys phone numbers for the store; must match the pipeline's.
+    public var phoneKeyer: PhoneKeyer
+
+    /// Overrides `lookup-secret.key` (at least 16 bytes) when set.
+    public var serverSecret: [UInt8]?
+    /// Overrides `attestation-ed25519.key` when set.
+    public var attestationSigner: AttestationSigner?
+
+    /// The card window shown (the rules' `W`, in days).
+    public var windowDays: Int = 14
+    public var otp = OTPPolicy()
+    /// Per client address, per minute: code requests, code verifications, card re-reads.
+    public var clientLimits = ClientLimits()
+    /// How long an access token lets its client re-read the card (seconds).
+    public var tokenLifetime: Int64 = 600
+    /// How long an attestation stays valid after it is issued (seconds).
+    public var attestationLifetime: Int64 = 600
+    /// Largest accepted request body; larger ones get 413 `payload_too_large`.
+    public var maxBodyBytes: Int = 4096
+
+    /// How SMS leave the outbox.
+    public var smsGateway: SMSGatewayChoice = .console(mirrorPath: nil)
+    /// Shared secret of the SMS gateway: inbound callbacks must carry
+    /// `X-Signature: hex(HMAC-SHA256(secret, raw body))`. Inbound SMS are refused while `nil`.
+    public var inboundSecret: [UInt8]?
+    /// The keyword a phone texts to get its card (matched trimmed, case-insensitively).
+    public var inboundKeyword: String = "CXMYD"
+    /// Card replies per phone per minute.
+    public var inboundRepliesPerMinute: Int = 2
+
+    /// Take the client address from the last `X-Forwarded-For` entry (set only behind a proxy
+    /// that appends it), instead of the socket's peer address.
+    public var trustForwardedFor: Bool = false
+
+    /// Connections to PostgreSQL, each driven from its own thread.
+    public var databasePoolSize: Int = 4
+    /// The longest a request waits on the database before answering 503.
+    public var databaseDeadline: Duration = .seconds(3)
+    /// Server-side `statement_timeout` (milliseconds).
+    public var statementTimeoutMilliseconds: Int = 5000
+
+    /// How often the outbox is polled for due messages.
+    public var outboxPollInterval: Duration = .milliseconds(250)
+    /// Tries before a message is given up (its number erased).
+    public var outboxMaxAttempts: Int = 8
+
+    public init(stateDirectory: String, phoneKeyer: PhoneKeyer) {
+        self.stateDirectory = stateDirectory
+        self.phoneKeyer = phoneKeyer
+    }
+}
+
+/// Per-client-address request limits, per minute.
+public struct ClientLimits: Sendable, Hashable {
+    public var codeRequestsPerMinute: Int = 20
+    public var verificationsPerMinute: Int = 20
+    public var cardReadsPerMinute: Int = 60
+
+    public init() {}
+}
+
+/// Which SMS gateway drains the outbox.
+public enum SMSGatewayChoice: Sendable {
+    /// Print `SMS to 138****8000: …` to standard output (and append to `mirrorPath` if given).
+    case console(mirrorPath: String?)
+    /// POST JSON to `url` (see ``WebhookSMSGateway``), signed with `secret` if given.
+    case webhook(url: URL, secret: [UInt8]?)
+    /// Any other gateway.
+    case custom(any SMSGateway)
+
+    func makeGateway() -> any SMSGateway {
+        switch self {
+        case .console(let mirrorPath): ConsoleSMSGateway(mirrorPath: mirrorPath)
+        case .webhook(let url, let secret): WebhookSMSGateway(url: url, secret: secret)
+        case .custom(let gateway): gateway
+        }
+    }
+}
