@@ -1,13 +1,12 @@
-/// The card rules of SPEC §3.3 as a pure function of visits, reference lists and `T`.
+/// The card rules of SPEC §3.3 as a pure function of visits, the risk areas, close-contact
+/// status and `T`.
 public struct CardRules: Sendable {
     public var configuration: RuleConfiguration
     public var risk: RiskMap
-    public var contacts: ContactList
 
-    public init(configuration: RuleConfiguration = .standard, risk: RiskMap = .empty, contacts: ContactList = .empty) {
+    public init(configuration: RuleConfiguration = .standard, risk: RiskMap = .empty) {
         self.configuration = configuration
         self.risk = risk
-        self.contacts = contacts
     }
 
     /// Whether a visit could ever be listed: any visit abroad, a mainland one only with dwell ≥ `D`.
@@ -23,8 +22,9 @@ public struct CardRules: Sendable {
         isListable(visit) && visit.last >= time - configuration.window && visit.first <= time
     }
 
-    /// The card of `phone` at `time` from its visits (built from observations at or before `time`).
-    public func card(for phone: Phone, visits: some Sequence<Visit>, at time: Int64) -> Card {
+    /// The card at `time` from a phone's visits (built from observations at or before `time`);
+    /// `closeContact` says whether the phone is on an active close-contact list at `time`.
+    public func card(visits: some Sequence<Visit>, at time: Int64, closeContact: Bool = false) -> Card {
         var listedByPlace: [PlaceCode: [Visit]] = [:]
         for visit in visits where isListed(visit, at: time) {
             listedByPlace[visit.place, default: []].append(visit)
@@ -40,9 +40,9 @@ public struct CardRules: Sendable {
         }
         places.sort { ($0.firstSeen, $0.code) < ($1.firstSeen, $1.code) }
         let color: CardColor =
-            if contacts.isContact(phone, at: time) { .orange }
+            if closeContact { .orange }
             else if places.contains(where: { !$0.code.isMainland }) { .yellow }
             else { .green }
-        return Card(phone: phone, at: time, color: color, places: places)
+        return Card(at: time, color: color, places: places)
     }
 }

@@ -27,13 +27,16 @@ public struct ItineraryEngine<Key: Hashable & Sendable>: Sendable {
         self.newestAccepted = newestAccepted
     }
 
-    /// Every phone's state.
+    /// Every phone's state: each phone with an accepted observation, until retention forgets it.
     public var tracks: [Key: PhoneTrack] { trackStore }
 
     /// The watermark the next file will start with.
     public var watermark: Int64 {
         newestAccepted.map { $0 - rules.configuration.lateness } ?? .min
     }
+
+    /// Newest event time accepted from the file in hand so far.
+    public var newestInFile: Int64? { newestInFileStore }
 
     /// The watermark in force for the file in hand.
     public var fileWatermark: Int64 { fileWatermarkStore }
@@ -54,10 +57,14 @@ public struct ItineraryEngine<Key: Hashable & Sendable>: Sendable {
         let time = observation.time
         if time < fileWatermarkStore { return .late }
         newestInFileStore = max(newestInFileStore ?? time, time)
-        if let horizon, time > horizon { return .accepted }
+        if journal.index(forKey: key) == nil { journal[key] = .some(trackStore[key]) }
+        if let horizon, time > horizon {
+            // Counted, and the phone has a card, but nothing after the horizon shapes it.
+            if trackStore.index(forKey: key) == nil { trackStore[key] = PhoneTrack() }
+            return .accepted
+        }
         let boundary = fileWatermarkStore
         let rules = rules
-        if journal.index(forKey: key) == nil { journal[key] = .some(trackStore[key]) }
         return trackStore[key, default: PhoneTrack()].add(observation, sealingBefore: boundary, rules: rules)
     }
 
@@ -83,9 +90,9 @@ public struct ItineraryEngine<Key: Hashable & Sendable>: Sendable {
     }
 
     /// The card of one phone at `time` (no later than `horizon`, if one is set).
-    public func card(for key: Key, phone: Phone, at time: Int64) -> Card {
+    public func card(for key: Key, at time: Int64, closeContact: Bool = false) -> Card {
         let visits = trackStore[key]?.visits(through: time, rules: rules) ?? []
-        return rules.card(for: phone, visits: visits, at: time)
+        return rules.card(visits: visits, at: time, closeContact: closeContact)
     }
 
     /// Seals every phone up to the current watermark and forgets what retention no longer needs

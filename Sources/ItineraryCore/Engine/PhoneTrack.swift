@@ -53,9 +53,6 @@ public struct PhoneTrack: Sendable {
         visits.removeAll { $0.last < cutoff }
     }
 
-    /// Whether nothing is left: no visit, chain or pending observation.
-    public var isEmpty: Bool { visits.isEmpty && chainer.open.isEmpty && tail.isEmpty }
-
     /// Newest observation time held, sealed or not.
     public var newestTime: Int64? { tail.last?.time ?? chainer.latest?.time }
 

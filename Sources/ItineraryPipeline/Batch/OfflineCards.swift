@@ -1,0 +1,53 @@
+import Foundation
+import ItineraryCore
+import ItineraryFeed
+
+/// The offline command: feed files to cards at a time `T`, with no database.
+///
+/// The engine's horizon is `T`, so observations after `T` are counted (and move the watermark,
+/// as in any run) but do not shape the card, exactly as SPEC §3.3 reads.
+public struct OfflineCards: Sendable {
+    public struct Result: Sendable {
+        /// One card per phone with any accepted observation, sorted by number.
+        public var cards: [(Phone, Card)]
+        public var counts: FileOutcomeCounts
+        public var filesApplied: Int
+        /// Files refused whole, with the reason.
+        public var refused: [(URL, String)]
+    }
+
+    let applier: FeedApplier
+    let rules: CardRules
+    let contacts: ContactList<Phone>
+
+    public init(reader: FeedReader, rules: CardRules, contacts: ContactList<Phone> = .empty) {
+        applier = FeedApplier(reader: reader)
+        self.rules = rules
+        self.contacts = contacts
+    }
+
+    /// Applies `files` in the order given (see `FeedFileList`) and evaluates every card at `time`.
+    /// `now` is the ingest clock for the future-record check.
+    public func run(files: [URL], at time: Int64, now: Int64, reject: (FeedReject) -> Void) -> Result {
+        var engine = ItineraryEngine<Phone>(rules: rules, horizon: time)
+        var counts = FileOutcomeCounts()
+        var applied = 0
+        var refused: [(URL, String)] = []
+        for url in files {
+            let file: FeedFile
+            do {
+                file = try FeedFile(contentsOf: url)
+            } catch {
+                refused.append((url, error.description))
+                continue
+            }
+            counts += applier.apply(file, to: &engine, now: now, key: { $0 }, reject: reject)
+            engine.endFile()
+            applied += 1
+        }
+        let cards = engine.tracks.keys.sorted().map { phone in
+            (phone, engine.card(for: phone, at: time, closeContact: contacts.isContact(phone, at: time)))
+        }
+        return Result(cards: cards, counts: counts, filesApplied: applied, refused: refused)
+    }
+}

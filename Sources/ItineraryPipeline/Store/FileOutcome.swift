@@ -1,0 +1,11 @@
+import ItineraryStore
+
+/// What ingesting one file did.
+public enum FileOutcome: Sendable {
+    /// Applied and committed with its ledger row.
+    case applied(IngestRecord, FileOutcomeCounts)
+    /// The same content is in the ledger already: nothing done.
+    case alreadyIngested(fileName: String)
+    /// Refused whole and moved aside; nothing of it applied.
+    case refused(fileName: String, reason: String, movedTo: String?)
+}

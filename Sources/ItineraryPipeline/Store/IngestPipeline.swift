@@ -1,0 +1,155 @@
+import Foundation
+import ItineraryCore
+import ItineraryFeed
+import ItineraryStore
+import Logging
+
+/// Feed files into the store, exactly once (SPEC §4).
+///
+/// Each file is applied to the in-memory engine and its effects — ledger row, rejects, the new
+/// state, visits and card of every phone it touched — commit in one transaction. The engine is
+/// rebuilt from the store at start, so a killed process resumes from what committed. If a commit
+/// fails the pipeline stops trusting memory and reloads before the next file.
+public final class IngestPipeline {
+    public let store: PipelineStore
+    let applier: FeedApplier
+    let keyer: PhoneKeyer
+    let contacts: ContactList<PhoneKey>
+    let clock: @Sendable () -> Int64
+    let logger: Logger
+    private(set) var engine: ItineraryEngine<PhoneKey>
+    /// Phone → key, with the number of the last file that touched the phone.
+    private var keys: [Phone: (key: PhoneKey, file: Int)] = [:]
+    private var fileNumber = 0
+    private var needsReload = false
+    private var lastCompaction: Int64 = .min
+
+    /// - Parameters:
+    ///   - clock: the ingest clock, Unix seconds (records over ten minutes ahead are `future`).
+    public init(store: PipelineStore, reader: FeedReader, keyer: PhoneKeyer, rules: CardRules,
+                contacts: ContactList<PhoneKey> = .empty, clock: @escaping @Sendable () -> Int64,
+                logger: Logger = Logger(label: "itinerary.ingest")) throws {
+        self.store = store
+        applier = FeedApplier(reader: reader)
+        self.keyer = keyer
+        self.contacts = contacts
+        self.clock = clock
+        self.logger = logger
+        engine = ItineraryEngine(rules: rules)
+        try reload()
+    }
+
+    /// Phones held in memory.
+    public var phoneCount: Int { engine.tracks.count }
+
+    /// The watermark the next file will be checked against.
+    public var watermark: Int64 { engine.watermark }
+
+    /// Newest event time accepted so far.
+    public var newestAccepted: Int64? { engine.newestAccepted }
+
+    /// Rebuilds the engine from what the store has committed.
+    public func reload() throws {
+        var engine = ItineraryEngine<PhoneKey>(rules: engine.rules, newestAccepted: try store.newestAccepted())
+        for (key, track) in try store.tracks() { engine.restore(track, for: key) }
+        self.engine = engine
+        needsReload = false
+    }
+
+    /// Ingests one file: applies and commits it, skips it if its content is in the ledger, or
+    /// refuses it whole (moving it to `failed/` beside it). Throws only when the store fails.
+    public func ingest(_ url: URL) throws -> FileOutcome {
+        if needsReload { try reload() }
+        let name = url.lastPathComponent
+        let compressed: [UInt8]
+        do {
+            compressed = [UInt8](try Data(contentsOf: url))
+        } catch {
+            return try refuse(url, hash: nil, reason: "unreadable: \(error.localizedDescription)")
+        }
+        let hash = ContentHash.sha256(compressed)
+        if try store.isIngested(contentHash: hash) { return .alreadyIngested(fileName: name) }
+        let file: FeedFile
+        do {
+            guard let feedName = FeedFileName(name) else { throw FeedError.badFileName(name) }
+            file = try FeedFile(name: feedName, compressed: compressed)
+        } catch let error as FeedError {
+            return try refuse(url, hash: hash, reason: error.description)
+        }
+
+        fileNumber += 1
+        let number = fileNumber
+        var touched: [(Phone, PhoneKey)] = []
+        var rejects: [RejectRow] = []
+        let msisdnField = file.header.position(of: .msisdn)
+        let counts = applier.apply(file, to: &engine, now: clock(), key: { phone in
+            if let entry = keys[phone] {
+                if entry.file != number {
+                    keys[phone]!.file = number
+                    touched.append((phone, entry.key))
+                }
+                return entry.key
+            }
+            let key = keyer.key(for: phone)
+            keys[phone] = (key, number)
+            touched.append((phone, key))
+            return key
+        }, reject: { reject in
+            rejects.append(RejectRow(line: reject.line, reason: reject.reason.rawValue,
+                                     raw: RawLineMasker.mask(reject.raw, msisdnField: msisdnField)))
+        })
+
+        let record = IngestRecord(
+            fileName: name, contentHash: hash, compressedBytes: compressed.count, decompressedBytes: file.csv.count,
+            records: counts.records, accepted: counts.accepted, duplicates: counts.duplicates, late: counts.late,
+            rejected: counts.rejectedCount, watermark: engine.fileWatermark == .min ? nil : engine.fileWatermark,
+            newestEvent: engine.newestInFile)
+        let newest = [engine.newestAccepted, engine.newestInFile].compactMap { $0 }.max()
+        let cardTime = newest ?? clock()
+        let writes = touched.compactMap { phone, key -> TrackWrite? in
+            guard let track = engine.tracks[key] else { return nil }
+            let visits = track.visits(through: .max, rules: engine.rules)
+            let card = engine.card(for: key, at: cardTime, closeContact: contacts.isContact(key, at: cardTime))
+            return TrackWrite(key: key, masked: phone.masked, track: track, visits: visits, card: card)
+        }
+        do {
+            try store.commit(record, rejects: rejects, writes: writes, newestAccepted: newest)
+        } catch {
+            engine.rollbackFile()
+            needsReload = true
+            if let error = error as? PostgresError, error.isUniqueViolation { return .alreadyIngested(fileName: name) }
+            throw error
+        }
+        engine.endFile()
+        try compactIfDue()
+        return .applied(record, counts)
+    }
+
+    /// Applies retention (SPEC §4) about once an hour of data time: phones silent for longer than
+    /// `W + L + 1 day` are forgotten in memory and deleted from the store, with old visits.
+    /// Retention runs on the data clock (newest accepted event), which is the wall clock for a
+    /// live feed and keeps replays of old feeds meaningful.
+    private func compactIfDue() throws {
+        guard let now = engine.newestAccepted, now - lastCompaction >= 3600 else { return }
+        lastCompaction = now
+        let forgotten = engine.compact(now: now)
+        try store.expire(forgotten, visitsEndingBefore: now - engine.rules.configuration.retention)
+    }
+
+    private func refuse(_ url: URL, hash: [UInt8]?, reason: String) throws -> FileOutcome {
+        let failed = url.deletingLastPathComponent().appendingPathComponent("failed")
+        var movedTo: String?
+        do {
+            try FileManager.default.createDirectory(at: failed, withIntermediateDirectories: true)
+            let target = failed.appendingPathComponent(url.lastPathComponent)
+            try? FileManager.default.removeItem(at: target)
+            try FileManager.default.moveItem(at: url, to: target)
+            movedTo = target.path
+        } catch {
+            logger.error("could not move refused file aside", metadata: ["file": "\(url.path)", "error": "\(error)"])
+        }
+        try store.recordRefused(fileName: url.lastPathComponent, contentHash: hash, reason: reason, movedTo: movedTo)
+        logger.warning("refused file", metadata: ["file": "\(url.lastPathComponent)", "reason": "\(reason)"])
+        return .refused(fileName: url.lastPathComponent, reason: reason, movedTo: movedTo)
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import ItineraryCore
+import ItineraryFeed
+import ItineraryStore
+import Logging
+
+/// Everything a command needs to work against the store: the database (the embedded cluster
+/// unless one is configured), the migrated schema, the reference places, and the phone-key secret.
+public final class Workspace: @unchecked Sendable {
+    public let stateDirectory: URL
+    public let database: DatabaseConfiguration
+    public let places: PlaceDirectory
+    public let keyer: PhoneKeyer
+    let logger: Logger
+
+    /// Opens (and migrates) the store. `databaseURL` nil means `DATABASE_URL`, `PG*`, or the
+    /// embedded cluster under `stateDirectory`.
+    public init(stateDirectory: URL, databaseURL: String?, logger: Logger = Logger(label: "itinerary")) throws {
+        try FileManager.default.createDirectory(at: stateDirectory, withIntermediateDirectories: true)
+        self.stateDirectory = stateDirectory
+        self.logger = logger
+        database = try Database.open(url: databaseURL, stateDirectory: stateDirectory, logger: logger)
+        let divisions = try Divisions.load()
+        let countries = try Countries.load()
+        places = PlaceDirectory(divisions: divisions, countries: countries)
+        keyer = PhoneKeyer(secret: try Secrets.phoneKeySecret(stateDirectory: stateDirectory))
+        let connection = try connect()
+        try Migrator(directory: try Migrator.defaultDirectory()).migrate(connection)
+        try ReferenceStore(connection: connection).ensurePlaces(divisions: divisions, countries: countries)
+    }
+
+    /// A new connection to the store.
+    public func connect() throws -> PostgresConnection {
+        try PostgresConnection(database.connectionString)
+    }
+
+    /// The feed reader over the cells in force.
+    public func reader(connection: PostgresConnection) throws -> FeedReader {
+        let rows = try ReferenceStore(connection: connection).cells()
+        let cells = CellTable(rows.compactMap { row in
+            guard let key = CellKey(mcc: row.mcc, mnc: row.mnc, lac: row.lac, cellID: row.cellID),
+                  let city = places.city(ofAdcode: row.adcode) else { return nil }
+            return (key, city)
+        })
+        return FeedReader(directory: places, cells: cells)
+    }
+
+    /// The card rules with the risk areas in force.
+    public func rules(_ configuration: RuleConfiguration, connection: PostgresConnection) throws -> CardRules {
+        CardRules(configuration: configuration, risk: RiskMap(try ReferenceStore(connection: connection).riskAreas()))
+    }
+
+    /// The close contacts in force, by phone key.
+    public func contacts(connection: PostgresConnection) throws -> ContactList<PhoneKey> {
+        ContactList(try ReferenceStore(connection: connection).contacts())
+    }
+
+    /// Stops the embedded cluster if this workspace runs one.
+    public func shutdown() {
+        do { try database.embedded?.stop() } catch { logger.warning("could not stop the embedded cluster: \(error)") }
+    }
+}

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import ItineraryCore
+import ItineraryStore
+
+/// `itinerary card PHONE`: one phone's card from the store, in the offline command's format.
+struct CardCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "card",
+        abstract: "Print one phone's card from the store (same JSON as `cards`)."
+    )
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var rules: RuleOptions
+
+    @Option(help: "Time T (RFC 3339 or Unix seconds; default: the newest data time).", transform: parseTime)
+    var at: Int64?
+
+    @Argument(help: "The phone number (11 digits, optionally 86/+86).")
+    var phone: String
+
+    func run() throws {
+        guard let number = Phone(phone) else { throw ValidationError("'\(phone)' is not a mainland mobile number") }
+        let workspace = try store.workspace()
+        let connection = try workspace.connect()
+        let cards = CardStore(connection: connection, places: workspace.places, configuration: rules.configuration)
+        let time = try at ?? cards.dataTime() ?? Int64(Date().timeIntervalSince1970)
+        let card = try cards.card(for: workspace.keyer.key(for: number), at: time)
+        print(card.jsonLine(phone: number))
+    }
+}
+
+/// `itinerary purge --all`: delete every phone's data, as the real service did when it closed.
+struct PurgeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "purge",
+        abstract: "Delete every phone's data (tracks, visits, cards, rejects, ledger, contacts)."
+    )
+
+    @OptionGroup var store: StoreOptions
+    @Flag(help: "Required: confirms deleting everything.") var all = false
+
+    func run() throws {
+        guard all else { throw ValidationError("purge deletes every phone's data; pass --all to confirm") }
+        let workspace = try store.workspace()
+        try PipelineStore(connection: try workspace.connect()).purgeAll()
+        printError("purged all phone data")
+    }
+}

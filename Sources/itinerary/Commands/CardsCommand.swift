@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import ItineraryCore
+import ItineraryFeed
+import ItineraryPipeline
+
+/// `itinerary cards`: feed files to cards offline, one JSON line per phone, sorted by number.
+struct CardsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cards",
+        abstract: "Compute cards at time T from feed files, offline (no database)."
+    )
+
+    @Option(help: "Cells CSV: mcc,mnc,lac,cell_id,adcode.")
+    var cells: String
+
+    @Option(help: "Risk areas CSV: adcode,name,level,start,end.")
+    var risk: String?
+
+    @Option(help: "Close-contact CSV: msisdn,start,end.")
+    var contacts: String?
+
+    @Option(help: "Time T the cards are evaluated at (RFC 3339 or Unix seconds).", transform: parseTime)
+    var at: Int64
+
+    @Option(help: "Ingest clock for the future-record check (default: now).", transform: parseTime)
+    var now: Int64?
+
+    @Option(help: "Write rejected lines to this file (JSON lines).")
+    var rejects: String?
+
+    @OptionGroup var rules: RuleOptions
+
+    @Argument(help: "Feed files or directories of them.")
+    var feeds: [String]
+
+    func run() throws {
+        let places = PlaceDirectory(divisions: try Divisions.load(), countries: try Countries.load())
+        let cellTable = try CellTable.load(contentsOf: URL(fileURLWithPath: cells), directory: places)
+        let areas = try risk.map { try RiskAreas.load(contentsOf: URL(fileURLWithPath: $0), directory: places) } ?? []
+        let contactList = try contacts.map { try CloseContacts.load(contentsOf: URL(fileURLWithPath: $0)) } ?? .empty
+        let job = OfflineCards(reader: FeedReader(directory: places, cells: cellTable),
+                               rules: CardRules(configuration: rules.configuration, risk: RiskMap(areas)),
+                               contacts: contactList)
+        let rejectSink = try rejects.map { try RejectFile(path: $0) }
+        let result = job.run(files: try FeedFileList.files(in: feeds), at: at,
+                             now: now ?? Int64(Date().timeIntervalSince1970)) { reject in
+            rejectSink?.write(reject)
+        }
+        rejectSink?.close()
+
+        var output = ""
+        for (phone, card) in result.cards {
+            output += card.jsonLine(phone: phone)
+            output += "\n"
+            if output.utf8.count > 1 << 20 {
+                FileHandle.standardOutput.write(Data(output.utf8))
+                output = ""
+            }
+        }
+        FileHandle.standardOutput.write(Data(output.utf8))
+        for (url, reason) in result.refused {
+            printError("refused \(url.lastPathComponent): \(reason)")
+        }
+        printError("files \(result.filesApplied) applied, \(result.refused.count) refused; \(result.counts.summary); cards \(result.cards.count)")
+    }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}

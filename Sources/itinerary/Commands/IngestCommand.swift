@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import ItineraryCore
+import ItineraryPipeline
+
+/// `itinerary ingest`: feed files into the store, exactly once, then a summary.
+struct IngestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest",
+        abstract: "Apply feed files (in name order) to the store, each exactly once."
+    )
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var rules: RuleOptions
+
+    @Argument(help: "Feed files or directories of them.")
+    var feeds: [String]
+
+    func run() throws {
+        let workspace = try store.workspace()
+        let pipeline = try workspace.pipeline(configuration: rules.configuration)
+        var totals = FileOutcomeCounts()
+        var applied = 0, skipped = 0, refused = 0
+        let started = Date()
+        for url in try FeedFileList.files(in: feeds) {
+            switch try pipeline.ingest(url) {
+            case .applied(_, let counts):
+                applied += 1
+                totals += counts
+            case .alreadyIngested(let name):
+                skipped += 1
+                printError("skipped \(name): already ingested")
+            case .refused(let name, let reason, let movedTo):
+                refused += 1
+                printError("refused \(name): \(reason)" + (movedTo.map { " (moved to \($0))" } ?? ""))
+            }
+        }
+        let seconds = Date().timeIntervalSince(started)
+        let rate = seconds > 0 ? Int(Double(totals.records) / seconds) : 0
+        printError("files \(applied) applied, \(skipped) skipped, \(refused) refused; \(totals.summary); "
+                   + "phones \(pipeline.phoneCount); \(String(format: "%.2f", seconds)) s, \(rate) records/s")
+    }
+}
