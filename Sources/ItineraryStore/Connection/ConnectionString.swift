@@ -1,0 +1,51 @@
+import CLibPQ
+import Foundation
+
+/// Builds and rewrites libpq connection strings (`key=value` conninfo or `postgresql://` URLs).
+public enum ConnectionString {
+    /// Builds a `key=value` conninfo string, quoting values as libpq requires.
+    public static func make(_ parameters: KeyValuePairs<String, String>) -> String {
+        parameters.map { "\($0.key)=\(quote($0.value))" }.joined(separator: " ")
+    }
+
+    /// Returns `base` (conninfo or URL) pointing at another database on the same server.
+    public static func replacingDatabase(in base: String, with database: String) throws -> String {
+        let options = try parse(base)
+        defer { PQconninfoFree(options) }
+        var pairs: [(String, String)] = []
+        var option = options
+        while let keyword = option.pointee.keyword {
+            if let value = option.pointee.val, String(cString: keyword) != "dbname" {
+                pairs.append((String(cString: keyword), String(cString: value)))
+            }
+            option += 1
+        }
+        pairs.append(("dbname", database))
+        return pairs.map { "\($0.0)=\(quote($0.1))" }.joined(separator: " ")
+    }
+
+    /// Checks the syntax, so a typo is reported as such rather than as an unreachable server.
+    static func validate(_ connectionString: String) throws {
+        PQconninfoFree(try parse(connectionString))
+    }
+
+    private static func parse(_ connectionString: String) throws -> UnsafeMutablePointer<PQconninfoOption> {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        guard let options = PQconninfoParse(connectionString, &errorMessage) else {
+            defer { PQfreemem(errorMessage) }
+            let reason = errorMessage.map { String(cString: $0).trimmingCharacters(in: .whitespacesAndNewlines) }
+            throw PostgresError(message: "invalid connection string: \(reason ?? "out of memory")")
+        }
+        return options
+    }
+
+    /// Single-quotes a conninfo value, escaping `\` and `'`.
+    static func quote(_ value: String) -> String {
+        var quoted = "'"
+        for character in value {
+            if character == "\\" || character == "'" { quoted.append("\\") }
+            quoted.append(character)
+        }
+        return quoted + "'"
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+
+/// A PostgreSQL server shared by every test in a test process, for this package's test targets.
+///
+/// Uses `ITINERARY_TEST_DATABASE_URL` when set. Otherwise it starts (once per process) an
+/// `EmbeddedPostgres` under `.build/itinerary-test-postgres` (or `ITINERARY_TEST_STATE_DIR`) and
+/// leaves it running, so later and concurrent test runs reuse it instead of paying for initdb.
+/// Tests get isolation from `makeScratchDatabase`, not from the shared server.
+public enum SharedTestDatabase {
+    /// Scratch databases older than this are dropped when a test process first uses the server.
+    static let scratchLifetime: TimeInterval = 24 * 3600
+    static let scratchPrefix = "scratch_"
+
+    /// Connection string of the shared server's main database.
+    public static func connectionString() throws -> String {
+        try server.get().connectionString
+    }
+
+    /// The embedded cluster serving the tests; nil when `ITINERARY_TEST_DATABASE_URL` is used.
+    /// Do not stop it: other tests, and other test processes, share it.
+    public static func embeddedCluster() throws -> EmbeddedPostgres? {
+        try server.get().embedded
+    }
+
+    /// Creates an empty database on the shared server and returns its connection string.
+    /// - Parameter label: a readable hint in the database name (letters, digits, `_`).
+    public static func makeScratchDatabase(label: String = "test") throws -> String {
+        let base = try connectionString()
+        let cleanLabel = String(label.lowercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }.prefix(20))
+        let random = String(UInt32.random(in: .min ... .max), radix: 16)
+        let name = "\(scratchPrefix)\(cleanLabel)_\(Int(Date().timeIntervalSince1970))_\(random)"
+        try PostgresConnection(base).execute("CREATE DATABASE \(name)")
+        return try ConnectionString.replacingDatabase(in: base, with: name)
+    }
+
+    private static let server: Result<DatabaseConfiguration, any Error> = Result {
+        let environment = ProcessInfo.processInfo.environment
+        if let url = environment["ITINERARY_TEST_DATABASE_URL"], !url.isEmpty {
+            return DatabaseConfiguration(connectionString: url, embedded: nil, source: .environment)
+        }
+        let cluster = EmbeddedPostgres(stateDirectory: stateDirectory(environment: environment))
+        try cluster.start()
+        dropExpiredScratchDatabases(cluster.connectionString)
+        return DatabaseConfiguration(connectionString: cluster.connectionString, embedded: cluster, source: .embedded)
+    }
+
+    private static func stateDirectory(environment: [String: String]) -> URL {
+        if let configured = environment["ITINERARY_TEST_STATE_DIR"], !configured.isEmpty {
+            return URL(fileURLWithPath: configured, isDirectory: true)
+        }
+        let executable = URL(fileURLWithPath: Bundle.main.executablePath ?? CommandLine.arguments[0])
+        var directory = executable.deletingLastPathComponent().standardizedFileURL
+        while directory.path != "/" {
+            if directory.lastPathComponent == ".build" {
+                return directory.appendingPathComponent("itinerary-test-postgres", isDirectory: true)
+            }
+            directory = directory.deletingLastPathComponent()
+        }
+        return URL(fileURLWithPath: "/tmp/itinerary-test-postgres-\(geteuid())", isDirectory: true)
+    }
+
+    /// Keeps a reused server from filling up with databases of past runs; failures are harmless.
+    private static func dropExpiredScratchDatabases(_ connectionString: String) {
+        guard let connection = try? PostgresConnection(connectionString),
+            let result = try? connection.execute(
+                "SELECT datname FROM pg_database WHERE datname LIKE $1", .text(scratchPrefix + "%"))
+        else { return }
+        let cutoff = Date().timeIntervalSince1970 - scratchLifetime
+        for row in 0..<result.rowCount {
+            guard let name = result.string(row, 0),
+                let created = name.split(separator: "_").dropLast().last.flatMap({ TimeInterval(String($0)) }),
+                created < cutoff
+            else { continue }
+            _ = try? connection.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)")
+        }
+    }
+}

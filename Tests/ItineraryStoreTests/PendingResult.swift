@@ -1,0 +1,30 @@
+import Foundation
+
+extension Thread {
+    /// Runs `body` on a new thread; blocking calls here must not occupy Swift's cooperative pool.
+    static func detachNewThreadWithResult<T: Sendable>(_ body: @escaping @Sendable () throws -> T) -> PendingResult<T> {
+        let pending = PendingResult<T>()
+        Thread.detachNewThread { pending.finish(Result { try body() }) }
+        return pending
+    }
+}
+
+/// A result delivered by another thread.
+final class PendingResult<T: Sendable>: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var result: Result<T, any Error>?
+
+    func finish(_ result: Result<T, any Error>) {
+        condition.withLock {
+            self.result = result
+            condition.signal()
+        }
+    }
+
+    func wait() throws -> T {
+        try condition.withLock {
+            while result == nil { condition.wait() }
+            return try result!.get()
+        }
+    }
+}
