@@ -1,0 +1,28 @@
+/// Why one line of a feed is not applied. Raw values are stable: they are stored and counted.
+///
+/// The reader decides all but `late`, which depends on the watermark and is decided by the engine.
+/// When a line has several faults the first in this order is reported.
+public enum FeedRejectReason: String, Sendable, CaseIterable, Hashable, Comparable {
+    /// More or fewer fields than the header.
+    case fieldCount = "field_count"
+    case badMSISDN = "bad_msisdn"
+    /// Not an integer number of Unix seconds in `Observation.timeRange`.
+    case badTime = "bad_time"
+    case badMCC = "bad_mcc"
+    case badMNC = "bad_mnc"
+    case badLAC = "bad_lac"
+    case badCellID = "bad_cell_id"
+    case badEvent = "bad_event"
+    /// More than ten minutes after the ingest clock.
+    case future
+    /// A mainland (MCC 460) cell missing from the cell table.
+    case unknownCell = "unknown_cell"
+    /// A roaming MCC missing from the country table.
+    case unknownMCC = "unknown_mcc"
+    /// Older than the watermark in force when its file started (decided by the engine).
+    case late
+
+    public static func < (lhs: FeedRejectReason, rhs: FeedRejectReason) -> Bool {
+        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    }
+}
