@@ -8,10 +8,12 @@ import Logging
 ///
 /// Each file is applied to the in-memory engine and its effects — ledger row, rejects, the new
 /// state, visits and card of every phone it touched — commit in one transaction. The engine is
-/// rebuilt from the store at start, so a killed process resumes from what committed. If a commit
-/// fails the pipeline stops trusting memory and reloads before the next file.
+/// rebuilt from the store at start, so a killed process resumes from what committed. If the store
+/// fails the pipeline stops trusting memory and its connection, and reconnects and reloads before
+/// the next file.
 public final class IngestPipeline {
-    public let store: PipelineStore
+    public private(set) var store: PipelineStore
+    let connect: () throws -> PostgresConnection
     let applier: FeedApplier
     let keyer: PhoneKeyer
     let contacts: ContactList<PhoneKey>
@@ -22,14 +24,16 @@ public final class IngestPipeline {
     private var keys: [Phone: (key: PhoneKey, file: Int)] = [:]
     private var fileNumber = 0
     private var needsReload = false
-    private var lastCompaction: Int64 = .min
+    private var lastCompaction: Int64?
 
     /// - Parameters:
     ///   - clock: the ingest clock, Unix seconds (records over ten minutes ahead are `future`).
-    public init(store: PipelineStore, reader: FeedReader, keyer: PhoneKeyer, rules: CardRules,
+    ///   - connect: opens a connection to the store, now and after a failure.
+    public init(connect: @escaping () throws -> PostgresConnection, reader: FeedReader, keyer: PhoneKeyer, rules: CardRules,
                 contacts: ContactList<PhoneKey> = .empty, clock: @escaping @Sendable () -> Int64,
                 logger: Logger = Logger(label: "itinerary.ingest")) throws {
-        self.store = store
+        self.connect = connect
+        store = try PipelineStore(connection: try connect())
         applier = FeedApplier(reader: reader)
         self.keyer = keyer
         self.contacts = contacts
@@ -50,6 +54,7 @@ public final class IngestPipeline {
 
     /// Rebuilds the engine from what the store has committed.
     public func reload() throws {
+        if needsReload { store = try PipelineStore(connection: try connect()) }
         var engine = ItineraryEngine<PhoneKey>(rules: engine.rules, newestAccepted: try store.newestAccepted())
         for (key, track) in try store.tracks() { engine.restore(track, for: key) }
         self.engine = engine
@@ -60,6 +65,15 @@ public final class IngestPipeline {
     /// refuses it whole (moving it to `failed/` beside it). Throws only when the store fails.
     public func ingest(_ url: URL) throws -> FileOutcome {
         if needsReload { try reload() }
+        do {
+            return try apply(url)
+        } catch {
+            needsReload = true
+            throw error
+        }
+    }
+
+    private func apply(_ url: URL) throws -> FileOutcome {
         let name = url.lastPathComponent
         let compressed: [UInt8]
         do {
@@ -116,8 +130,11 @@ public final class IngestPipeline {
             try store.commit(record, rejects: rejects, writes: writes, newestAccepted: newest)
         } catch {
             engine.rollbackFile()
-            needsReload = true
-            if let error = error as? PostgresError, error.isUniqueViolation { return .alreadyIngested(fileName: name) }
+            if let error = error as? PostgresError, error.isUniqueViolation {
+                // Another process committed the same content meanwhile: memory no longer matches.
+                needsReload = true
+                return .alreadyIngested(fileName: name)
+            }
             throw error
         }
         engine.endFile()
@@ -130,7 +147,7 @@ public final class IngestPipeline {
     /// Retention runs on the data clock (newest accepted event), which is the wall clock for a
     /// live feed and keeps replays of old feeds meaningful.
     private func compactIfDue() throws {
-        guard let now = engine.newestAccepted, now - lastCompaction >= 3600 else { return }
+        guard let now = engine.newestAccepted, now - (lastCompaction ?? .min / 2) >= 3600 else { return }
         lastCompaction = now
         let forgotten = engine.compact(now: now)
         try store.expire(forgotten, visitsEndingBefore: now - engine.rules.configuration.retention)

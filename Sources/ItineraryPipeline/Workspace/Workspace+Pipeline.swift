@@ -7,7 +7,7 @@ extension Workspace {
     public func pipeline(configuration: RuleConfiguration, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) throws -> IngestPipeline {
         let connection = try connect()
         return try IngestPipeline(
-            store: try PipelineStore(connection: connection), reader: try reader(connection: connection), keyer: keyer,
+            connect: connect, reader: try reader(connection: connection), keyer: keyer,
             rules: try rules(configuration, connection: connection), contacts: try contacts(connection: connection),
             clock: clock, logger: logger)
     }

@@ -16,11 +16,8 @@ struct CellsCommand: ParsableCommand {
         func run() throws {
             let workspace = try store.workspace()
             let url = URL(fileURLWithPath: file)
-            let rows = try CellTable.rows(contentsOf: url, directory: workspace.places)
-            try ReferenceStore(connection: try workspace.connect()).replaceCells(rows.map {
-                ReferenceStore.CellRow(mcc: $0.key.mcc, mnc: $0.key.mnc, lac: $0.key.lac, cellID: $0.key.cellID, adcode: $0.adcode)
-            }, source: url.lastPathComponent)
-            printError("loaded \(rows.count) cells from \(url.lastPathComponent)")
+            let count = try workspace.loadingCells(from: url, replacing: true)
+            printError("loaded \(count) cells from \(url.lastPathComponent)")
         }
     }
 }

@@ -1,0 +1,128 @@
+import Foundation
+import ItineraryCore
+import ItineraryFeed
+import ItineraryPipeline
+import ItinerarySimulation
+import ItineraryStore
+import PropertyBased
+import Testing
+
+/// SPEC §4 against a real PostgreSQL: the store's cards equal the offline command's, files apply
+/// exactly once, and nothing of a refused file is applied.
+@Suite(.serialized) struct IngestTests {
+    @Test func storeCardsEqualOfflineCardsForRandomSubsetsAndOrders() async throws {
+        let harness = try PipelineHarness(label: "subsets")
+        await propertyCheck(count: 3, input: Gen.int(in: 0...1_000_000)) { seed in
+            do {
+                let workspace = try Workspace(stateDirectory: harness.stateDirectory,
+                                              databaseURL: try SharedTestDatabase.makeScratchDatabase(label: "subset"))
+                try workspace.loadingCells(from: harness.feed.cells)
+                var generator = Xoshiro256(seed: UInt64(seed))
+                let subset = harness.feed.files.filter { _ in generator.next() % 4 != 0 }
+                // Delivery order: name order with neighbours swapped now and then (well within L).
+                var order = FeedFileList.sorted(subset)
+                for index in stride(from: 1, to: order.count, by: 2) where generator.next() % 3 == 0 {
+                    order.swapAt(index - 1, index)
+                }
+                let pipeline = try workspace.pipeline(configuration: .standard)
+                var seen = Set<[UInt8]>()
+                for url in order {
+                    let outcome = try pipeline.ingest(url)
+                    // Files with the same bytes (an hour with no records) apply once.
+                    let fresh = seen.insert(ContentHash.sha256([UInt8](try Data(contentsOf: url)))).inserted
+                    guard case .applied(_, let counts) = outcome else {
+                        if fresh { Issue.record("\(url.lastPathComponent) was not applied: \(outcome)") }
+                        continue
+                    }
+                    #expect(fresh)
+                    #expect(counts.late == 0)
+                    #expect(counts.records == counts.accepted + counts.duplicates + counts.late + counts.rejectedCount)
+                }
+                let offline = try harness.offlineCards(subset, places: workspace.places)
+                #expect(try harness.storeCards(workspace) == offline)
+            } catch {
+                Issue.record("seed \(seed): \(error)")
+            }
+        }
+    }
+
+    @Test func reingestingChangesNothingAndRenamedCopiesAreSkipped() throws {
+        let harness = try PipelineHarness(label: "reingest")
+        let workspace = try harness.workspace()
+        let pipeline = try workspace.pipeline(configuration: .standard)
+        for url in harness.feed.files { _ = try pipeline.ingest(url) }
+        let cards = try harness.storeCards(workspace)
+        let ledger = try harness.ledger(workspace)
+        let distinct = Set(try harness.feed.files.map { ContentHash.sha256([UInt8](try Data(contentsOf: $0))) })
+        #expect(ledger == distinct)
+
+        let again = try workspace.pipeline(configuration: .standard)
+        for url in harness.feed.files {
+            guard case .alreadyIngested = try again.ingest(url) else {
+                Issue.record("\(url.lastPathComponent) applied twice")
+                continue
+            }
+        }
+        // The same bytes under another valid name are the same file.
+        let original = harness.feed.files[0]
+        let name = FeedFileName(original.lastPathComponent)!
+        let renamed = harness.directory.appendingPathComponent(FeedFileName(carrier: name.carrier, time: name.time, sequence: 9999).description)
+        try FileManager.default.copyItem(at: original, to: renamed)
+        guard case .alreadyIngested = try again.ingest(renamed) else {
+            Issue.record("renamed copy was applied")
+            return
+        }
+        #expect(try harness.storeCards(workspace) == cards)
+        #expect(try harness.ledger(workspace) == ledger)
+    }
+
+    @Test func refusedFilesAreMovedAsideAndRecordedWithNothingApplied() throws {
+        let harness = try PipelineHarness(label: "refused", phones: 5, days: 1)
+        let workspace = try harness.workspace()
+        let pipeline = try workspace.pipeline(configuration: .standard)
+        let inbox = harness.directory.appendingPathComponent("inbox")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        let good = try Data(contentsOf: harness.feed.files[0])
+        let truncated = inbox.appendingPathComponent("cmcc-20220501000000-0001.csv.zst")
+        try good.prefix(good.count - 3).write(to: truncated)
+        let badName = inbox.appendingPathComponent("feed.csv.zst")
+        try good.write(to: badName)
+        let noHeader = inbox.appendingPathComponent("cucc-20220501000000-0001.csv.zst")
+        try Data(ZstdCompressor.compress(Array("13800138000,1651363200,460,00,1,1,lu\n".utf8))).write(to: noHeader)
+
+        for url in [truncated, badName, noHeader] {
+            guard case .refused(_, let reason, let movedTo) = try pipeline.ingest(url) else {
+                Issue.record("\(url.lastPathComponent) was not refused")
+                continue
+            }
+            #expect(!reason.isEmpty)
+            #expect(movedTo == inbox.appendingPathComponent("failed").appendingPathComponent(url.lastPathComponent).path)
+            #expect(FileManager.default.fileExists(atPath: movedTo ?? ""))
+            #expect(!FileManager.default.fileExists(atPath: url.path))
+        }
+        let connection = try workspace.connect()
+        #expect(try connection.execute("SELECT count(*) FROM refused_files").int64(0, 0) == 3)
+        #expect(try connection.execute("SELECT count(*) FROM phone_tracks").int64(0, 0) == 0)
+        #expect(try connection.execute("SELECT count(*) FROM ingest_files").int64(0, 0) == 0)
+    }
+
+    @Test func noTableHoldsAClearNumber() throws {
+        let harness = try PipelineHarness(label: "privacy")
+        let workspace = try harness.workspace()
+        let pipeline = try workspace.pipeline(configuration: .standard)
+        for url in harness.feed.files { _ = try pipeline.ingest(url) }
+        let connection = try workspace.connect()
+        #expect(try connection.execute("SELECT count(*) FROM rejects").int64(0, 0)! > 0)
+        let numbers = harness.feed.phones.map(\.digits).joined(separator: "|")
+        let columns = try connection.execute("""
+            SELECT table_name, column_name, data_type FROM information_schema.columns
+            WHERE table_schema = 'public' AND data_type IN ('text', 'bytea', 'jsonb', 'character varying')
+            """).rows { ($0.string(0)!, $0.string(1)!, $0.string(2)!) }
+        #expect(columns.count > 10)
+        for (table, column, type) in columns {
+            let text = type == "bytea" ? "encode(\(column), 'escape')" : "\(column)::text"
+            let found = try connection.execute("SELECT count(*) FROM \(table) WHERE \(text) ~ $1", .text(numbers)).int64(0, 0)
+            #expect(found == 0, "\(table).\(column) holds a clear number")
+        }
+    }
+}

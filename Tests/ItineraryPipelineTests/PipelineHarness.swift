@@ -1,0 +1,89 @@
+import Foundation
+import ItineraryCore
+import ItineraryFeed
+import ItineraryPipeline
+import ItinerarySimulation
+import ItineraryStore
+
+/// A generated feed, a scratch database and the means to compare the store's cards with the
+/// offline command's.
+struct PipelineHarness {
+    static let secret = "pipeline-test-phone-key-secret-0123456789"
+    let directory: URL
+    let feed: GeneratedFeed
+    let databaseURL: String
+
+    init(label: String, phones: Int = 40, days: Int = 6, seed: UInt64 = 11) throws {
+        setenv("ITINERARY_PHONE_KEY_SECRET", Self.secret, 1)
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("itinerary-\(label)-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        feed = try FeedGenerator(phones: phones, days: days, seed: seed).write(to: directory.appendingPathComponent("generated"))
+        databaseURL = try SharedTestDatabase.makeScratchDatabase(label: label)
+    }
+
+    var stateDirectory: URL { directory.appendingPathComponent("state") }
+
+    /// A workspace on the scratch database with the feed's cells loaded.
+    func workspace() throws -> Workspace {
+        let workspace = try Workspace(stateDirectory: stateDirectory, databaseURL: databaseURL)
+        try workspace.loadingCells(from: feed.cells)
+        return workspace
+    }
+
+    /// A time after every record: cards there are final whatever the engine has sealed.
+    var evaluationTime: Int64 { feed.end + 3600 }
+
+    /// The offline command's card lines for `files` applied in name order.
+    func offlineCards(_ files: [URL], places: PlaceDirectory) throws -> [String: String] {
+        let reader = FeedReader(directory: places, cells: try CellTable.load(contentsOf: feed.cells, directory: places))
+        let result = OfflineCards(reader: reader, rules: CardRules()).run(
+            files: FeedFileList.sorted(files), at: evaluationTime, now: Int64(Date().timeIntervalSince1970)) { _ in }
+        return Dictionary(uniqueKeysWithValues: result.cards.map { ($0.0.digits, $0.1.jsonLine(phone: $0.0)) })
+    }
+
+    /// The store's card lines for every generated phone that has a card there.
+    func storeCards(_ workspace: Workspace) throws -> [String: String] {
+        let connection = try workspace.connect()
+        let store = CardStore(connection: connection, places: workspace.places, configuration: .standard)
+        let known = Set(try connection.execute("SELECT phone_key FROM phone_tracks", parameters: [], resultFormat: .binary)
+            .rows { try $0.bytes(0) }.compactMap { $0.flatMap { PhoneKey(bytes: $0) } })
+        var cards: [String: String] = [:]
+        for phone in feed.phones {
+            let key = workspace.keyer.key(for: phone)
+            guard known.contains(key) else { continue }
+            cards[phone.digits] = try store.card(for: key, at: evaluationTime).jsonLine(phone: phone)
+        }
+        return cards
+    }
+
+    /// Content hashes in the ledger.
+    func ledger(_ workspace: Workspace) throws -> Set<[UInt8]> {
+        Set(try workspace.connect().execute("SELECT content_hash FROM ingest_files", parameters: [], resultFormat: .binary)
+            .rows { try $0.bytes(0) }.compactMap { $0 })
+    }
+
+    /// Path of the built `itinerary` executable, next to the test bundle.
+    static var executable: URL {
+        var directory = Bundle.main.bundleURL
+        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("itinerary").path) {
+            directory.deleteLastPathComponent()
+            if directory.path == "/" { break }
+        }
+        return directory.appendingPathComponent("itinerary")
+    }
+}
+
+extension PostgresResult {
+    /// Maps each row through `body`, which reads the row's columns by index.
+    func rows<T>(_ body: (RowView) throws -> T) throws -> [T] {
+        try (0..<rowCount).map { try body(RowView(result: self, row: $0)) }
+    }
+
+    struct RowView {
+        let result: PostgresResult
+        let row: Int
+        func bytes(_ column: Int) throws -> [UInt8]? { try result.bytes(row, column) }
+        func string(_ column: Int) -> String? { result.string(row, column) }
+        func int64(_ column: Int) throws -> Int64? { try result.int64(row, column) }
+    }
+}
