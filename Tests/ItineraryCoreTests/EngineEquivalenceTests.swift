@@ -66,7 +66,7 @@ import Testing
             for day in [3, 10, 15, 19, 20] {
                 let time = F.at(12, day: day)
                 guard time >= engine.newestAccepted! else { continue }
-                #expect(engine.card(for: F.phone, phone: F.phone, at: time) == F.referenceCard(observations, rules: rules, at: time))
+                #expect(engine.card(for: F.phone, at: time) == F.referenceCard(observations, rules: rules, at: time))
             }
         }
     }
@@ -82,7 +82,7 @@ import Testing
                 for observation in file { _ = engine.add(observation, for: F.phone) }
                 engine.endFile()
             }
-            #expect(engine.card(for: F.phone, phone: F.phone, at: time) == F.referenceCard(observations, rules: rules, at: time))
+            #expect(engine.card(for: F.phone, at: time) == F.referenceCard(observations, rules: rules, at: time))
         }
     }
 
@@ -120,7 +120,7 @@ import Testing
         engine.endFile()
         engine.compact(now: F.at(1, day: 30))
         #expect(engine.tracks[silent] == nil)
-        let card = engine.card(for: F.phone, phone: F.phone, at: F.at(1, day: 30))
+        let card = engine.card(for: F.phone, at: F.at(1, day: 30))
         #expect(card.places.first?.firstSeen == F.at(8))
     }
 }

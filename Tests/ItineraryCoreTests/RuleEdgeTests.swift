@@ -135,10 +135,13 @@ import Testing
 
     @Test func closeContactIsOrangeOverEverything() {
         let contacts = ContactList([(F.phone, ActivePeriod(start: F.at(0), end: F.at(0, day: 2)))])
-        let rules = CardRules(contacts: contacts)
-        let roaming = [F.obs(F.japan, F.at(8))]
-        #expect(listed(roaming, at: F.at(9), rules: rules).color == .orange)
-        #expect(listed(roaming, at: F.at(0, day: 2), rules: rules).color == .yellow)
-        #expect(listed([], at: F.at(9), rules: rules).color == .orange)
+        let roaming = VisitChainer.visits(of: [F.obs(F.japan, F.at(8))], bridge: 1800)
+        func color(at time: Int64) -> CardColor {
+            rules.card(visits: roaming, at: time, closeContact: contacts.isContact(F.phone, at: time)).color
+        }
+        #expect(color(at: F.at(9)) == .orange)
+        #expect(color(at: F.at(0, day: 2)) == .yellow)  // the period has ended
+        #expect(color(at: F.at(0) - 1) == .green)  // not yet begun, and Japan is after T
+        #expect(rules.card(visits: [], at: F.at(9), closeContact: true).color == .orange)
     }
 }

@@ -41,8 +41,8 @@ enum Fixture {
     }
 
     /// The card straight from all observations at or before `time`, through the reference visits.
-    static func referenceCard(_ observations: [Observation], rules: CardRules, at time: Int64, phone: Phone = phone) -> Card {
+    static func referenceCard(_ observations: [Observation], rules: CardRules, at time: Int64) -> Card {
         let visits = referenceVisits(observations.filter { $0.time <= time }, bridge: rules.configuration.bridge)
-        return rules.card(for: phone, visits: visits, at: time)
+        return rules.card(visits: visits, at: time)
     }
 }

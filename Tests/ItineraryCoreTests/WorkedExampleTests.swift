@@ -7,7 +7,7 @@ import Testing
     typealias F = Fixture
 
     func card(_ observations: [Observation], at time: Int64) -> Card {
-        rules.card(for: F.phone, visits: VisitChainer.visits(of: observations, bridge: rules.configuration.bridge), at: time)
+        rules.card(visits: VisitChainer.visits(of: observations, bridge: rules.configuration.bridge), at: time)
     }
 
     @Test func example1SingleStayOverFourHoursIsListed() {
@@ -58,7 +58,7 @@ import Testing
         #expect(outcomes.filter { $0 == .accepted }.count == 3)
         #expect(outcomes.filter { $0 == .duplicate }.count == 6)
         let once = card(observations, at: F.at(13))
-        #expect(engine.card(for: F.phone, phone: F.phone, at: F.at(13)) == once)
+        #expect(engine.card(for: F.phone, at: F.at(13)) == once)
     }
 
     @Test func example5TokyoRoamingTenDaysBeforeIsListedAndYellow() {
