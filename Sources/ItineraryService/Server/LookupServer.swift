@@ -17,6 +17,8 @@ public struct LookupServer: Sendable {
     public let metrics: ServiceMetrics
     /// The raw Ed25519 public key venue terminals verify attestations with.
     public var attestationPublicKey: [UInt8] { service.signer.publicKey }
+    /// A verifier for this server's attestations.
+    public var attestationVerifier: AttestationVerifier { service.verifier }
 
     private let service: LookupService
     private let pool: DatabasePool

@@ -83,15 +83,19 @@ final class DatabasePool: Sendable {
 
     private func execute<T>(_ body: (PostgresConnection) throws -> T, on slot: Slot) throws -> T {
         do {
-            let connection: PostgresConnection
             if let existing = slot.connection, existing.isConnected {
-                connection = existing
-            } else {
-                slot.connection = nil
-                connection = try PostgresConnection(connectionString)
-                try connection.executeScript(sessionSetup)
-                slot.connection = connection
+                do {
+                    return try body(existing)
+                } catch let error as PostgresError where error.isConnectionFailure || !existing.isConnected {
+                    // A pooled connection that went stale (say the server restarted since it was
+                    // last used) fails on its first statement; retry once on a fresh connection.
+                    slot.connection = nil
+                }
             }
+            slot.connection = nil
+            let connection = try PostgresConnection(connectionString)
+            try connection.executeScript(sessionSetup)
+            slot.connection = connection
             return try body(connection)
         } catch let error as PostgresError where error.isConnectionFailure || slot.connection?.isConnected == false {
             slot.connection = nil

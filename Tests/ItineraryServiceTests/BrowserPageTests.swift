@@ -1,0 +1,40 @@
+import Foundation
+import ItineraryService
+import Testing
+
+/// Runs `Tests/browser/check_page.py` (headless Chromium over the DevTools protocol) against a
+/// real server whose console gateway mirrors SMS to a file. Skipped when Chromium is missing or
+/// `ITINERARY_SKIP_BROWSER=1`. The screenshot lands in `Tests/artifacts/card.png`.
+@Suite("Page in a real browser", .timeLimit(.minutes(2)))
+struct BrowserPageTests {
+    static let chromium = "/usr/bin/chromium"
+    static var enabled: Bool {
+        FileManager.default.isExecutableFile(atPath: chromium)
+            && ProcessInfo.processInfo.environment["ITINERARY_SKIP_BROWSER"] != "1"
+    }
+
+    @Test("fill the form, read the code from the console gateway, see the card", .enabled(if: enabled))
+    func page() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let smsLog = FileManager.default.temporaryDirectory.appendingPathComponent("sms-\(UUID().uuidString).log").path
+        let harness = try await TestHarness.start(label: "browser") { $0.smsGateway = .console(mirrorPath: smsLog) }
+        defer { try? FileManager.default.removeItem(atPath: smsLog) }
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        process.arguments = [
+            root.appendingPathComponent("Tests/browser/check_page.py").path,
+            "--url", "http://127.0.0.1:\(harness.server.port)/", "--sms-log", smsLog, "--phone", "13800138000",
+            "--screenshot", root.appendingPathComponent("Tests/artifacts/card.png").path,
+            "--expect-places", "浙江省杭州市*，北京市", "--expect-time", "2022.05.14 08:00:00", "--expect-color", "green",
+        ]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let data = try await Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
+        process.waitUntilExit()
+        await harness.server.stop()
+        let report = String(decoding: data, as: UTF8.self)
+        #expect(process.terminationStatus == 0, "\(report)")
+    }
+}

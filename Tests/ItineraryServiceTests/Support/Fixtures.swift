@@ -1,0 +1,73 @@
+import Foundation
+import ItineraryCore
+import ItineraryService
+import ItineraryStore
+import Synchronization
+
+/// Reference places for the tests: Zhejiang/Hangzhou, Beijing, Japan.
+enum Fixtures {
+    static let places = PlaceDirectory(
+        divisions: [
+            Division(adcode: 330000, name: "浙江省", level: "province", province: 330000, city: nil),
+            Division(adcode: 330100, name: "杭州市", level: "city", province: 330000, city: 330100),
+            Division(adcode: 110000, name: "北京市", level: "province", province: 110000, city: 110000),
+        ],
+        countries: [Country(mcc: 440, code: PlaceCode(iso2: "JP")!, nameZh: "日本", nameEn: "Japan")]
+    )
+
+    /// 2022-05-14T00:00:00Z (08:00 China time).
+    static let start: Int64 = 1_652_486_400
+    static let watermark: Int64 = start - 1800
+    static let phoneKeyer = PhoneKeyer(secret: Array("test phone key secret!".utf8))
+}
+
+/// Every phone was in Hangzhou (starred, medium exposure) then Beijing.
+struct FixedCardSource: CardSource {
+    func card(forPhoneKey key: PhoneKey, phone: Phone, at: Int64) async throws -> Card? {
+        Card(at: at, color: .green, places: [
+            CardPlace(code: PlaceCode(adcode: 330100)!, starred: true, exposure: .medium, firstSeen: at - 5 * 86_400, lastSeen: at - 5 * 86_400 + 6 * 3600),
+            CardPlace(code: PlaceCode(adcode: 110000)!, starred: false, exposure: nil, firstSeen: at - 2 * 86_400, lastSeen: at - 3600),
+        ])
+    }
+
+    func dataWatermark() async throws -> Int64? { Fixtures.watermark }
+}
+
+/// Keeps sent messages in memory.
+final class RecordingGateway: SMSGateway {
+    struct Message: Sendable { var phone: String; var masked: String; var body: String }
+    private let messages = Mutex<[Message]>([])
+
+    func send(to phone: String, masked: String, body: String, id: Int64) async throws {
+        messages.withLock { $0.append(Message(phone: phone, masked: masked, body: body)) }
+    }
+
+    var all: [Message] { messages.withLock { $0 } }
+
+    /// Waits (up to 5 s) for a message to `phone` whose body satisfies `match`.
+    func waitFor(phone: String, timeout: Duration = .seconds(5), where match: (String) -> Bool = { _ in true }) async throws -> Message {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let message = all.last(where: { $0.phone == phone && match($0.body) }) { return message }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw TestFailure("no SMS to \(phone) within \(timeout)")
+    }
+
+    /// The latest code sent to `phone`.
+    func code(for phone: String, after count: Int = 0) async throws -> String {
+        let message = try await waitFor(phone: phone) { body in body.contains("验证码") }
+        _ = count
+        guard let range = message.body.range(of: #"\d{6}"#, options: .regularExpression) else {
+            throw TestFailure("no code in \(message.body)")
+        }
+        return String(message.body[range])
+    }
+
+    func count(to phone: String) -> Int { all.filter { $0.phone == phone }.count }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
