@@ -3,13 +3,20 @@ import Foundation
 import ItineraryPipeline
 
 /// Where the store is: `--database URL`, else `DATABASE_URL`/`PG*`, else the embedded cluster
-/// under `--state` (default `.itinerary` in the current directory).
+/// under `--state`.
 struct StoreOptions: ParsableArguments {
     @Option(help: "PostgreSQL connection URL or conninfo (default: DATABASE_URL, PG* variables, or the embedded cluster).")
     var database: String?
 
-    @Option(help: "State directory: embedded cluster, secrets, keys.")
-    var state: String = ProcessInfo.processInfo.environment["ITINERARY_STATE"] ?? ".itinerary"
+    @Option(help: "State directory: embedded cluster, secrets, keys (default: ITINERARY_STATE, else /var/lib/itinerary as root, else ./.itinerary).")
+    var state: String = StoreOptions.defaultState
+
+    /// As root the cluster runs as the `postgres` user, which must reach the directory: a
+    /// checkout under a private home would not do, so root keeps its state in /var/lib.
+    static var defaultState: String {
+        if let state = ProcessInfo.processInfo.environment["ITINERARY_STATE"], !state.isEmpty { return state }
+        return geteuid() == 0 ? "/var/lib/itinerary" : ".itinerary"
+    }
 
     func workspace() throws -> Workspace {
         try Workspace(stateDirectory: URL(fileURLWithPath: state), databaseURL: database)
