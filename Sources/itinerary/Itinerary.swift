@@ -7,8 +7,9 @@ struct Itinerary: AsyncParsableCommand {
         commandName: "itinerary",
         abstract: "Turns carriers' cell-location feeds into 14-day itinerary cards, and serves them.",
         subcommands: [
-            CardsCommand.self, GenerateCommand.self, IngestCommand.self,
+            DemoCommand.self, CardsCommand.self, GenerateCommand.self, IngestCommand.self,
             CellsCommand.self, RiskCommand.self, ContactsCommand.self, CardCommand.self, PurgeCommand.self,
+            ServeCommand.self, VerifyCommand.self, StreamCommand.self,
         ]
     )
 }

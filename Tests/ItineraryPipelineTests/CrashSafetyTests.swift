@@ -1,6 +1,7 @@
 import Foundation
 import ItineraryCore
 import ItineraryPipeline
+import ItinerarySimulation
 import ItineraryStore
 import Testing
 
@@ -21,7 +22,7 @@ import Testing
         var delays: [Double] = [0.4, 0.9, 1.5, 2.5]
         var kills = 0
         var finished = false
-        var random = SplitMixRandom(seed: seed)
+        var random = Xoshiro256(seed: seed)
         while !finished {
             let process = Process()
             process.executableURL = PipelineHarness.executable
@@ -75,18 +76,5 @@ import Testing
         // And the same pipeline carries on once the database is back.
         for url in files.dropFirst(half) { _ = try pipeline.ingest(url) }
         #expect(try harness.storeCards(reopened) == harness.offlineCards(files, places: reopened.places))
-    }
-}
-
-/// Deterministic jitter for kill times.
-struct SplitMixRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

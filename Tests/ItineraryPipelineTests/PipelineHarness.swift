@@ -44,14 +44,14 @@ struct PipelineHarness {
     /// The store's card lines for every generated phone that has a card there.
     func storeCards(_ workspace: Workspace) throws -> [String: String] {
         let connection = try workspace.connect()
-        let store = CardStore(connection: connection, places: workspace.places, configuration: .standard)
+        let store = CardStore(configuration: .standard)
         let known = Set(try connection.execute("SELECT phone_key FROM phone_tracks", parameters: [], resultFormat: .binary)
             .rows { try $0.bytes(0) }.compactMap { $0.flatMap { PhoneKey(bytes: $0) } })
         var cards: [String: String] = [:]
         for phone in feed.phones {
             let key = workspace.keyer.key(for: phone)
             guard known.contains(key) else { continue }
-            cards[phone.digits] = try store.card(for: key, at: evaluationTime).jsonLine(phone: phone)
+            cards[phone.digits] = try store.card(for: key, at: evaluationTime, on: connection).jsonLine(phone: phone)
         }
         return cards
     }

@@ -1,3 +1,4 @@
+import ItineraryCore
 import CLibPQ
 import Foundation
 
@@ -66,7 +67,7 @@ public struct CopyWriter {
         beginField()
         let days = epochSeconds >= 0 ? epochSeconds / 86_400 : (epochSeconds - 86_399) / 86_400
         let secondOfDay = epochSeconds - days * 86_400
-        let (year, month, day) = Self.civilDate(daysSinceEpoch: days)
+        let (year, month, day) = UTCTimestamp.civilDate(fromDays: days)
         appendPadded(year, width: 4)
         buffer.append(UInt8(ascii: "-"))
         appendPadded(month, width: 2)
@@ -154,18 +155,5 @@ public struct CopyWriter {
         appendDecimal(value)
         let missing = width - (buffer.count - start)
         if missing > 0 { buffer.insert(contentsOf: repeatElement(UInt8(ascii: "0"), count: missing), at: start) }
-    }
-
-    /// Proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's `civil_from_days`).
-    static func civilDate(daysSinceEpoch days: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let shifted = days + 719_468
-        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
-        let dayOfEra = shifted - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }

@@ -1,28 +1,25 @@
 import ItineraryCore
+import Synchronization
 
 /// Cards read from the store at any time `T`: the phone's committed engine state, the risk list
 /// in force and its close-contact status, through the same rules as the pipeline. So a new risk
-/// list shows at once, without re-ingesting feeds.
-public final class CardStore: @unchecked Sendable {
-    // Used from one thread at a time; the lookup service gives each worker its own.
-    let connection: PostgresConnection
-    let places: PlaceDirectory
+/// list shows at once, without re-ingesting feeds. Safe to share; each call brings its connection.
+public final class CardStore: Sendable {
     let configuration: RuleConfiguration
-    private var risk: (load: Int64?, map: RiskMap)?
+    /// The risk areas of the load in force, re-read only when a new list is loaded.
+    private let risk = Mutex<(load: Int64?, map: RiskMap)?>(nil)
 
-    public init(connection: PostgresConnection, places: PlaceDirectory, configuration: RuleConfiguration) {
-        self.connection = connection
-        self.places = places
+    public init(configuration: RuleConfiguration) {
         self.configuration = configuration
     }
 
     /// The newest event time the pipeline has accepted: "now" for data replayed from the past.
-    public func dataTime() throws -> Int64? {
+    public func dataTime(on connection: PostgresConnection) throws -> Int64? {
         try PipelineStore.newestAccepted(connection)
     }
 
     /// The card of the phone with `key` at `time`; no places if the store knows nothing of it.
-    public func card(for key: PhoneKey, at time: Int64) throws -> Card {
+    public func card(for key: PhoneKey, at time: Int64, on connection: PostgresConnection) throws -> Card {
         let result = try connection.execute("""
             SELECT t.state,
                    EXISTS (SELECT 1 FROM contacts c JOIN current_reference r ON r.kind = 'contacts' AND r.load_id = c.load_id
@@ -32,17 +29,16 @@ public final class CardStore: @unchecked Sendable {
             """, parameters: [.bytes(key.bytes), .int(time)], resultFormat: .binary)
         let track = try result.bytes(0, 0).flatMap { PhoneTrack(encoded: $0) } ?? PhoneTrack()
         let closeContact = try result.bool(0, 1) ?? false
-        let rules = CardRules(configuration: configuration, risk: try currentRisk())
+        let rules = CardRules(configuration: configuration, risk: try currentRisk(on: connection))
         return rules.card(visits: track.visits(through: time, rules: rules), at: time, closeContact: closeContact)
     }
 
-    /// The risk areas in force, re-read only when a new list has been loaded.
-    private func currentRisk() throws -> RiskMap {
+    private func currentRisk(on connection: PostgresConnection) throws -> RiskMap {
         let reference = ReferenceStore(connection: connection)
         let load = try reference.currentLoad(.risk)
-        if let risk, risk.load == load { return risk.map }
+        if let cached = risk.withLock({ $0 }), cached.load == load { return cached.map }
         let map = RiskMap(try reference.riskAreas())
-        risk = (load, map)
+        risk.withLock { $0 = (load, map) }
         return map
     }
 }

@@ -23,9 +23,9 @@ struct CardCommand: ParsableCommand {
         guard let number = Phone(phone) else { throw ValidationError("'\(phone)' is not a mainland mobile number") }
         let workspace = try store.workspace()
         let connection = try workspace.connect()
-        let cards = CardStore(connection: connection, places: workspace.places, configuration: rules.configuration)
-        let time = try at ?? cards.dataTime() ?? Int64(Date().timeIntervalSince1970)
-        let card = try cards.card(for: workspace.keyer.key(for: number), at: time)
+        let cards = CardStore(configuration: rules.configuration)
+        let time = try at ?? cards.dataTime(on: connection) ?? Int64(Date().timeIntervalSince1970)
+        let card = try cards.card(for: workspace.keyer.key(for: number), at: time, on: connection)
         print(card.jsonLine(phone: number))
     }
 }

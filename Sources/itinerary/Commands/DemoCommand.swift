@@ -1,0 +1,74 @@
+import ArgumentParser
+import Foundation
+import ItineraryCore
+import ItineraryFeed
+import ItineraryPipeline
+import ItineraryStore
+
+/// `itinerary demo`: the whole product on the embedded default, for a newcomer.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Start the embedded PostgreSQL, load Samples/, ingest its feeds and serve the lookup page."
+    )
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var rules: RuleOptions
+    @OptionGroup var service: ServiceOptions
+
+    @Option(help: "The samples folder (default: Samples/ of this checkout).")
+    var samples: String?
+
+    func run() async throws {
+        let samples = try samples.map { URL(fileURLWithPath: $0) } ?? Self.findSamples()
+        let workspace = try store.workspace()
+        printError("database: \(workspace.database.embedded == nil ? "configured server" : "embedded cluster under \(workspace.stateDirectory.path)")")
+        let connection = try workspace.connect()
+        let reference = ReferenceStore(connection: connection)
+        try workspace.loadingCells(from: samples.appendingPathComponent("cells.csv"))
+        try reference.replaceRisk(try RiskAreas.load(contentsOf: samples.appendingPathComponent("risk.csv"), directory: workspace.places),
+                                  source: "Samples/risk.csv")
+        let contacts = try CloseContacts.parse(String(contentsOf: samples.appendingPathComponent("contacts.csv"), encoding: .utf8))
+        try reference.replaceContacts(contacts.map { (workspace.keyer.key(for: $0.0), $0.1) }, source: "Samples/contacts.csv")
+
+        let pipeline = try workspace.pipeline(configuration: rules.configuration)
+        var counts = FileOutcomeCounts()
+        var applied = 0
+        for url in try FeedFileList.files(in: [samples.appendingPathComponent("feeds").path]) {
+            if case .applied(_, let fileCounts) = try pipeline.ingest(url) {
+                counts += fileCounts
+                applied += 1
+            }
+        }
+        printError("samples: \(applied) new files applied (\(counts.summary)); \(pipeline.phoneCount) phones")
+
+        var options = service
+        if options.cardClock == "wall" { options.cardClock = "data" }
+        let tryThese = try Self.samplePhones(samples)
+        let host = options.host
+        try await serve(workspace: workspace, rules: rules, service: options) { port in
+            printError("""
+
+                lookup page: http://\(host):\(port)/
+                try \(tryThese.joined(separator: " or ")); the SMS code is printed below (console gateway).
+                cards are evaluated at the newest sample data time (--card-clock data). Ctrl-C stops.
+
+                """)
+        }
+    }
+
+    /// Two numbers worth trying: one that went abroad, one with a starred city.
+    static func samplePhones(_ samples: URL) throws -> [String] {
+        let lines = try String(contentsOf: samples.appendingPathComponent("expected-cards.jsonl"), encoding: .utf8).split(separator: "\n")
+        let picks = [#""color":"yellow""#, #""starred":true"#].compactMap { needle in lines.first { $0.contains(needle) } }
+        return picks.compactMap { line in
+            line.split(separator: "\"").dropFirst(3).first.map { "\($0)" }
+        }
+    }
+
+    /// `Samples/` next to the `Package.swift` above the executable or the current directory.
+    static func findSamples() throws -> URL {
+        let sql = try Migrator.defaultDirectory()
+        return sql.deletingLastPathComponent().appendingPathComponent("Samples")
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import ItineraryPipeline
+import ItineraryService
+
+/// `itinerary serve`: the HTTP lookup service over the store.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve cards over HTTP after SMS verification, with the lookup page at /."
+    )
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var rules: RuleOptions
+    @OptionGroup var service: ServiceOptions
+
+    func run() async throws {
+        let workspace = try store.workspace()
+        try await serve(workspace: workspace, rules: rules, service: service) { port in
+            printError("lookup service on http://\(service.host):\(port)/")
+        }
+    }
+}
+
+/// Runs the lookup service until the process is stopped.
+func serve(workspace: Workspace, rules: RuleOptions, service: ServiceOptions,
+           onListening: @escaping @Sendable (Int) async -> Void) async throws {
+    let connectionString = workspace.database.connectionString
+    let server = try LookupServer(
+        configuration: try service.configuration(workspace: workspace, windowDays: Int(rules.window / 86_400)),
+        databaseConnectionString: connectionString,
+        cardSource: StoreCardSource(connectionString: connectionString, configuration: rules.configuration, clock: try service.clock),
+        places: workspace.places)
+    try await server.run(onListening: onListening)
+}

@@ -1,0 +1,125 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import ItineraryPipeline
+import Logging
+import Metrics
+import Prometheus
+
+/// `itinerary stream`: the drop-directory daemon (SPEC §4). The loop lives in
+/// `ItineraryPipeline.StreamRunner`; this command wires options, signals and `/metrics`.
+struct StreamCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stream",
+        abstract: "Apply every feed file delivered (by atomic rename) into a drop directory, exactly once.",
+        discussion: """
+            Files are applied one at a time in delivery order, then moved to INBOX/processed/ (files \
+            whose content was already ingested go there too); refused files end in INBOX/failed/. \
+            Names ending in .tmp, dot-files and subdirectories are ignored. SIGTERM or SIGINT stops \
+            after the file in hand (exit 0); a kill at any moment is safe to restart.
+            """
+    )
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var rules: RuleOptions
+
+    @Option(help: "The drop directory.")
+    var inbox: String
+
+    @Flag(help: "Apply the files waiting, then exit (cron style).")
+    var once = false
+
+    @Option(name: .customLong("metrics-port"), help: "Serve Prometheus metrics on this port at /metrics.")
+    var metricsPort: Int?
+
+    @Option(name: .customLong("metrics-host"), help: "Address the metrics endpoint binds.")
+    var metricsHost = "0.0.0.0"
+
+    @Option(name: .customLong("poll-interval"), help: "Milliseconds between listings of an empty inbox.")
+    var pollInterval = 200
+
+    @Option(name: .customLong("batch"), help: "Most files taken from one listing of the inbox.")
+    var batch = 256
+
+    func validate() throws {
+        guard pollInterval > 0 else { throw ValidationError("--poll-interval must be positive") }
+        guard batch > 0 else { throw ValidationError("--batch must be positive") }
+        if let metricsPort, !(0...65535).contains(metricsPort) { throw ValidationError("--metrics-port must be 0-65535") }
+    }
+
+    func run() async throws {
+        let logger = Logger(label: "itinerary.stream")
+        let stop = StopSignal()
+        stop.install { signal, count in
+            logger.notice(count == 1 ? "stopping after the file in hand" : "stopping now",
+                          metadata: ["signal": "\(signal == SIGTERM ? "SIGTERM" : signal == SIGINT ? "SIGINT" : String(signal))"])
+        }
+        var server: Task<Void, any Error>?
+        if let metricsPort {
+            server = try await Self.serveMetrics(registry: Self.bootstrapMetrics(), host: metricsHost, port: metricsPort, logger: logger)
+        }
+        defer { server?.cancel() }
+
+        let (store, configuration) = (store, rules.configuration)
+        let watcher = InboxWatcher(inbox: URL(fileURLWithPath: inbox), batchLimit: batch)
+        let options = StreamRunner.Options(once: once, pollInterval: Double(pollInterval) / 1000)
+        // The loop blocks (libpq, file I/O): it runs on a thread of its own.
+        let (totals, phones) = try await Self.onThread {
+            let workspace = try store.workspace()
+            let pipeline = try workspace.pipeline(configuration: configuration)
+            let runner = StreamRunner(pipeline: pipeline, watcher: watcher, options: options, stop: stop, logger: logger)
+            return (try runner.run(), pipeline.phoneCount)
+        }
+        printError(totals.summary + "; phones \(phones)")
+    }
+
+    /// Registers the Prometheus factory with swift-metrics, once per process.
+    static func bootstrapMetrics() -> PrometheusCollectorRegistry {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.durationHistogramBuckets[StreamMetrics.lagLabel] = StreamMetrics.lagBuckets
+        MetricsSystem.bootstrap(factory)
+        return registry
+    }
+
+    /// Serves `GET /metrics` in a background task; returns once the port is bound.
+    static func serveMetrics(registry: PrometheusCollectorRegistry, host: String, port: Int, logger: Logger) async throws
+        -> Task<Void, any Error>
+    {
+        let router = Router()
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: registry.emitToString())))
+        }
+        router.get("/healthz") { _, _ in "ok\n" }
+        let (bound, continuation) = AsyncStream<Int>.makeStream()
+        let app = Application(
+            router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil),
+            onServerRunning: { channel in
+                continuation.yield(channel.localAddress?.port ?? port)
+                continuation.finish()
+            },
+            logger: Logger(label: "itinerary.stream.metrics"))
+        let task = Task {
+            defer { continuation.finish() }
+            try await app.run()
+        }
+        for await actual in bound {
+            logger.info("metrics", metadata: ["url": "http://\(host):\(actual)/metrics"])
+            return task
+        }
+        try await task.value
+        throw ValidationError("the metrics endpoint did not start on \(host):\(port)")
+    }
+
+    /// Runs blocking work on a thread of its own, off Swift's cooperative pool.
+    static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(with: Result { try body() })
+            }
+            thread.stackSize = 8 << 20
+            thread.start()
+        }
+    }
+}

@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import ItineraryPipeline
+import ItineraryService
+
+/// How the lookup service listens and sends SMS.
+struct ServiceOptions: ParsableArguments {
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on (0: any free port).") var port = 8080
+    @Option(help: "SMS gateway: console (prints messages) or webhook.") var smsGateway = "console"
+    @Option(help: "URL the webhook gateway posts messages to.") var webhookURL: String?
+    @Option(help: "Card clock: wall (request time) or data (newest data time when earlier, for replayed feeds).")
+    var cardClock = "wall"
+
+    func configuration(workspace: Workspace, windowDays: Int) throws -> ServiceConfiguration {
+        var configuration = ServiceConfiguration(stateDirectory: workspace.stateDirectory.path, phoneKeyer: workspace.keyer)
+        configuration.host = host
+        configuration.port = port
+        configuration.windowDays = windowDays
+        switch smsGateway {
+        case "console":
+            configuration.smsGateway = .console(mirrorPath: nil)
+        case "webhook":
+            guard let webhookURL, let url = URL(string: webhookURL) else {
+                throw ValidationError("--sms-gateway webhook needs --webhook-url")
+            }
+            configuration.smsGateway = .webhook(url: url, secret: try secret("ITINERARY_SMS_WEBHOOK_SECRET", "sms-webhook.secret", workspace))
+        default:
+            throw ValidationError("--sms-gateway is console or webhook, not '\(smsGateway)'")
+        }
+        configuration.inboundSecret = try secret("ITINERARY_SMS_INBOUND_SECRET", "sms-inbound.secret", workspace)
+        return configuration
+    }
+
+    var clock: StoreCardSource.CardClock {
+        get throws {
+            switch cardClock {
+            case "wall": return .wall
+            case "data": return .data
+            default: throw ValidationError("--card-clock is wall or data, not '\(cardClock)'")
+            }
+        }
+    }
+
+    private func secret(_ variable: String, _ file: String, _ workspace: Workspace) throws -> [UInt8] {
+        try Secrets.secret(named: file, variable: variable, stateDirectory: workspace.stateDirectory)
+    }
+}
