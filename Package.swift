@@ -84,6 +84,10 @@ let package = Package(
                 "ItineraryPipeline", "ItineraryService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                // `stream --metrics-port`: the Prometheus factory and its /metrics endpoint.
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .testTarget(

@@ -252,7 +252,11 @@ import Testing
 
     /// Files still waiting in an inbox.
     static func waiting(_ inbox: URL) throws -> [String] {
-        InboxWatcher.candidates(try FileManager.default.contentsOfDirectory(atPath: inbox.path))
+        InboxWatcher.candidates(try FileManager.default.contentsOfDirectory(atPath: inbox.path)).filter {
+            var isDirectory: ObjCBool = false
+            return FileManager.default.fileExists(atPath: inbox.appendingPathComponent($0).path, isDirectory: &isDirectory)
+                && !isDirectory.boolValue
+        }
     }
 
     /// Delivery order shuffled within 12-hour windows (so disorder stays well within L), cut

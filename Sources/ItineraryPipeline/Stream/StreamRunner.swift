@@ -1,0 +1,247 @@
+import Foundation
+import ItineraryStore
+import Logging
+
+/// The streaming pipeline (SPEC §4): a long-running loop that applies every file delivered into
+/// a drop directory, one at a time, in delivery order.
+///
+/// For each ready file (see `InboxWatcher`): `IngestPipeline.ingest` applies it exactly once
+/// (ledger row and effects in one transaction), then the file is moved to `processed/`. A file
+/// whose content is already in the ledger also goes to `processed/`: that is the restart after a
+/// crash between commit and move, or a carrier's resend, and either way its content is applied.
+/// A refused file ends in `failed/` (the pipeline moves it and records why).
+///
+/// Killing the process at any moment is safe: a file is in the inbox until after its commit, and
+/// on restart the ledger says whether it committed. SIGTERM/SIGINT (via `StopSignal`) stop the
+/// loop between files. Memory does not grow with the files processed: the loop keeps only
+/// running totals, takes the inbox a bounded batch at a time, and the engine compacts its state.
+public final class StreamRunner {
+    public struct Options: Sendable {
+        /// Apply what is waiting, then return (cron style).
+        public var once: Bool
+        /// Seconds between listings of an empty inbox.
+        public var pollInterval: Double
+        /// Longest pause between retries after a store failure, seconds.
+        public var maximumRetryDelay: Double
+
+        public init(once: Bool = false, pollInterval: Double = 0.2, maximumRetryDelay: Double = 30) {
+            self.once = once
+            self.pollInterval = pollInterval
+            self.maximumRetryDelay = maximumRetryDelay
+        }
+    }
+
+    /// Running totals (constant size).
+    public struct Totals: Sendable {
+        public var applied = 0
+        public var alreadyIngested = 0
+        public var refused = 0
+        public var counts = FileOutcomeCounts()
+        public var storeFailures = 0
+
+        public var summary: String {
+            "files \(applied) applied, \(alreadyIngested) already ingested, \(refused) refused; \(counts.summary)"
+        }
+    }
+
+    /// Where a file goes once the pipeline is done with it.
+    public enum Disposition: Equatable, Sendable {
+        /// Committed, or already in the ledger: to `processed/`.
+        case processed
+        /// Refused, and the pipeline could not move it: to `failed/`.
+        case failed
+        /// Nothing to move: refused and moved already, or gone.
+        case none
+    }
+
+    /// What the loop does next.
+    public enum Step: Equatable, Sendable {
+        case stop
+        case wait(seconds: Double)
+        case work
+    }
+
+    public let pipeline: IngestPipeline
+    public let watcher: InboxWatcher
+    public let options: Options
+    public let stop: StopSignal
+    let metrics: StreamMetrics
+    let logger: Logger
+    public private(set) var totals = Totals()
+    private var lockDescriptor: Int32 = -1
+
+    public init(pipeline: IngestPipeline, watcher: InboxWatcher, options: Options = Options(), stop: StopSignal = StopSignal(),
+                metrics: StreamMetrics = StreamMetrics(), logger: Logger = Logger(label: "itinerary.stream")) {
+        self.pipeline = pipeline
+        self.watcher = watcher
+        self.options = options
+        self.stop = stop
+        self.metrics = metrics
+        self.logger = logger
+    }
+
+    deinit {
+        if lockDescriptor >= 0 { close(lockDescriptor) }
+    }
+
+    // MARK: The decision core (pure)
+
+    /// Where a file goes after `outcome`, given whether it is still in the inbox.
+    public static func disposition(of outcome: FileOutcome, stillInInbox: Bool) -> Disposition {
+        guard stillInInbox else { return .none }
+        switch outcome {
+        case .applied, .alreadyIngested: return .processed
+        case .refused: return .failed
+        }
+    }
+
+    /// The next step of the loop after a listing.
+    public static func next(stopRequested: Bool, once: Bool, batchIsEmpty: Bool, pollInterval: Double) -> Step {
+        if stopRequested { return .stop }
+        if !batchIsEmpty { return .work }
+        return once ? .stop : .wait(seconds: pollInterval)
+    }
+
+    /// The pause after `failures` store failures in a row: 0.5 s doubling, at most `maximum`.
+    public static func retryDelay(failures: Int, maximum: Double) -> Double {
+        min(maximum, 0.5 * pow(2, Double(max(0, min(failures - 1, 16)))))
+    }
+
+    // MARK: The loop
+
+    /// Runs until stopped (or, with `once`, until the inbox is empty). Throws when the inbox
+    /// cannot be listed or a file cannot be moved, and with `once` when the store fails; without
+    /// `once` a store failure is logged and the file retried after a pause.
+    @discardableResult
+    public func run() throws -> Totals {
+        try watcher.prepare()
+        try lockInbox()
+        logger.info("streaming", metadata: [
+            "inbox": "\(watcher.inbox.path)", "once": "\(options.once)", "poll_interval": "\(options.pollInterval)",
+            "watermark": "\(pipeline.watermark == .min ? "none" : String(pipeline.watermark))", "phones": "\(pipeline.phoneCount)",
+        ])
+        metrics.state(watermark: pipeline.watermark, newestEvent: pipeline.newestAccepted, phones: pipeline.phoneCount)
+        var failures = 0
+        loop: while true {
+            let listing = try watcher.list()
+            metrics.waiting.record(listing.waiting)
+            switch Self.next(stopRequested: stop.isRequested, once: options.once, batchIsEmpty: listing.batch.isEmpty,
+                             pollInterval: options.pollInterval) {
+            case .stop: break loop
+            case .wait(let seconds):
+                stop.sleep(seconds: seconds)
+                continue loop
+            case .work: break
+            }
+            for url in listing.batch {
+                if stop.isRequested { break loop }
+                do {
+                    try process(url)
+                    failures = 0
+                } catch let error as StreamError {
+                    throw error
+                } catch {
+                    failures += 1
+                    totals.storeFailures += 1
+                    metrics.storeFailures.increment()
+                    let delay = Self.retryDelay(failures: failures, maximum: options.maximumRetryDelay)
+                    logger.error("store failure; the file stays in the inbox", metadata: [
+                        "file": "\(url.lastPathComponent)", "error": "\(error)", "retry_in": "\(delay)",
+                    ])
+                    if options.once { throw error }
+                    stop.sleep(seconds: delay)
+                    continue loop
+                }
+            }
+        }
+        logger.info("stopped", metadata: ["totals": "\(totals.summary)"])
+        return totals
+    }
+
+    /// Applies one file and moves it where it belongs.
+    func process(_ url: URL) throws {
+        guard let arrival = InboxWatcher.arrivalTime(of: url) else { return }  // gone since the listing
+        let started = Date().timeIntervalSince1970
+        let outcome = try pipeline.ingest(url)
+        let finished = Date().timeIntervalSince1970
+        let lag = finished - arrival
+        let stillInInbox = FileManager.default.fileExists(atPath: url.path)
+        switch Self.disposition(of: outcome, stillInInbox: stillInInbox) {
+        case .processed: try Self.move(url, into: watcher.processed)
+        case .failed: try Self.move(url, into: watcher.failed)
+        case .none: break
+        }
+        metrics.record(outcome, lagSeconds: lag)
+        metrics.state(watermark: pipeline.watermark, newestEvent: pipeline.newestAccepted, phones: pipeline.phoneCount)
+
+        var metadata: Logger.Metadata = [
+            "file": "\(url.lastPathComponent)",
+            "lag": "\(String(format: "%.3f", lag))",
+            "seconds": "\(String(format: "%.3f", finished - started))",
+        ]
+        switch outcome {
+        case .applied(_, let counts):
+            totals.applied += 1
+            totals.counts += counts
+            metadata["outcome"] = "applied"
+            metadata["records"] = "\(counts.records)"
+            metadata["accepted"] = "\(counts.accepted)"
+            metadata["duplicates"] = "\(counts.duplicates)"
+            metadata["late"] = "\(counts.late)"
+            metadata["rejected"] = "\(counts.rejectedCount)"
+            metadata["watermark"] = "\(pipeline.watermark == .min ? "none" : String(pipeline.watermark))"
+            metadata["phones"] = "\(pipeline.phoneCount)"
+            logger.info("applied", metadata: metadata)
+        case .alreadyIngested:
+            totals.alreadyIngested += 1
+            metadata["outcome"] = "duplicate"
+            logger.info("already ingested", metadata: metadata)
+        case .refused(_, let reason, let movedTo):
+            totals.refused += 1
+            metadata["outcome"] = "refused"
+            metadata["reason"] = "\(reason)"
+            metadata["moved_to"] = "\(movedTo ?? watcher.failed.appendingPathComponent(url.lastPathComponent).path)"
+            logger.warning("refused", metadata: metadata)
+        }
+    }
+
+    /// Renames `url` into `directory`, keeping its name, or `name.1`, `name.2`… if taken.
+    @discardableResult
+    static func move(_ url: URL, into directory: URL) throws -> URL {
+        let name = url.lastPathComponent
+        var target = directory.appendingPathComponent(name)
+        var suffix = 0
+        while FileManager.default.fileExists(atPath: target.path) {
+            suffix += 1
+            target = directory.appendingPathComponent("\(name).\(suffix)")
+        }
+        guard rename(url.path, target.path) == 0 else {
+            let code = errno
+            if code == ENOENT, !FileManager.default.fileExists(atPath: url.path) { return target }
+            throw StreamError(message: "cannot move \(url.path) to \(target.path): \(String(cString: strerror(code)))")
+        }
+        return target
+    }
+
+    /// One streaming process per inbox: an exclusive lock on `.itinerary-stream.lock` (released by
+    /// the kernel when the process dies, however it dies).
+    private func lockInbox() throws {
+        guard lockDescriptor < 0 else { return }
+        let path = watcher.inbox.appendingPathComponent(".itinerary-stream.lock").path
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw StreamError(message: "cannot open \(path): \(String(cString: strerror(errno)))")
+        }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw StreamError(message: "another stream process holds \(path)")
+        }
+        lockDescriptor = descriptor
+    }
+}
+
+/// A streaming failure that retrying cannot fix (the inbox cannot be locked, a file cannot be moved).
+public struct StreamError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
