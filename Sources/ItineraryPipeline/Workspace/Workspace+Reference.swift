@@ -15,3 +15,21 @@ extension Workspace {
         return rows.count
     }
 }
+
+extension Workspace {
+    /// Replaces the risk list in force with a risk-area CSV; returns the number of areas.
+    @discardableResult
+    public func loadRisk(from url: URL) throws -> Int {
+        let areas = try RiskAreas.load(contentsOf: url, directory: places)
+        try ReferenceStore(connection: try connect()).replaceRisk(areas, source: url.lastPathComponent)
+        return areas.count
+    }
+
+    /// Replaces the close-contact list in force with a contacts CSV, keeping only phone keys.
+    @discardableResult
+    public func loadContacts(from url: URL) throws -> Int {
+        let entries = try CloseContacts.parse(String(contentsOf: url, encoding: .utf8), file: url.lastPathComponent)
+        try ReferenceStore(connection: try connect()).replaceContacts(entries.map { (keyer.key(for: $0.0), $0.1) }, source: url.lastPathComponent)
+        return entries.count
+    }
+}

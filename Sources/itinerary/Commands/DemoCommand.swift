@@ -23,13 +23,9 @@ struct DemoCommand: AsyncParsableCommand {
         let samples = try samples.map { URL(fileURLWithPath: $0) } ?? Self.findSamples()
         let workspace = try store.workspace()
         printError("database: \(workspace.database.embedded == nil ? "configured server" : "embedded cluster under \(workspace.stateDirectory.path)")")
-        let connection = try workspace.connect()
-        let reference = ReferenceStore(connection: connection)
         try workspace.loadingCells(from: samples.appendingPathComponent("cells.csv"))
-        try reference.replaceRisk(try RiskAreas.load(contentsOf: samples.appendingPathComponent("risk.csv"), directory: workspace.places),
-                                  source: "Samples/risk.csv")
-        let contacts = try CloseContacts.parse(String(contentsOf: samples.appendingPathComponent("contacts.csv"), encoding: .utf8))
-        try reference.replaceContacts(contacts.map { (workspace.keyer.key(for: $0.0), $0.1) }, source: "Samples/contacts.csv")
+        try workspace.loadRisk(from: samples.appendingPathComponent("risk.csv"))
+        try workspace.loadContacts(from: samples.appendingPathComponent("contacts.csv"))
 
         let pipeline = try workspace.pipeline(configuration: rules.configuration)
         var counts = FileOutcomeCounts()
