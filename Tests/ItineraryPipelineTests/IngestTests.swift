@@ -106,6 +106,38 @@ import Testing
         #expect(try connection.execute("SELECT count(*) FROM ingest_files").int64(0, 0) == 0)
     }
 
+    @Test func aNewRiskListShowsWithoutReingesting() throws {
+        let harness = try PipelineHarness(label: "risk", phones: 10, days: 3)
+        let workspace = try harness.workspace()
+        let pipeline = try workspace.pipeline(configuration: .standard)
+        for url in harness.feed.files { _ = try pipeline.ingest(url) }
+        let connection = try workspace.connect()
+        let store = CardStore(configuration: .standard)
+        let time = try #require(try store.dataTime(on: connection))
+        // A phone with a listed city, and that city's adcode.
+        let listed = harness.feed.phones.compactMap { phone -> (Phone, PlaceCode)? in
+            let card = try? store.card(for: workspace.keyer.key(for: phone), at: time, on: connection)
+            return card?.places.first { $0.kind == .city }.map { (phone, $0.code) }
+        }
+        let (phone, city) = try #require(listed.first)
+        let key = workspace.keyer.key(for: phone)
+        func starred() throws -> (live: Bool, stored: Bool) {
+            let live = try store.card(for: key, at: time, on: connection).places.first { $0.code == city }!.starred
+            let stored = try connection.execute("SELECT card::text FROM cards WHERE phone_key = $1", .bytes(key.bytes)).string(0, 0)!
+            return (live, stored.contains(#""code": "\#(city)", "kind": "city", "starred": true"#))
+        }
+        #expect(try starred() == (false, false))
+        let risk = harness.directory.appendingPathComponent("risk.csv")
+        try "adcode,name,level,start,end\n\(city),某社区,high,2000-01-01T00:00:00Z,\n".write(to: risk, atomically: true, encoding: .utf8)
+        try workspace.loadRisk(from: risk)
+        #expect(try starred() == (true, true))
+        try "adcode,name,level,start,end\n".write(to: risk, atomically: true, encoding: .utf8)
+        try workspace.loadRisk(from: risk)
+        #expect(try starred() == (false, false))
+        // Both lists are kept.
+        #expect(try connection.execute("SELECT count(*) FROM reference_loads WHERE kind = 'risk'").int64(0, 0) == 2)
+    }
+
     @Test func noTableHoldsAClearNumber() throws {
         let harness = try PipelineHarness(label: "privacy")
         let workspace = try harness.workspace()

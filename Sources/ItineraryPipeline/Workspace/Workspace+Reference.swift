@@ -1,4 +1,5 @@
 import Foundation
+import ItineraryCore
 import ItineraryFeed
 import ItineraryStore
 
@@ -22,6 +23,7 @@ extension Workspace {
     public func loadRisk(from url: URL) throws -> Int {
         let areas = try RiskAreas.load(contentsOf: url, directory: places)
         try ReferenceStore(connection: try connect()).replaceRisk(areas, source: url.lastPathComponent)
+        try refreshCards()
         return areas.count
     }
 
@@ -30,6 +32,24 @@ extension Workspace {
     public func loadContacts(from url: URL) throws -> Int {
         let entries = try CloseContacts.parse(String(contentsOf: url, encoding: .utf8), file: url.lastPathComponent)
         try ReferenceStore(connection: try connect()).replaceContacts(entries.map { (keyer.key(for: $0.0), $0.1) }, source: url.lastPathComponent)
+        try refreshCards()
         return entries.count
+    }
+}
+
+extension Workspace {
+    /// Recomputes the stored card of every phone under the lists in force, at the data time.
+    /// Lookups compute cards afresh anyway; this keeps the `cards` table in step for analysts.
+    public func refreshCards(configuration: RuleConfiguration = .standard) throws {
+        let connection = try connect()
+        let store = try PipelineStore(connection: connection)
+        guard let time = try store.newestAccepted() else { return }
+        let rules = try rules(configuration, connection: connection)
+        let contacts = try contacts(connection: connection)
+        let cards = try store.maskedTracks().map { key, masked, track in
+            (key, masked, rules.card(visits: track.visits(through: time, rules: rules), at: time,
+                                     closeContact: contacts.isContact(key, at: time)))
+        }
+        try store.replaceAllCards(cards)
     }
 }

@@ -129,6 +129,34 @@ public final class PipelineStore: @unchecked Sendable {
         }
     }
 
+    /// Every phone's state with its masked number, for recomputing cards.
+    public func maskedTracks() throws -> [(key: PhoneKey, masked: String, track: PhoneTrack)] {
+        let result = try connection.execute("SELECT phone_key, masked, state FROM phone_tracks", parameters: [], resultFormat: .binary)
+        return try (0..<result.rowCount).map { row in
+            guard let key = try result.bytes(row, 0).flatMap({ PhoneKey(bytes: $0) }), let masked = result.string(row, 1),
+                  let track = try result.bytes(row, 2).flatMap({ PhoneTrack(encoded: $0) })
+            else { throw PostgresError(message: "phone_tracks row \(row) does not decode") }
+            return (key, masked, track)
+        }
+    }
+
+    /// Replaces the whole cards table, e.g. after a new risk or contact list.
+    public func replaceAllCards(_ cards: [(key: PhoneKey, masked: String, card: Card)]) throws {
+        try connection.transaction { connection in
+            try connection.execute("TRUNCATE cards")
+            try connection.copyIn(sql: "COPY cards (phone_key, masked, evaluated_at, color, card) FROM STDIN") { writer in
+                for (key, masked, card) in cards {
+                    writer.appendBytea(key.bytes)
+                    writer.appendText(masked)
+                    writer.appendTimestamp(epochSeconds: card.at)
+                    writer.appendText(card.color.rawValue)
+                    writer.appendText(card.placesJSON)
+                    try writer.endRow()
+                }
+            }
+        }
+    }
+
     /// Retention (SPEC §4): deletes phones the engine forgot and every visit that ended before `cutoff`.
     public func expire(_ forgotten: [PhoneKey], visitsEndingBefore cutoff: Int64) throws {
         try connection.transaction { connection in
