@@ -138,6 +138,37 @@ import Testing
         #expect(try connection.execute("SELECT count(*) FROM reference_loads WHERE kind = 'risk'").int64(0, 0) == 2)
     }
 
+    @Test func retentionForgetsSilentPhonesAndPurgeDeletesEverything() throws {
+        let harness = try PipelineHarness(label: "retention", phones: 8, days: 2)
+        let workspace = try harness.workspace()
+        let pipeline = try workspace.pipeline(configuration: .standard)
+        for url in harness.feed.files { _ = try pipeline.ingest(url) }
+        let connection = try workspace.connect()
+        func count(_ table: String) throws -> Int64 { try connection.execute("SELECT count(*) FROM \(table)").int64(0, 0)! }
+        #expect(try count("phone_tracks") == Int64(harness.feed.phones.count))
+
+        // Twenty days later (past W + L + 1 day) one new phone shows up; everyone else is silent.
+        let cell = try String(contentsOf: harness.feed.cells, encoding: .utf8).split(separator: "\n")[1].split(separator: ",")
+        let later = harness.feed.end + 20 * 86_400
+        let name = FeedFileName(carrier: .cmcc, time: later, sequence: 1).description
+        let csv = "msisdn,event_time,mcc,mnc,lac,cell_id,event\n13900000000,\(later),\(cell[0]),\(cell[1]),\(cell[2]),\(cell[3]),lu\n"
+        let file = harness.directory.appendingPathComponent(name)
+        try Data(ZstdCompressor.compress(Array(csv.utf8))).write(to: file)
+        guard case .applied = try pipeline.ingest(file) else {
+            Issue.record("the later file was not applied")
+            return
+        }
+        #expect(try count("phone_tracks") == 1)
+        #expect(try count("cards") == 1)
+        #expect(try count("visits WHERE last_at < to_timestamp(\(later - RuleConfiguration.standard.retention))") == 0)
+        #expect(pipeline.phoneCount == 1)
+
+        try PipelineStore(connection: connection).purgeAll()
+        for table in ["phone_tracks", "visits", "cards", "rejects", "ingest_files", "contacts"] {
+            #expect(try count(table) == 0, "\(table) not purged")
+        }
+    }
+
     @Test func noTableHoldsAClearNumber() throws {
         let harness = try PipelineHarness(label: "privacy")
         let workspace = try harness.workspace()
