@@ -151,6 +151,11 @@ public final class IngestPipeline {
         lastCompaction = now
         let forgotten = engine.compact(now: now)
         try store.expire(forgotten, visitsEndingBefore: now - engine.rules.configuration.retention)
+        // The phone → key cache forgets them too, or it would grow with every phone ever seen.
+        if !forgotten.isEmpty {
+            let gone = Set(forgotten)
+            keys = keys.filter { !gone.contains($0.value.key) }
+        }
     }
 
     private func refuse(_ url: URL, hash: [UInt8]?, reason: String) throws -> FileOutcome {
