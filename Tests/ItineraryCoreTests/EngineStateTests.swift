@@ -38,23 +38,6 @@ import Testing
         #expect(PhoneTrack(encoded: []) == nil)
     }
 
-    @Test func rollbackUndoesTheFileInHand() {
-        var engine = ItineraryEngine<Phone>(rules: CardRules())
-        let other = Phone("13900139000")!
-        engine.beginFile()
-        _ = engine.add(F.obs(F.beijing, F.at(8)), for: F.phone)
-        engine.endFile()
-        let before = engine.tracks[F.phone]!.encoded
-        engine.beginFile()
-        _ = engine.add(F.obs(F.beijing, F.at(9)), for: F.phone)
-        _ = engine.add(F.obs(F.japan, F.at(0, day: 9)), for: other)
-        #expect(Set(engine.touchedKeys) == [F.phone, other])
-        engine.rollbackFile()
-        #expect(engine.tracks[F.phone]!.encoded == before)
-        #expect(engine.tracks[other] == nil)
-        #expect(engine.newestAccepted == F.at(8))
-    }
-
     @Test func phoneKeyRoundTripsItsBytes() {
         let bytes = (0..<32).map { UInt8($0 * 7 & 0xFF) }
         #expect(PhoneKey(bytes: bytes)?.bytes == bytes)

@@ -10,7 +10,7 @@ import Testing
 @Suite(.serialized) struct CrashSafetyTests {
     @Test(arguments: [UInt64(1), 2, 3])
     func killedIngestResumesToTheSameCards(seed: UInt64) throws {
-        let harness = try PipelineHarness(label: "crash\(seed)", phones: 60, days: 5, seed: seed)
+        let harness = try PipelineHarness(label: "crash\(seed)", phones: 150, days: 5, seed: seed)
         let reference = try harness.workspace()
         let pipeline = try reference.pipeline(configuration: .standard)
         for url in harness.feed.files { _ = try pipeline.ingest(url) }
@@ -19,14 +19,15 @@ import Testing
 
         let databaseURL = try SharedTestDatabase.makeScratchDatabase(label: "crashrun")
         let state = harness.directory.appendingPathComponent("crash-state")
-        var delays: [Double] = [0.4, 0.9, 1.5, 2.5]
+        var delays: [Double] = [0.3, 0.45, 0.6, 0.9, 1.2]
         var kills = 0
         var finished = false
         var random = Xoshiro256(seed: seed)
         while !finished {
             let process = Process()
             process.executableURL = PipelineHarness.executable
-            process.arguments = ["ingest", "--database", databaseURL, "--state", state.path,
+            // Small batches: many commits for a kill to land between.
+            process.arguments = ["ingest", "--database", databaseURL, "--state", state.path, "--records-per-commit", "3000",
                                  harness.directory.appendingPathComponent("generated/feeds").path]
             process.standardError = FileHandle.nullDevice
             // The child loads cells from the store: make sure they are there first.

@@ -36,9 +36,13 @@ struct PipelineHarness {
     /// The offline command's card lines for `files` applied in name order.
     func offlineCards(_ files: [URL], places: PlaceDirectory) throws -> [String: String] {
         let reader = FeedReader(directory: places, cells: try CellTable.load(contentsOf: feed.cells, directory: places))
-        let result = OfflineCards(reader: reader, rules: CardRules()).run(
-            files: FeedFileList.sorted(files), at: evaluationTime, now: Int64(Date().timeIntervalSince1970)) { _ in }
-        return Dictionary(uniqueKeysWithValues: result.cards.map { ($0.0.digits, $0.1.jsonLine(phone: $0.0)) })
+        var cards: [String: String] = [:]
+        _ = OfflineCards(reader: reader, rules: CardRules()).run(
+            files: FeedFileList.sorted(files), at: evaluationTime, now: Int64(Date().timeIntervalSince1970)) { _ in
+        } emit: { phone, card in
+            cards[phone.digits] = card.jsonLine(phone: phone)
+        }
+        return cards
     }
 
     /// The store's card lines for every generated phone that has a card there.

@@ -18,9 +18,9 @@ import Testing
         let job = OfflineCards(reader: FeedReader(directory: places, cells: cells),
                                rules: CardRules(risk: RiskMap(risk)), contacts: contacts)
         var rejected = 0
+        var lines: [String] = []
         let result = job.run(files: try FeedFileList.files(in: [Self.samples.appendingPathComponent("feeds").path]),
-                             at: Self.time, now: Self.time) { _ in rejected += 1 }
-        let lines = result.cards.map { $0.1.jsonLine(phone: $0.0) }
+                             at: Self.time, now: Self.time) { _ in rejected += 1 } emit: { lines.append($1.jsonLine(phone: $0)) }
         let expected = try String(contentsOf: Self.samples.appendingPathComponent("expected-cards.jsonl"), encoding: .utf8)
             .split(separator: "\n").map(String.init)
         #expect(lines == expected)

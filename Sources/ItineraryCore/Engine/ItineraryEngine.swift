@@ -7,8 +7,9 @@
 /// observations at once, whatever the file boundaries, order and duplicates within `L`.
 ///
 /// Generic over the phone key: the offline command keys by `Phone`, the store by its HMAC.
-/// A file is all or nothing: the engine journals the phones a file touches, so `rollbackFile`
-/// puts them back as they were and `touchedKeys` tells a store which phones to write.
+/// A file that cannot be committed leaves the engine ahead of the store: the store's driver then
+/// rebuilds the engine from what did commit (keeping an undo journal here cost an allocation per
+/// record, for a failure that is rare).
 public struct ItineraryEngine<Key: Hashable & Sendable>: Sendable {
     public var rules: CardRules
     /// Observations after this time are counted but not kept: a card at `horizon` ignores them.
@@ -16,8 +17,6 @@ public struct ItineraryEngine<Key: Hashable & Sendable>: Sendable {
     @usableFromInline var trackStore: [Key: PhoneTrack] = [:]
     @usableFromInline var newestInFileStore: Int64?
     @usableFromInline var fileWatermarkStore: Int64 = .min
-    /// The state before the file in hand of every phone it touched (`nil`: the phone was new).
-    @usableFromInline var journal: [Key: PhoneTrack?] = [:]
     /// Newest event time accepted from finished files.
     public private(set) var newestAccepted: Int64?
 
@@ -45,11 +44,7 @@ public struct ItineraryEngine<Key: Hashable & Sendable>: Sendable {
     public mutating func beginFile() {
         fileWatermarkStore = watermark
         newestInFileStore = nil
-        journal.removeAll(keepingCapacity: true)
     }
-
-    /// The phones the file in hand has changed so far.
-    public var touchedKeys: Dictionary<Key, PhoneTrack?>.Keys { journal.keys }
 
     /// Applies one observation of the file in hand.
     @inlinable
@@ -57,7 +52,6 @@ public struct ItineraryEngine<Key: Hashable & Sendable>: Sendable {
         let time = observation.time
         if time < fileWatermarkStore { return .late }
         newestInFileStore = max(newestInFileStore ?? time, time)
-        if journal.index(forKey: key) == nil { journal[key] = .some(trackStore[key]) }
         if let horizon, time > horizon {
             // Counted, and the phone has a card, but nothing after the horizon shapes it.
             if trackStore.index(forKey: key) == nil { trackStore[key] = PhoneTrack() }
@@ -73,14 +67,6 @@ public struct ItineraryEngine<Key: Hashable & Sendable>: Sendable {
         if let newest = newestInFileStore {
             newestAccepted = max(newestAccepted ?? newest, newest)
         }
-        newestInFileStore = nil
-        journal.removeAll(keepingCapacity: true)
-    }
-
-    /// Abandons the file in hand: every phone it touched is as before, the watermark unmoved.
-    public mutating func rollbackFile() {
-        for (key, track) in journal { trackStore[key] = track }
-        journal.removeAll(keepingCapacity: true)
         newestInFileStore = nil
     }
 

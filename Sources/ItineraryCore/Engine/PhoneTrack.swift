@@ -5,14 +5,14 @@
 /// `chainer` into finished `visits`, of which only listable ones are kept (SPEC §3.3).
 public struct PhoneTrack: Sendable {
     /// Finished listable visits, in the order they finished.
-    public private(set) var visits: [Visit]
+    private var finished: [PackedVisit]
     /// Chains still open over the sealed observations.
     public private(set) var chainer: VisitChainer
     /// Unsealed observations, sorted and distinct.
     public private(set) var tail: [Observation]
 
     public init(visits: [Visit] = [], chainer: VisitChainer = VisitChainer(), tail: [Observation] = []) {
-        self.visits = visits
+        finished = visits.map(PackedVisit.init)
         self.chainer = chainer
         self.tail = tail
     }
@@ -41,16 +41,19 @@ public struct PhoneTrack: Sendable {
         let bridge = rules.configuration.bridge
         while count < tail.count, tail[count].time < boundary {
             chainer.add(tail[count], bridge: bridge) { visit in
-                if rules.isListable(visit) { visits.append(visit) }
+                if rules.isListable(visit) { finished.append(PackedVisit(visit)) }
             }
             count += 1
         }
         tail.removeFirst(count)
     }
 
+    /// Finished listable visits, in the order they finished.
+    public var visits: [Visit] { finished.map(\.visit) }
+
     /// Drops finished visits whose last observation is before `cutoff`; open chains stay.
     public mutating func expire(before cutoff: Int64) {
-        visits.removeAll { $0.last < cutoff }
+        finished.removeAll { Int64($0.last) < cutoff }
     }
 
     /// Newest observation time held, sealed or not.

@@ -9,7 +9,7 @@ struct FeedApplier: Sendable {
 
     /// Applies `file` to `engine` (its watermark fixed at the start), calling `reject` for each
     /// line not applied and `touch` the first time the file reaches a phone.
-    /// The caller commits with `engine.endFile()` or undoes with `engine.rollbackFile()`.
+    /// The caller finishes with `engine.endFile()` once the file's effects are committed.
     func apply<Key>(
         _ file: FeedFile,
         to engine: inout ItineraryEngine<Key>,

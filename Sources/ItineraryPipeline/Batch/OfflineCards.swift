@@ -8,8 +8,8 @@ import ItineraryFeed
 /// as in any run) but do not shape the card, exactly as SPEC §3.3 reads.
 public struct OfflineCards: Sendable {
     public struct Result: Sendable {
-        /// One card per phone with any accepted observation, sorted by number.
-        public var cards: [(Phone, Card)]
+        /// Cards emitted: one per phone with any accepted observation.
+        public var cards: Int
         public var counts: FileOutcomeCounts
         public var filesApplied: Int
         /// Files refused whole, with the reason.
@@ -26,9 +26,11 @@ public struct OfflineCards: Sendable {
         self.contacts = contacts
     }
 
-    /// Applies `files` in the order given (see `FeedFileList`) and evaluates every card at `time`.
+    /// Applies `files` in the order given (see `FeedFileList`) and evaluates every card at `time`,
+    /// handing them to `emit` in number order one at a time (so they are never all in memory).
     /// `now` is the ingest clock for the future-record check.
-    public func run(files: [URL], at time: Int64, now: Int64, reject: (FeedReject) -> Void) -> Result {
+    public func run(files: [URL], at time: Int64, now: Int64, reject: (FeedReject) -> Void,
+                    emit: (Phone, Card) -> Void) -> Result {
         var engine = ItineraryEngine<Phone>(rules: rules, horizon: time)
         var counts = FileOutcomeCounts()
         var applied = 0
@@ -45,9 +47,10 @@ public struct OfflineCards: Sendable {
             engine.endFile()
             applied += 1
         }
-        let cards = engine.tracks.keys.sorted().map { phone in
-            (phone, engine.card(for: phone, at: time, closeContact: contacts.isContact(phone, at: time)))
+        let phones = engine.tracks.keys.sorted()
+        for phone in phones {
+            emit(phone, engine.card(for: phone, at: time, closeContact: contacts.isContact(phone, at: time)))
         }
-        return Result(cards: cards, counts: counts, filesApplied: applied, refused: refused)
+        return Result(cards: phones.count, counts: counts, filesApplied: applied, refused: refused)
     }
 }

@@ -6,8 +6,10 @@ import Logging
 
 /// Feed files into the store, exactly once (SPEC §4).
 ///
-/// Each file is applied to the in-memory engine and its effects — ledger row, rejects, the new
-/// state, visits and card of every phone it touched — commit in one transaction. The engine is
+/// Files are applied to the in-memory engine one at a time, in delivery order, and committed in
+/// batches: the ledger rows and rejects of the batch's files and the new state, visits and card
+/// of every phone they touched go in one transaction. A batch is all or nothing, so each file is
+/// applied exactly once; batching only spares rewriting a phone once per file. The engine is
 /// rebuilt from the store at start, so a killed process resumes from what committed. If the store
 /// fails the pipeline stops trusting memory and its connection, and reconnects and reloads before
 /// the next file.
@@ -20,9 +22,9 @@ public final class IngestPipeline {
     let clock: @Sendable () -> Int64
     let logger: Logger
     private(set) var engine: ItineraryEngine<PhoneKey>
-    /// Phone → key, with the number of the last file that touched the phone.
-    private var keys: [Phone: (key: PhoneKey, file: Int)] = [:]
-    private var fileNumber = 0
+    /// Phone → key, with the number of the last batch that touched the phone.
+    private var keys: [Phone: (key: PhoneKey, batch: Int)] = [:]
+    private var batchNumber = 0
     private var needsReload = false
     private var lastCompaction: Int64?
 
@@ -64,16 +66,50 @@ public final class IngestPipeline {
     /// Ingests one file: applies and commits it, skips it if its content is in the ledger, or
     /// refuses it whole (moving it to `failed/` beside it). Throws only when the store fails.
     public func ingest(_ url: URL) throws -> FileOutcome {
+        var outcome: FileOutcome?
+        try ingest([url]) { outcome = $1 }
+        return outcome!
+    }
+
+    /// Ingests files in the order given, committing about `recordsPerCommit` records' worth of
+    /// files at a time; `report` hears of each file once its fate is committed.
+    public func ingest(_ urls: [URL], recordsPerCommit: Int = 1_000_000, report: (URL, FileOutcome) -> Void) throws {
         if needsReload { try reload() }
+        var batch = Batch(number: nextBatchNumber())
         do {
-            return try apply(url)
+            for url in urls {
+                if let outcome = try apply(url, to: &batch) {
+                    report(url, outcome)
+                    continue
+                }
+                if batch.records >= recordsPerCommit {
+                    try commit(batch, report: report)
+                    batch = Batch(number: nextBatchNumber())
+                }
+            }
+            try commit(batch, report: report)
         } catch {
             needsReload = true
             throw error
         }
     }
 
-    private func apply(_ url: URL) throws -> FileOutcome {
+    /// Files applied to the engine and not yet committed.
+    private struct Batch {
+        let number: Int
+        var files: [(url: URL, record: IngestRecord, rejects: [RejectRow], counts: FileOutcomeCounts)] = []
+        var touched: [(Phone, PhoneKey)] = []
+        var hashes = Set<[UInt8]>()
+        var records = 0
+    }
+
+    private func nextBatchNumber() -> Int {
+        batchNumber += 1
+        return batchNumber
+    }
+
+    /// Applies one file to the engine as part of `batch`, or returns what became of it instead.
+    private func apply(_ url: URL, to batch: inout Batch) throws -> FileOutcome? {
         let name = url.lastPathComponent
         let compressed: [UInt8]
         do {
@@ -82,7 +118,7 @@ public final class IngestPipeline {
             return try refuse(url, hash: nil, reason: "unreadable: \(error.localizedDescription)")
         }
         let hash = ContentHash.sha256(compressed)
-        if try store.isIngested(contentHash: hash) { return .alreadyIngested(fileName: name) }
+        if try batch.hashes.contains(hash) || store.isIngested(contentHash: hash) { return .alreadyIngested(fileName: name) }
         let file: FeedFile
         do {
             guard let feedName = FeedFileName(name) else { throw FeedError.badFileName(name) }
@@ -91,55 +127,58 @@ public final class IngestPipeline {
             return try refuse(url, hash: hash, reason: error.description)
         }
 
-        fileNumber += 1
-        let number = fileNumber
-        var touched: [(Phone, PhoneKey)] = []
+        let number = batch.number
         var rejects: [RejectRow] = []
         let msisdnField = file.header.position(of: .msisdn)
         let counts = applier.apply(file, to: &engine, now: clock(), key: { phone in
             if let entry = keys[phone] {
-                if entry.file != number {
-                    keys[phone]!.file = number
-                    touched.append((phone, entry.key))
+                if entry.batch != number {
+                    keys[phone]!.batch = number
+                    batch.touched.append((phone, entry.key))
                 }
                 return entry.key
             }
             let key = keyer.key(for: phone)
             keys[phone] = (key, number)
-            touched.append((phone, key))
+            batch.touched.append((phone, key))
             return key
         }, reject: { reject in
             rejects.append(RejectRow(line: reject.line, reason: reject.reason.rawValue,
                                      raw: RawLineMasker.mask(reject.raw, msisdnField: msisdnField)))
         })
-
         let record = IngestRecord(
             fileName: name, contentHash: hash, compressedBytes: compressed.count, decompressedBytes: file.csv.count,
             records: counts.records, accepted: counts.accepted, duplicates: counts.duplicates, late: counts.late,
             rejected: counts.rejectedCount, watermark: engine.fileWatermark == .min ? nil : engine.fileWatermark,
             newestEvent: engine.newestInFile)
-        let newest = [engine.newestAccepted, engine.newestInFile].compactMap { $0 }.max()
-        let cardTime = newest ?? clock()
-        let writes = touched.compactMap { phone, key -> TrackWrite? in
+        engine.endFile()
+        batch.files.append((url, record, rejects, counts))
+        batch.hashes.insert(hash)
+        batch.records += counts.records
+        return nil
+    }
+
+    /// Commits a batch; on a file committed meanwhile by another process, redoes the batch's
+    /// files one by one from what the store holds.
+    private func commit(_ batch: Batch, report: (URL, FileOutcome) -> Void) throws {
+        guard !batch.files.isEmpty else { return }
+        let cardTime = engine.newestAccepted ?? clock()
+        let writes = batch.touched.compactMap { phone, key -> TrackWrite? in
             guard let track = engine.tracks[key] else { return nil }
             let visits = track.visits(through: .max, rules: engine.rules)
             let card = engine.card(for: key, at: cardTime, closeContact: contacts.isContact(key, at: cardTime))
             return TrackWrite(key: key, masked: phone.masked, track: track, visits: visits, card: card)
         }
         do {
-            try store.commit(record, rejects: rejects, writes: writes, newestAccepted: newest)
-        } catch {
-            engine.rollbackFile()
-            if let error = error as? PostgresError, error.isUniqueViolation {
-                // Another process committed the same content meanwhile: memory no longer matches.
-                needsReload = true
-                return .alreadyIngested(fileName: name)
-            }
-            throw error
+            try store.commit(batch.files.map { ($0.record, $0.rejects) }, writes: writes, newestAccepted: engine.newestAccepted)
+        } catch let error as PostgresError where error.isUniqueViolation {
+            needsReload = true
+            try reload()
+            for file in batch.files { report(file.url, try ingest(file.url)) }
+            return
         }
-        engine.endFile()
+        for file in batch.files { report(file.url, .applied(file.record, file.counts)) }
         try compactIfDue()
-        return .applied(record, counts)
     }
 
     /// Applies retention (SPEC §4) about once an hour of data time: phones silent for longer than

@@ -45,30 +45,35 @@ public final class PipelineStore: @unchecked Sendable {
             .text(fileName), contentHash.map { .bytes($0) }, .text(reason), movedTo.map { .text($0) })
     }
 
-    /// Applies one file: its ledger row, rejects, the new state of the phones it touched and the
-    /// new newest-accepted time, atomically.
-    /// Throws `PostgresError` with `isUniqueViolation` if the same content was committed meanwhile.
-    public func commit(_ record: IngestRecord, rejects: [RejectRow], writes: [TrackWrite], newestAccepted: Int64?) throws {
+    /// Commits a batch of applied files: each file's ledger row and rejects, the new state of
+    /// every phone they touched and the new newest-accepted time, in one transaction.
+    /// Throws `PostgresError` with `isUniqueViolation` if one file's content was committed meanwhile.
+    public func commit(_ files: [(record: IngestRecord, rejects: [RejectRow])], writes: [TrackWrite], newestAccepted: Int64?) throws {
         try connection.transaction { connection in
-            let inserted = try connection.execute("""
-                INSERT INTO ingest_files (file_name, content_hash, compressed_bytes, decompressed_bytes, records, accepted,
-                    duplicates, late, rejected, watermark, newest_event)
-                VALUES ($1, $2, $3::int8, $4::int8, $5::int8, $6::int8, $7::int8, $8::int8, $9::int8, $10::int8, $11::int8)
-                RETURNING id
-                """, .text(record.fileName), .bytes(record.contentHash), .int(Int64(record.compressedBytes)),
-                .int(Int64(record.decompressedBytes)), .int(Int64(record.records)), .int(Int64(record.accepted)),
-                .int(Int64(record.duplicates)), .int(Int64(record.late)), .int(Int64(record.rejected)),
-                record.watermark.map { .int($0) }, record.newestEvent.map { .int($0) })
-            let fileID = try inserted.int64(0, 0) ?? 0
-            if !rejects.isEmpty {
+            var ids: [Int64] = []
+            for (record, _) in files {
+                let inserted = try connection.execute("""
+                    INSERT INTO ingest_files (file_name, content_hash, compressed_bytes, decompressed_bytes, records, accepted,
+                        duplicates, late, rejected, watermark, newest_event)
+                    VALUES ($1, $2, $3::int8, $4::int8, $5::int8, $6::int8, $7::int8, $8::int8, $9::int8, $10::int8, $11::int8)
+                    RETURNING id
+                    """, .text(record.fileName), .bytes(record.contentHash), .int(Int64(record.compressedBytes)),
+                    .int(Int64(record.decompressedBytes)), .int(Int64(record.records)), .int(Int64(record.accepted)),
+                    .int(Int64(record.duplicates)), .int(Int64(record.late)), .int(Int64(record.rejected)),
+                    record.watermark.map { .int($0) }, record.newestEvent.map { .int($0) })
+                ids.append(try inserted.int64(0, 0) ?? 0)
+            }
+            if files.contains(where: { !$0.rejects.isEmpty }) {
                 try connection.copyIn(sql: "COPY rejects (file_id, file_name, line, reason, raw) FROM STDIN") { writer in
-                    for reject in rejects {
-                        writer.appendInt64(fileID)
-                        writer.appendText(record.fileName)
-                        writer.appendInt64(Int64(reject.line))
-                        writer.appendText(reject.reason)
-                        writer.appendText(reject.raw)
-                        try writer.endRow()
+                    for ((record, rejects), fileID) in zip(files, ids) {
+                        for reject in rejects {
+                            writer.appendInt64(fileID)
+                            writer.appendText(record.fileName)
+                            writer.appendInt64(Int64(reject.line))
+                            writer.appendText(reject.reason)
+                            writer.appendText(reject.raw)
+                            try writer.endRow()
+                        }
                     }
                 }
             }
@@ -86,6 +91,8 @@ public final class PipelineStore: @unchecked Sendable {
                 try writer.endRow()
             }
         }
+        // Without statistics the planner guesses a large temp table and scans whole partitions.
+        try connection.execute("ANALYZE touched_phones")
         for table in ["phone_tracks", "visits", "cards"] {
             try connection.execute("DELETE FROM \(table) t USING touched_phones s WHERE t.phone_key = s.phone_key")
         }

@@ -43,14 +43,11 @@ struct CardsCommand: ParsableCommand {
                                rules: CardRules(configuration: rules.configuration, risk: RiskMap(areas)),
                                contacts: contactList)
         let rejectSink = try rejects.map { try RejectFile(path: $0) }
+        var output = ""
         let result = job.run(files: try FeedFileList.files(in: feeds), at: at,
                              now: now ?? Int64(Date().timeIntervalSince1970)) { reject in
             rejectSink?.write(reject)
-        }
-        rejectSink?.close()
-
-        var output = ""
-        for (phone, card) in result.cards {
+        } emit: { phone, card in
             output += card.jsonLine(phone: phone)
             output += "\n"
             if output.utf8.count > 1 << 20 {
@@ -58,11 +55,12 @@ struct CardsCommand: ParsableCommand {
                 output = ""
             }
         }
+        rejectSink?.close()
         FileHandle.standardOutput.write(Data(output.utf8))
         for (url, reason) in result.refused {
             printError("refused \(url.lastPathComponent): \(reason)")
         }
-        printError("files \(result.filesApplied) applied, \(result.refused.count) refused; \(result.counts.summary); cards \(result.cards.count)")
+        printError("files \(result.filesApplied) applied, \(result.refused.count) refused; \(result.counts.summary); cards \(result.cards)")
     }
 }
 

@@ -30,8 +30,8 @@ struct DemoCommand: AsyncParsableCommand {
         let pipeline = try workspace.pipeline(configuration: rules.configuration)
         var counts = FileOutcomeCounts()
         var applied = 0
-        for url in try FeedFileList.files(in: [samples.appendingPathComponent("feeds").path]) {
-            if case .applied(_, let fileCounts) = try pipeline.ingest(url) {
+        try pipeline.ingest(try FeedFileList.files(in: [samples.appendingPathComponent("feeds").path])) { _, outcome in
+            if case .applied(_, let fileCounts) = outcome {
                 counts += fileCounts
                 applied += 1
             }

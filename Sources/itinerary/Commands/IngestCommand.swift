@@ -13,6 +13,9 @@ struct IngestCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var rules: RuleOptions
 
+    @Option(help: "Commit after about this many records (a batch of files is one transaction).")
+    var recordsPerCommit = 1_000_000
+
     @Argument(help: "Feed files or directories of them.")
     var feeds: [String]
 
@@ -22,8 +25,8 @@ struct IngestCommand: ParsableCommand {
         var totals = FileOutcomeCounts()
         var applied = 0, skipped = 0, refused = 0
         let started = Date()
-        for url in try FeedFileList.files(in: feeds) {
-            switch try pipeline.ingest(url) {
+        try pipeline.ingest(try FeedFileList.files(in: feeds), recordsPerCommit: recordsPerCommit) { _, outcome in
+            switch outcome {
             case .applied(_, let counts):
                 applied += 1
                 totals += counts
