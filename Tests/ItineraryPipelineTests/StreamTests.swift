@@ -164,7 +164,7 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: run.inbox.appendingPathComponent("failed").path).isEmpty)
     }
 
-    /// SIGTERM while applying: the file in hand finishes, exit status 0, and `--once` completes.
+    /// SIGTERM while applying: the files in hand finish, exit status 0, and `--once` completes.
     @Test func terminatedDaemonExitsZeroAndOnceCompletesIt() throws {
         let harness = try PipelineHarness(label: "streamterm", phones: 60, days: 4, seed: 9)
         let expected = try Self.batchCards(harness)
@@ -175,7 +175,7 @@ import Testing
         kill(daemon.processIdentifier, SIGTERM)
         #expect(StreamRun.wait(daemon, timeout: 30) == 0)
         let log = run.log(0)
-        #expect(log.contains("stopping after the file in hand"))
+        #expect(log.contains("stopping after the files in hand"))
         #expect(log.contains("stopped"))
         #expect(!(try Self.waiting(run.inbox).isEmpty), "the daemon drained before SIGTERM: make the feed larger")
         // Whatever it stopped on was finished: every file it moved is in the ledger, the rest are not.

@@ -73,13 +73,13 @@ public final class IngestPipeline {
 
     /// Ingests files in the order given, committing about `recordsPerCommit` records' worth of
     /// files at a time; `report` hears of each file once its fate is committed.
-    public func ingest(_ urls: [URL], recordsPerCommit: Int = 1_000_000, report: (URL, FileOutcome) -> Void) throws {
+    public func ingest(_ urls: [URL], recordsPerCommit: Int = 1_000_000, report: (URL, FileOutcome) throws -> Void) throws {
         if needsReload { try reload() }
         var batch = Batch(number: nextBatchNumber())
         do {
             for url in urls {
                 if let outcome = try apply(url, to: &batch) {
-                    report(url, outcome)
+                    try report(url, outcome)
                     continue
                 }
                 if batch.records >= recordsPerCommit {
@@ -160,7 +160,7 @@ public final class IngestPipeline {
 
     /// Commits a batch; on a file committed meanwhile by another process, redoes the batch's
     /// files one by one from what the store holds.
-    private func commit(_ batch: Batch, report: (URL, FileOutcome) -> Void) throws {
+    private func commit(_ batch: Batch, report: (URL, FileOutcome) throws -> Void) throws {
         guard !batch.files.isEmpty else { return }
         let cardTime = engine.newestAccepted ?? clock()
         let writes = batch.touched.compactMap { phone, key -> TrackWrite? in
@@ -174,11 +174,11 @@ public final class IngestPipeline {
         } catch let error as PostgresError where error.isUniqueViolation {
             needsReload = true
             try reload()
-            for file in batch.files { report(file.url, try ingest(file.url)) }
+            for file in batch.files { try report(file.url, try ingest(file.url)) }
             return
         }
-        for file in batch.files { report(file.url, .applied(file.record, file.counts)) }
         try compactIfDue()
+        for file in batch.files { try report(file.url, .applied(file.record, file.counts)) }
     }
 
     /// Applies retention (SPEC §4) about once an hour of data time: phones silent for longer than

@@ -5,15 +5,17 @@ import Logging
 /// The streaming pipeline (SPEC §4): a long-running loop that applies every file delivered into
 /// a drop directory, one at a time, in delivery order.
 ///
-/// For each ready file (see `InboxWatcher`): `IngestPipeline.ingest` applies it exactly once
-/// (ledger row and effects in one transaction), then the file is moved to `processed/`. A file
+/// Ready files (see `InboxWatcher`) go to `IngestPipeline.ingest` a few at a time: each is applied
+/// exactly once, the few commit together (each with its ledger row), then each file is moved to
+/// `processed/`. When files arrive one by one that is a commit per file; in a burst, committing
+/// several together spares rewriting each phone once per file. A file
 /// whose content is already in the ledger also goes to `processed/`: that is the restart after a
 /// crash between commit and move, or a carrier's resend, and either way its content is applied.
 /// A refused file ends in `failed/` (the pipeline moves it and records why).
 ///
 /// Killing the process at any moment is safe: a file is in the inbox until after its commit, and
 /// on restart the ledger says whether it committed. SIGTERM/SIGINT (via `StopSignal`) stop the
-/// loop between files. Memory does not grow with the files processed: the loop keeps only
+/// loop between commits. Memory does not grow with the files processed: the loop keeps only
 /// running totals, takes the inbox a bounded batch at a time, and the engine compacts its state.
 public final class StreamRunner {
     public struct Options: Sendable {
@@ -23,11 +25,14 @@ public final class StreamRunner {
         public var pollInterval: Double
         /// Longest pause between retries after a store failure, seconds.
         public var maximumRetryDelay: Double
+        /// Most files committed together.
+        public var filesPerCommit: Int
 
-        public init(once: Bool = false, pollInterval: Double = 0.2, maximumRetryDelay: Double = 30) {
+        public init(once: Bool = false, pollInterval: Double = 0.2, maximumRetryDelay: Double = 30, filesPerCommit: Int = 16) {
             self.once = once
             self.pollInterval = pollInterval
             self.maximumRetryDelay = maximumRetryDelay
+            self.filesPerCommit = max(1, filesPerCommit)
         }
     }
 
@@ -133,10 +138,11 @@ public final class StreamRunner {
                 continue loop
             case .work: break
             }
-            for url in listing.batch {
+            for start in stride(from: 0, to: listing.batch.count, by: options.filesPerCommit) {
                 if stop.isRequested { break loop }
+                let chunk = Array(listing.batch[start..<min(start + options.filesPerCommit, listing.batch.count)])
                 do {
-                    try process(url)
+                    try process(chunk)
                     failures = 0
                 } catch let error as StreamError {
                     throw error
@@ -145,8 +151,8 @@ public final class StreamRunner {
                     totals.storeFailures += 1
                     metrics.storeFailures.increment()
                     let delay = Self.retryDelay(failures: failures, maximum: options.maximumRetryDelay)
-                    logger.error("store failure; the file stays in the inbox", metadata: [
-                        "file": "\(url.lastPathComponent)", "error": "\(error)", "retry_in": "\(delay)",
+                    logger.error("store failure; the files stay in the inbox", metadata: [
+                        "file": "\(chunk[0].lastPathComponent)", "files": "\(chunk.count)", "error": "\(error)", "retry_in": "\(delay)",
                     ])
                     if options.once { throw error }
                     stop.sleep(seconds: delay)
@@ -158,11 +164,18 @@ public final class StreamRunner {
         return totals
     }
 
-    /// Applies one file and moves it where it belongs.
-    func process(_ url: URL) throws {
-        guard let arrival = InboxWatcher.arrivalTime(of: url) else { return }  // gone since the listing
+    /// Applies a few files, committed together, and moves each where it belongs.
+    func process(_ urls: [URL]) throws {
+        var arrivals: [URL: Double] = [:]
+        for url in urls { arrivals[url] = InboxWatcher.arrivalTime(of: url) }  // none: gone since the listing
         let started = Date().timeIntervalSince1970
-        let outcome = try pipeline.ingest(url)
+        try pipeline.ingest(urls.filter { arrivals[$0] != nil }) { url, outcome in
+            try finish(url, outcome, arrival: arrivals[url]!, started: started)
+        }
+    }
+
+    /// Moves a file the pipeline is done with, and reports it.
+    private func finish(_ url: URL, _ outcome: FileOutcome, arrival: Double, started: Double) throws {
         let finished = Date().timeIntervalSince1970
         let lag = finished - arrival
         let stillInInbox = FileManager.default.fileExists(atPath: url.path)

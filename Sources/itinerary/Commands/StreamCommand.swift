@@ -41,9 +41,13 @@ struct StreamCommand: AsyncParsableCommand {
     @Option(name: .customLong("batch"), help: "Most files taken from one listing of the inbox.")
     var batch = 256
 
+    @Option(help: "Most waiting files committed together in one transaction (1: a commit per file).")
+    var filesPerCommit = 16
+
     func validate() throws {
         guard pollInterval > 0 else { throw ValidationError("--poll-interval must be positive") }
         guard batch > 0 else { throw ValidationError("--batch must be positive") }
+        guard filesPerCommit > 0 else { throw ValidationError("--files-per-commit must be positive") }
         if let metricsPort, !(0...65535).contains(metricsPort) { throw ValidationError("--metrics-port must be 0-65535") }
     }
 
@@ -51,7 +55,7 @@ struct StreamCommand: AsyncParsableCommand {
         let logger = Logger(label: "itinerary.stream")
         let stop = StopSignal()
         stop.install { signal, count in
-            logger.notice(count == 1 ? "stopping after the file in hand" : "stopping now",
+            logger.notice(count == 1 ? "stopping after the files in hand" : "stopping now",
                           metadata: ["signal": "\(signal == SIGTERM ? "SIGTERM" : signal == SIGINT ? "SIGINT" : String(signal))"])
         }
         var server: Task<Void, any Error>?
@@ -62,7 +66,7 @@ struct StreamCommand: AsyncParsableCommand {
 
         let (store, configuration) = (store, rules.configuration)
         let watcher = InboxWatcher(inbox: URL(fileURLWithPath: inbox), batchLimit: batch)
-        let options = StreamRunner.Options(once: once, pollInterval: Double(pollInterval) / 1000)
+        let options = StreamRunner.Options(once: once, pollInterval: Double(pollInterval) / 1000, filesPerCommit: filesPerCommit)
         // The loop blocks (libpq, file I/O): it runs on a thread of its own.
         let (totals, phones) = try await Self.onThread {
             let workspace = try store.workspace()
