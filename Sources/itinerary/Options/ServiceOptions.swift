@@ -11,12 +11,15 @@ struct ServiceOptions: ParsableArguments {
     @Option(help: "URL the webhook gateway posts messages to.") var webhookURL: String?
     @Option(help: "Card clock: wall (request time) or data (newest data time when earlier, for replayed feeds).")
     var cardClock = "wall"
+    @Option(help: "Card re-reads (token look-ups) allowed per client address per minute.")
+    var cardReadsPerMinute = ClientLimits().cardReadsPerMinute
 
     func configuration(workspace: Workspace, windowDays: Int) throws -> ServiceConfiguration {
         var configuration = ServiceConfiguration(stateDirectory: workspace.stateDirectory.path, phoneKeyer: workspace.keyer)
         configuration.host = host
         configuration.port = port
         configuration.windowDays = windowDays
+        configuration.clientLimits.cardReadsPerMinute = cardReadsPerMinute
         switch smsGateway {
         case "console":
             configuration.smsGateway = .console(mirrorPath: nil)
