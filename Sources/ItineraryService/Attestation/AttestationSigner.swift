@@ -4,8 +4,14 @@ import Foundation
 /// Signs attestations with Ed25519: `base64url(payload JSON) + "." + base64url(signature)`,
 /// the signature covering the ASCII of the first part (as in JWS compact form).
 public struct AttestationSigner: Sendable {
-    /// The raw 32-byte private key (Crypto's key types are not `Sendable`).
-    private let privateKeyBytes: [UInt8]
+    /// Crypto's key types are not marked `Sendable`, but a private key is immutable and signing
+    /// with it is thread-safe; rebuilding it from raw bytes per signature doubled the cost.
+    private final class KeyBox: @unchecked Sendable {
+        let key: Curve25519.Signing.PrivateKey
+        init(_ key: Curve25519.Signing.PrivateKey) { self.key = key }
+    }
+
+    private let privateKey: KeyBox
 
     /// The raw 32-byte public key that verifiers need.
     public let publicKey: [UInt8]
@@ -13,7 +19,7 @@ public struct AttestationSigner: Sendable {
     public let keyID: String
 
     public init(privateKey: Curve25519.Signing.PrivateKey) {
-        privateKeyBytes = Array(privateKey.rawRepresentation)
+        self.privateKey = KeyBox(privateKey)
         publicKey = Array(privateKey.publicKey.rawRepresentation)
         keyID = AttestationKeyID.of(publicKey: publicKey)
     }
@@ -42,7 +48,7 @@ public struct AttestationSigner: Sendable {
     /// The compact signed token for `payload`.
     public func sign(_ payload: AttestationPayload) throws -> String {
         let head = Base64URL.encode(Array(payload.json.utf8))
-        let signature = try Curve25519.Signing.PrivateKey(rawRepresentation: privateKeyBytes).signature(for: Array(head.utf8))
+        let signature = try privateKey.key.signature(for: Array(head.utf8))
         return head + "." + Base64URL.encode(signature)
     }
 

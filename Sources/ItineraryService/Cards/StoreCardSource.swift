@@ -1,7 +1,11 @@
+import Foundation
 import ItineraryCore
 import ItineraryStore
+import Synchronization
 
-/// Cards from the pipeline's store, computed at request time on the service's own connections.
+/// Cards from the pipeline's store, computed at request time on the service's own connections:
+/// one query per card (the phone's committed state); the data time and the risk list in force
+/// are re-read at most once a second.
 public struct StoreCardSource: CardSource {
     /// Which "now" a card is evaluated at.
     public enum CardClock: Sendable {
@@ -15,6 +19,7 @@ public struct StoreCardSource: CardSource {
     private let pool: DatabasePool
     private let cards: CardStore
     private let clock: CardClock
+    private let dataTime = DataTimeCache()
 
     public init(connectionString: String, configuration: RuleConfiguration, clock: CardClock = .wall, poolSize: Int = 2) {
         pool = DatabasePool(connectionString: connectionString, size: poolSize, deadline: .seconds(3))
@@ -23,17 +28,34 @@ public struct StoreCardSource: CardSource {
     }
 
     public func card(forPhoneKey key: PhoneKey, phone: Phone, at time: Int64) async throws -> Card? {
-        let cards = cards
-        let clock = clock
-        return try await pool.run { connection in
-            var evaluated = time
-            if clock == .data, let dataTime = try cards.dataTime(on: connection) { evaluated = min(time, dataTime) }
-            return try cards.card(for: key, at: evaluated, on: connection)
-        }
+        var evaluated = time
+        if clock == .data, let dataTime = try await dataWatermark() { evaluated = min(time, dataTime) }
+        let (cards, at) = (cards, evaluated)
+        return try await pool.run { try cards.card(for: key, at: at, on: $0) }
     }
 
     public func dataWatermark() async throws -> Int64? {
+        if let fresh = dataTime.fresh() { return fresh }
         let cards = cards
-        return try await pool.run { try cards.dataTime(on: $0) }
+        let value = try await pool.run { try cards.dataTime(on: $0) }
+        dataTime.store(value)
+        return value
+    }
+}
+
+/// The store's data time, remembered for a second.
+private final class DataTimeCache: Sendable {
+    private let state = Mutex<(value: Int64?, fetched: Double)?>(nil)
+
+    /// The remembered value if fetched within the last second (`.some(nil)`: no data yet).
+    func fresh() -> Int64?? {
+        state.withLock { state in
+            guard let state, Date().timeIntervalSince1970 - state.fetched < 1 else { return nil }
+            return .some(state.value)
+        }
+    }
+
+    func store(_ value: Int64?) {
+        state.withLock { $0 = (value, Date().timeIntervalSince1970) }
     }
 }

@@ -61,12 +61,23 @@ extension LookupService {
         else { throw APIError.invalidToken }
         let now = clock.now()
         let client = client(of: request, context: context)
-        try await limitClient(client, scope: "card_client", perMinute: configuration.clientLimits.cardReadsPerMinute, now: now)
-        guard let record = try await store.token(hash: hasher.tokenHash(token)), record.admits(client: client, now: now),
-              let phone = PhoneSealer.open(record.phoneSealed, token: token),
-              case let phoneKey = configuration.phoneKeyer.key(for: phone), ConstantTime.equal(phoneKey.bytes, record.phoneKey)
-        else { throw APIError.invalidToken }
-        let presentation = try await presentCard(phone: phone, phoneKey: phoneKey, now: now)
+        if case .limited(let retryAfter) = cardReads.hit(client, now: now) {
+            throw APIError.rateLimited(retryAfter, "too many requests from this address; retry in \(retryAfter) s")
+        }
+        let tokenHash = hasher.tokenHash(token)
+        let entry: TokenCache.Entry
+        if let cached = tokens.entry(tokenHash: tokenHash) {
+            entry = cached
+        } else {
+            guard let record = try await store.token(hash: tokenHash),
+                  let phone = PhoneSealer.open(record.phoneSealed, token: token),
+                  case let phoneKey = configuration.phoneKeyer.key(for: phone), ConstantTime.equal(phoneKey.bytes, record.phoneKey)
+            else { throw APIError.invalidToken }
+            entry = TokenCache.Entry(record: record, phone: phone, phoneKey: phoneKey)
+            tokens.insert(entry, tokenHash: tokenHash, now: now)
+        }
+        guard entry.record.admits(client: client, now: now) else { throw APIError.invalidToken }
+        let presentation = try await presentCard(phone: entry.phone, phoneKey: entry.phoneKey, now: now)
         return Responses.json(presentation.json(places: places))
     }
 }

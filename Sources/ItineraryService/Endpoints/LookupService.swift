@@ -15,6 +15,9 @@ struct LookupService: Sendable {
     let verifier: AttestationVerifier
     let metrics: ServiceMetrics
     let logger: Logger
+    /// Card re-reads per client address, counted in memory (the hot path).
+    let cardReads: LocalRateLimiter
+    let tokens = TokenCache()
 
     /// The client address rate limits and tokens are tied to.
     func client(of request: Request, context: LookupRequestContext) -> String {

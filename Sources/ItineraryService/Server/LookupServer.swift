@@ -47,7 +47,8 @@ public struct LookupServer: Sendable {
         service = LookupService(
             configuration: configuration, store: LookupStore(pool: pool), cardSource: cardSource, places: places,
             clock: clock, hasher: SecretHasher(secret: secret), signer: signer, verifier: signer.verifier,
-            metrics: metrics, logger: logger
+            metrics: metrics, logger: logger,
+            cardReads: LocalRateLimiter(limit: FixedWindowLimit(limit: configuration.clientLimits.cardReadsPerMinute, length: 60))
         )
         self.configuration = configuration
         self.metrics = metrics

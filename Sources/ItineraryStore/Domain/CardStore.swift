@@ -1,3 +1,4 @@
+import Foundation
 import ItineraryCore
 import Synchronization
 
@@ -6,8 +7,10 @@ import Synchronization
 /// list shows at once, without re-ingesting feeds. Safe to share; each call brings its connection.
 public final class CardStore: Sendable {
     let configuration: RuleConfiguration
-    /// The risk areas of the load in force, re-read only when a new list is loaded.
-    private let risk = Mutex<(load: Int64?, map: RiskMap)?>(nil)
+    /// The risk areas of the load in force, re-read only when a new list is loaded; which load is
+    /// in force is asked at most once per `refreshInterval`, not on every card.
+    private let risk = Mutex<(load: Int64?, map: RiskMap, checked: Double)?>(nil)
+    private let refreshInterval: Double = 1
 
     public init(configuration: RuleConfiguration) {
         self.configuration = configuration
@@ -34,11 +37,13 @@ public final class CardStore: Sendable {
     }
 
     private func currentRisk(on connection: PostgresConnection) throws -> RiskMap {
+        let now = Date().timeIntervalSince1970
+        let cached = risk.withLock { $0 }
+        if let cached, now - cached.checked < refreshInterval { return cached.map }
         let reference = ReferenceStore(connection: connection)
         let load = try reference.currentLoad(.risk)
-        if let cached = risk.withLock({ $0 }), cached.load == load { return cached.map }
-        let map = RiskMap(try reference.riskAreas())
-        risk.withLock { $0 = (load, map) }
+        let map = try cached.flatMap { $0.load == load ? $0.map : nil } ?? RiskMap(reference.riskAreas())
+        risk.withLock { $0 = (load, map, now) }
         return map
     }
 }
