@@ -189,6 +189,12 @@ def main():
         page.load(options.url)
         summary["page_load_ms"] = round((time.time() - started) * 1000)
         summary["page_bytes"] = page.js("document.documentElement.outerHTML.length")
+        # Time to first render as the browser measures it, ms after navigation start: first
+        # contentful paint where headless chromium reports it, and DOMContentLoaded.
+        time.sleep(0.2)
+        summary["first_contentful_paint_ms"] = page.js(
+            "(performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint') || {startTime: null}).startTime")
+        summary["dom_content_loaded_ms"] = page.js("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
         check("no horizontal scroll at 360 px", page.js("document.documentElement.scrollWidth <= 360"),
               str(page.js("document.documentElement.scrollWidth")))
         check("no outside resources", page.js(
