@@ -8,12 +8,14 @@ import Synchronization
 public final class CardStore: Sendable {
     let configuration: RuleConfiguration
     /// The risk areas of the load in force, re-read only when a new list is loaded; which load is
-    /// in force is asked at most once per `refreshInterval`, not on every card.
+    /// in force is asked at most once per `riskRefreshInterval`, not on every card.
     private let risk = Mutex<(load: Int64?, map: RiskMap, checked: Double)?>(nil)
-    private let refreshInterval: Double = 1
+    private let riskRefreshInterval: Double
 
-    public init(configuration: RuleConfiguration) {
+    /// - Parameter riskRefreshInterval: seconds a risk list may be served after a new one is loaded.
+    public init(configuration: RuleConfiguration, riskRefreshInterval: Double = 1) {
         self.configuration = configuration
+        self.riskRefreshInterval = riskRefreshInterval
     }
 
     /// The newest event time the pipeline has accepted: "now" for data replayed from the past.
@@ -39,7 +41,7 @@ public final class CardStore: Sendable {
     private func currentRisk(on connection: PostgresConnection) throws -> RiskMap {
         let now = Date().timeIntervalSince1970
         let cached = risk.withLock { $0 }
-        if let cached, now - cached.checked < refreshInterval { return cached.map }
+        if let cached, now - cached.checked < riskRefreshInterval { return cached.map }
         let reference = ReferenceStore(connection: connection)
         let load = try reference.currentLoad(.risk)
         let map = try cached.flatMap { $0.load == load ? $0.map : nil } ?? RiskMap(reference.riskAreas())
