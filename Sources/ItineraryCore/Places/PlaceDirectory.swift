@@ -23,8 +23,6 @@ public struct PlaceDirectory: Sendable {
     /// The country or region of a non-mainland MCC.
     public func country(mcc: Int) -> Country? { countriesByMCC[mcc] }
 
-    public func division(_ adcode: Int) -> Division? { divisions[adcode] }
-
     public var countries: [Country] { Array(countriesByMCC.values) }
 
     /// The name a card shows: province and city for a prefecture city (浙江省杭州市), the city alone

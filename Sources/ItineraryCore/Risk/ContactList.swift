@@ -11,8 +11,6 @@ public struct ContactList<Key: Hashable & Sendable>: Sendable {
 
     public static var empty: ContactList { ContactList([]) }
 
-    public var count: Int { periodsByPhone.values.reduce(0) { $0 + $1.count } }
-
     public func isContact(_ phone: Key, at time: Int64) -> Bool {
         periodsByPhone[phone]?.contains { $0.contains(time) } ?? false
     }

@@ -8,8 +8,6 @@ public struct RiskMap: Sendable {
 
     public static let empty = RiskMap([])
 
-    public var areas: [RiskArea] { areasByCity.values.flatMap { $0 } }
-
     /// A city is starred if it contains an area active at `time`.
     public func isStarred(_ city: PlaceCode, at time: Int64) -> Bool {
         areasByCity[city]?.contains { $0.period.contains(time) } ?? false
