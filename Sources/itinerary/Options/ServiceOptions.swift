@@ -13,6 +13,10 @@ struct ServiceOptions: ParsableArguments {
     var cardClock = "wall"
     @Option(help: "Card re-reads (token look-ups) allowed per client address per minute.")
     var cardReadsPerMinute = ClientLimits().cardReadsPerMinute
+    @Option(help: "SMS code requests allowed per client address per minute.")
+    var codeRequestsPerMinute = ClientLimits().codeRequestsPerMinute
+    @Option(help: "Code verifications allowed per client address per minute.")
+    var verificationsPerMinute = ClientLimits().verificationsPerMinute
 
     func configuration(workspace: Workspace, windowDays: Int) throws -> ServiceConfiguration {
         var configuration = ServiceConfiguration(stateDirectory: workspace.stateDirectory.path, phoneKeyer: workspace.keyer)
@@ -20,6 +24,8 @@ struct ServiceOptions: ParsableArguments {
         configuration.port = port
         configuration.windowDays = windowDays
         configuration.clientLimits.cardReadsPerMinute = cardReadsPerMinute
+        configuration.clientLimits.codeRequestsPerMinute = codeRequestsPerMinute
+        configuration.clientLimits.verificationsPerMinute = verificationsPerMinute
         switch smsGateway {
         case "console":
             configuration.smsGateway = .console(mirrorPath: nil)

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Full OTP flows per second against a running lookup service (issue #5).
+
+Each flow: POST /v1/otp for a fresh number, wait for the console gateway to print the code,
+POST /v1/itinerary with it, check the card came back. Numbers are 138000xxxxx with distinct
+last four digits, so the masked number in the SMS log identifies the flow.
+
+Start the service with its stdout in a file and the per-address limits raised, e.g.
+
+    itinerary demo --port 18082 --code-requests-per-minute 1000000 --verifications-per-minute 1000000 > /tmp/sms.log 2>&1 &
+    python3 Benchmarks/otp_flow_bench.py --url http://127.0.0.1:18082 --sms-log /tmp/sms.log --flows 400 --workers 32
+"""
+import argparse
+import json
+import re
+import threading
+import time
+import urllib.request
+
+CODE = re.compile(r"SMS to (\d{3}\*\*\*\*\d{4}): .*?(\d{6})")
+
+
+def post(url, body):
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status, json.loads(response.read())
+
+
+class CodeLog:
+    """Follows the SMS log and hands out codes by masked number."""
+
+    def __init__(self, path):
+        self.path, self.offset, self.codes, self.lock = path, 0, {}, threading.Lock()
+
+    def code(self, masked, timeout=20.0):
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            with self.lock:
+                with open(self.path, encoding="utf-8", errors="replace") as log:
+                    log.seek(self.offset)
+                    text = log.read()
+                    self.offset += len(text.encode("utf-8"))
+                for found in CODE.finditer(text):
+                    self.codes[found.group(1)] = found.group(2)
+                if masked in self.codes:
+                    return self.codes.pop(masked)
+            time.sleep(0.02)
+        raise TimeoutError(f"no code for {masked}")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--sms-log", required=True)
+    parser.add_argument("--flows", type=int, default=400)
+    parser.add_argument("--workers", type=int, default=32)
+    parser.add_argument("--first", type=int, default=13800000000 + int(time.time()) % 5000)
+    options = parser.parse_args()
+    log = CodeLog(options.sms_log)
+    with open(options.sms_log, encoding="utf-8", errors="replace") as existing:
+        log.offset = len(existing.read().encode("utf-8"))
+    numbers = iter(range(options.first, options.first + options.flows))
+    durations, failures, lock = [], [], threading.Lock()
+
+    def worker():
+        while True:
+            with lock:
+                number = next(numbers, None)
+            if number is None:
+                return
+            phone = str(number)
+            started = time.time()
+            try:
+                status, _ = post(options.url + "/v1/otp", {"phone": phone})
+                assert status == 200, status
+                code = log.code(phone[:3] + "****" + phone[-4:])
+                status, card = post(options.url + "/v1/itinerary", {"phone": phone, "code": code, "consent": True})
+                assert status == 200 and "token" in card, status
+                with lock:
+                    durations.append(time.time() - started)
+            except Exception as error:  # noqa: BLE001 - counted and reported
+                with lock:
+                    failures.append(f"{phone}: {error}")
+
+    started = time.time()
+    threads = [threading.Thread(target=worker) for _ in range(options.workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.time() - started
+    durations.sort()
+    pick = lambda q: durations[min(len(durations) - 1, int(q * len(durations)))] if durations else float("nan")
+    print(json.dumps({
+        "flows": len(durations), "failures": len(failures), "seconds": round(elapsed, 2),
+        "flows_per_second": round(len(durations) / elapsed, 1),
+        "flow_p50_s": round(pick(0.5), 3), "flow_p99_s": round(pick(0.99), 3), "first_failures": failures[:3],
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    main()
