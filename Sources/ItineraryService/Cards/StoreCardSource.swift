@@ -21,7 +21,7 @@ public struct StoreCardSource: CardSource {
     private let clock: CardClock
     private let dataTime = DataTimeCache()
 
-    public init(connectionString: String, configuration: RuleConfiguration, clock: CardClock = .wall, poolSize: Int = 2) {
+    public init(connectionString: String, configuration: RuleConfiguration, clock: CardClock = .wall, poolSize: Int = 4) {
         pool = DatabasePool(connectionString: connectionString, size: poolSize, deadline: .seconds(3))
         cards = CardStore(configuration: configuration)
         self.clock = clock
