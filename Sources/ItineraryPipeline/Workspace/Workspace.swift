@@ -11,6 +11,8 @@ public final class Workspace: @unchecked Sendable {
     public let database: DatabaseConfiguration
     public let places: PlaceDirectory
     public let keyer: PhoneKeyer
+    /// Whether this process started the embedded cluster (and so stops it in `shutdown`).
+    public let ownsCluster: Bool
     let logger: Logger
 
     /// Opens (and migrates) the store. `databaseURL` nil means `DATABASE_URL`, `PG*`, or the
@@ -19,7 +21,9 @@ public final class Workspace: @unchecked Sendable {
         try FileManager.default.createDirectory(at: stateDirectory, withIntermediateDirectories: true)
         self.stateDirectory = stateDirectory
         self.logger = logger
+        let wasRunning = (try? EmbeddedPostgres(stateDirectory: stateDirectory).isRunning()) ?? false
         database = try Database.open(url: databaseURL, stateDirectory: stateDirectory, logger: logger)
+        ownsCluster = database.embedded != nil && !wasRunning
         let divisions = try Divisions.load()
         let countries = try Countries.load()
         places = PlaceDirectory(divisions: divisions, countries: countries)
@@ -29,9 +33,17 @@ public final class Workspace: @unchecked Sendable {
         try ReferenceStore(connection: connection).ensurePlaces(divisions: divisions, countries: countries)
     }
 
+    /// The connection string for this process: on the embedded cluster it names the process
+    /// (`application_name`), so `shutdown` can tell its own connections from other processes'.
+    public var connectionString: String {
+        ownsCluster ? database.connectionString + " application_name=\(Self.applicationName)" : database.connectionString
+    }
+
+    private static let applicationName = "itinerary-\(getpid())"
+
     /// A new connection to the store.
     public func connect() throws -> PostgresConnection {
-        try PostgresConnection(database.connectionString)
+        try PostgresConnection(connectionString)
     }
 
     /// The feed reader over the cells in force.
@@ -55,8 +67,17 @@ public final class Workspace: @unchecked Sendable {
         ContactList(try ReferenceStore(connection: connection).contacts())
     }
 
-    /// Stops the embedded cluster if this workspace runs one.
+    /// Stops the embedded cluster if this process started it and no other process is using it
+    /// (a daemon that came up meanwhile keeps it).
     public func shutdown() {
-        do { try database.embedded?.stop() } catch { logger.warning("could not stop the embedded cluster: \(error)") }
+        guard ownsCluster, let cluster = database.embedded else { return }
+        do {
+            let others = try connect().execute("""
+                SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND application_name <> $1
+                """, .text(Self.applicationName)).int64(0, 0) ?? 0
+            if others == 0 { try cluster.stop() }
+        } catch {
+            logger.warning("could not stop the embedded cluster: \(error)")
+        }
     }
 }

@@ -22,6 +22,7 @@ struct CardCommand: ParsableCommand {
     func run() throws {
         guard let number = Phone(phone) else { throw ValidationError("'\(phone)' is not a mainland mobile number") }
         let workspace = try store.workspace()
+        defer { workspace.shutdown() }
         let connection = try workspace.connect()
         let cards = CardStore(configuration: rules.configuration)
         let time = try at ?? cards.dataTime(on: connection) ?? Int64(Date().timeIntervalSince1970)
@@ -43,6 +44,7 @@ struct PurgeCommand: ParsableCommand {
     func run() throws {
         guard all else { throw ValidationError("purge deletes every phone's data; pass --all to confirm") }
         let workspace = try store.workspace()
+        defer { workspace.shutdown() }
         try PipelineStore(connection: try workspace.connect()).purgeAll()
         printError("purged all phone data")
     }

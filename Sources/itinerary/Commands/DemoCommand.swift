@@ -22,6 +22,7 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         let samples = try samples.map { URL(fileURLWithPath: $0) } ?? Self.findSamples()
         let workspace = try store.workspace()
+        defer { workspace.shutdown() }
         printError("database: \(workspace.database.embedded == nil ? "configured server" : "embedded cluster under \(workspace.stateDirectory.path)")")
         try workspace.loadingCells(from: samples.appendingPathComponent("cells.csv"))
         try workspace.loadRisk(from: samples.appendingPathComponent("risk.csv"))

@@ -21,6 +21,7 @@ struct IngestCommand: ParsableCommand {
 
     func run() throws {
         let workspace = try store.workspace()
+        defer { workspace.shutdown() }
         let pipeline = try workspace.pipeline(configuration: rules.configuration)
         var totals = FileOutcomeCounts()
         var applied = 0, skipped = 0, refused = 0

@@ -13,7 +13,9 @@ protocol ReferenceLoadCommand: ParsableCommand {
 extension ReferenceLoadCommand {
     func run() throws {
         let url = URL(fileURLWithPath: file)
-        let loaded = try load(url, into: try store.workspace())
+        let workspace = try store.workspace()
+        defer { workspace.shutdown() }
+        let loaded = try load(url, into: workspace)
         printError("loaded \(loaded) from \(url.lastPathComponent)")
     }
 }

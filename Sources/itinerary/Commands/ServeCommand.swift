@@ -16,20 +16,35 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let workspace = try store.workspace()
+        defer { workspace.shutdown() }
         try await serve(workspace: workspace, rules: rules, service: service) { port in
             printError("lookup service on http://\(service.host):\(port)/")
         }
     }
 }
 
-/// Runs the lookup service until the process is stopped.
+/// Runs the lookup service until SIGINT or SIGTERM, then returns (so the caller can stop the
+/// embedded cluster cleanly).
 func serve(workspace: Workspace, rules: RuleOptions, service: ServiceOptions,
            onListening: @escaping @Sendable (Int) async -> Void) async throws {
-    let connectionString = workspace.database.connectionString
+    let connectionString = workspace.connectionString
     let server = try LookupServer(
         configuration: try service.configuration(workspace: workspace, windowDays: Int(rules.window / 86_400)),
         databaseConnectionString: connectionString,
         cardSource: StoreCardSource(connectionString: connectionString, configuration: rules.configuration, clock: try service.clock),
         places: workspace.places)
-    try await server.run(onListening: onListening)
+    let running = Task { try await server.run(onListening: onListening) }
+    let signals = [SIGINT, SIGTERM].map { number in
+        signal(number, SIG_IGN)
+        let source = DispatchSource.makeSignalSource(signal: number)
+        source.setEventHandler { running.cancel() }
+        source.resume()
+        return source
+    }
+    defer { signals.forEach { $0.cancel() } }
+    do {
+        try await running.value
+    } catch is CancellationError {
+        printError("stopped")
+    }
 }

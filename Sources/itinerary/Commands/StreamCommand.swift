@@ -70,6 +70,7 @@ struct StreamCommand: AsyncParsableCommand {
         // The loop blocks (libpq, file I/O): it runs on a thread of its own.
         let (totals, phones) = try await Self.onThread {
             let workspace = try store.workspace()
+            defer { workspace.shutdown() }
             let pipeline = try workspace.pipeline(configuration: configuration)
             let runner = StreamRunner(pipeline: pipeline, watcher: watcher, options: options, stop: stop, logger: logger)
             return (try runner.run(), pipeline.phoneCount)
