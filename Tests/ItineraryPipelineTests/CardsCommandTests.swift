@@ -41,6 +41,16 @@ import Testing
         #expect(Set(first.keys) == ["file", "line", "reason", "raw"])
     }
 
+    @Test func ingestWithTheDatabaseAwayExitsNonZeroWithAClearError() throws {
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("itinerary-nodb-\(UUID().uuidString.prefix(8))")
+        let result = try Self.run([
+            "ingest", "--database", "host=/nonexistent/socket dbname=itinerary connect_timeout=2", "--state", state.path,
+            SampleCardsTests.samples.appendingPathComponent("feeds").path,
+        ])
+        #expect(result.status != 0)
+        #expect(result.stderr.contains("/nonexistent/socket"), "\(result.stderr)")
+    }
+
     @Test func badArgumentsFailWithAMessage() throws {
         let missing = try Self.run(["cards", "--cells", "/nonexistent/cells.csv", "--at", "2022-05-15T00:00:00Z", "/nonexistent"])
         #expect(missing.status != 0)
