@@ -26,14 +26,15 @@ public enum FeedFileList {
 
     /// Delivery order of the files' names.
     public static func sorted(_ urls: [URL]) -> [URL] {
-        urls.sorted { lhs, rhs in
-            switch (FeedFileName(lhs.lastPathComponent), FeedFileName(rhs.lastPathComponent)) {
+        let named = urls.map { (url: $0, name: FeedFileName($0.lastPathComponent)) }
+        return named.sorted { lhs, rhs in
+            switch (lhs.name, rhs.name) {
             case let (left?, right?): left < right
             case (.some, nil): true
             case (nil, .some): false
-            case (nil, nil): lhs.lastPathComponent < rhs.lastPathComponent
+            case (nil, nil): lhs.url.lastPathComponent < rhs.url.lastPathComponent
             }
-        }
+        }.map(\.url)
     }
 }
 

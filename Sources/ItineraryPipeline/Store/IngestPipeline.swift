@@ -131,9 +131,10 @@ public final class IngestPipeline {
         var rejects: [RejectRow] = []
         let msisdnField = file.header.position(of: .msisdn)
         let counts = applier.apply(file, to: &engine, now: clock(), key: { phone in
-            if let entry = keys[phone] {
+            if let index = keys.index(forKey: phone) {
+                let entry = keys.values[index]
                 if entry.batch != number {
-                    keys[phone]!.batch = number
+                    keys.values[index].batch = number
                     batch.touched.append((phone, entry.key))
                 }
                 return entry.key

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ItineraryStore
 
 /// Signs attestations with Ed25519: `base64url(payload JSON) + "." + base64url(signature)`,
 /// the signature covering the ASCII of the first part (as in JWS compact form).

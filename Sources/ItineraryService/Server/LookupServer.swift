@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import ItineraryCore
+import ItineraryStore
 import Logging
 
 /// The HTTP lookup service (SPEC §6): routes, the outbox sender and housekeeping.

@@ -1,15 +1,16 @@
 import Foundation
 
 /// Loads a secret from a file in the state directory, creating it with random bytes and
-/// owner-only permissions (0600) the first time.
-enum SecretFile {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+/// owner-only permissions (0600) the first time. Used for every secret kept outside the database:
+/// the phone-key HMAC secret, the lookup service's keys, the SMS gateway secrets.
+public enum SecretFile {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
     /// Reads `path`, or writes `generate()` to it (mode 0600) when it does not exist.
     /// Refuses a file readable by group or others.
-    static func loadOrCreate(at path: String, generate: () -> [UInt8], validate: ([UInt8]) -> Bool) throws -> [UInt8] {
+    public static func loadOrCreate(at path: String, generate: () -> [UInt8], validate: ([UInt8]) -> Bool) throws -> [UInt8] {
         let manager = FileManager.default
         if manager.fileExists(atPath: path) {
             let attributes = try manager.attributesOfItem(atPath: path)
