@@ -43,7 +43,7 @@ let package = Package(
         .target(name: "ItineraryCore"),
         .target(
             name: "ItineraryFeed",
-            dependencies: ["ItineraryCore", "CZstd"],
+            dependencies: ["ItineraryCore", "CZstd", .product(name: "Crypto", package: "swift-crypto")],
             resources: [.copy("Resources/divisions.csv"), .copy("Resources/countries.csv")]
         ),
         .target(

@@ -32,11 +32,30 @@ enum Fixtures {
         return try FeedFile(name: FeedFileName(name)!, compressed: ZstdCompressor.compress(frames: chunks))
     }
 
-    /// Reads a file's items.
-    static func items(_ file: FeedFile, now: Int64 = 1_700_000_000) -> (items: [FeedItem], summary: FeedSummary) {
-        var items: [FeedItem] = []
-        let summary = reader.read(file, now: now) { items.append($0) }
+    /// Reads a file's items (copied out of the callback: a record's raw bytes live only there).
+    static func items(_ file: FeedFile, now: Int64 = 1_700_000_000) throws -> (items: [Item], summary: FeedSummary) {
+        var items: [Item] = []
+        let summary = try reader.read(file, now: now) { item in
+            if let record = item.asRecord { items.append(.record(record)) }
+            if let reject = item.asReject { items.append(.rejected(reject)) }
+        }
         return (items, summary)
+    }
+
+    /// A line as a test keeps it.
+    enum Item {
+        case record(RecordView)
+        case rejected(FeedReject)
+
+        var asRecord: RecordView? {
+            if case .record(let record) = self { return record }
+            return nil
+        }
+
+        var asReject: FeedReject? {
+            if case .rejected(let reject) = self { return reject }
+            return nil
+        }
     }
 }
 
@@ -46,9 +65,10 @@ extension FeedItem {
         return nil
     }
 
+    /// The record with its raw text; only within the reader's callback.
     var asRecord: RecordView? {
         switch self {
-        case .record(let phone, let observation, let line, let bytes): RecordView(phone: phone, observation: observation, line: line, bytes: bytes)
+        case .record(let phone, let observation, let line, let raw): RecordView(phone: phone, observation: observation, line: line, raw: raw.text)
         case .rejected: nil
         }
     }
@@ -59,5 +79,5 @@ struct RecordView {
     var phone: Phone
     var observation: ItineraryCore.Observation
     var line: Int
-    var bytes: Range<Int>
+    var raw: String
 }

@@ -56,6 +56,7 @@ import Testing
         let ledger = try harness.ledger(workspace)
         let distinct = Set(try harness.feed.files.map { ContentHash.sha256([UInt8](try Data(contentsOf: $0))) })
         #expect(ledger == distinct)
+        pipeline.releaseWriterLock()
 
         let again = try workspace.pipeline(configuration: .standard)
         for url in harness.feed.files {

@@ -37,7 +37,7 @@ struct PipelineHarness {
     func offlineCards(_ files: [URL], places: PlaceDirectory) throws -> [String: String] {
         let reader = FeedReader(directory: places, cells: try CellTable.load(contentsOf: feed.cells, directory: places))
         var cards: [String: String] = [:]
-        _ = OfflineCards(reader: reader, rules: CardRules()).run(
+        _ = try OfflineCards(reader: reader, rules: CardRules()).run(
             files: FeedFileList.sorted(files), at: evaluationTime, now: Int64(Date().timeIntervalSince1970)) { _ in
         } emit: { phone, card in
             cards[phone.digits] = card.jsonLine(phone: phone)

@@ -19,7 +19,7 @@ import Testing
                                rules: CardRules(risk: RiskMap(risk)), contacts: contacts)
         var rejected = 0
         var lines: [String] = []
-        let result = job.run(files: try FeedFileList.files(in: [Self.samples.appendingPathComponent("feeds").path]),
+        let result = try job.run(files: try FeedFileList.files(in: [Self.samples.appendingPathComponent("feeds").path]),
                              at: Self.time, now: Self.time) { _ in rejected += 1 } emit: { lines.append($1.jsonLine(phone: $0)) }
         let expected = try String(contentsOf: Self.samples.appendingPathComponent("expected-cards.jsonl"), encoding: .utf8)
             .split(separator: "\n").map(String.init)

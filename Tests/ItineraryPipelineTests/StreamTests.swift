@@ -78,6 +78,7 @@ import Testing
             }
         }
         let ledger = try harness.ledger(workspace)
+        dead.releaseWriterLock()
         let runner = StreamRunner(pipeline: try workspace.pipeline(configuration: .standard), watcher: watcher,
                                   options: .init(once: true))
         let totals = try runner.run()

@@ -56,6 +56,10 @@ public struct PhoneTrack: Sendable {
         finished.removeAll { Int64($0.last) < cutoff }
     }
 
+    /// The newest observation folded into visits: a card at an earlier time cannot be rebuilt
+    /// from this state, since what came after that time is already part of its visits.
+    public var sealedThrough: Int64? { chainer.latest?.time }
+
     /// Newest observation time held, sealed or not.
     public var newestTime: Int64? { tail.last?.time ?? chainer.latest?.time }
 

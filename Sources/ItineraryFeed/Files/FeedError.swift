@@ -14,6 +14,12 @@ public enum FeedError: Error, Equatable, Sendable, CustomStringConvertible {
     case missingHeader(missingColumns: [String])
     /// The header names a required column twice.
     case duplicateColumn(String)
+    /// The file decompresses to more than the limit (bytes).
+    case tooLarge(limit: Int)
+    /// The first line is longer than the longest line allowed (bytes).
+    case headerTooLong(limit: Int)
+    /// The file's bytes differ between its check and its parse.
+    case changedWhileReading
 
     /// A stable snake_case code for logs and the rejected-files ledger.
     public var code: String {
@@ -25,6 +31,9 @@ public enum FeedError: Error, Equatable, Sendable, CustomStringConvertible {
         case .corrupt: "corrupt"
         case .missingHeader: "missing_header"
         case .duplicateColumn: "duplicate_column"
+        case .tooLarge: "too_large"
+        case .headerTooLong: "header_too_long"
+        case .changedWhileReading: "changed_while_reading"
         }
     }
 
@@ -44,6 +53,12 @@ public enum FeedError: Error, Equatable, Sendable, CustomStringConvertible {
             "header line is missing required column(s): \(columns.joined(separator: ", "))"
         case .duplicateColumn(let column):
             "header names column '\(column)' more than once"
+        case .tooLarge(let limit):
+            "file decompresses to more than \(limit) bytes (the file size limit)"
+        case .headerTooLong(let limit):
+            "header line is longer than \(limit) bytes (the line length limit)"
+        case .changedWhileReading:
+            "file changed while it was being read"
         }
     }
 }

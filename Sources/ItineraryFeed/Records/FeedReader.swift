@@ -5,9 +5,13 @@ import ItineraryCore
 ///
 /// The hot path is one pass over the decompressed bytes with index arithmetic: no `String`,
 /// `Substring` or other allocation per valid record (a rejected line allocates its raw text).
+/// A file kept in memory is parsed in one go; a larger one is decompressed again into a window
+/// of `FeedLimits.maxLineBytes` plus a chunk, so memory stays bounded whatever the file holds.
 public struct FeedReader: Sendable {
     /// How far ahead of the ingest clock an event may be: ten minutes.
     public static let futureTolerance: Int64 = 600
+    /// How much of an over-long line is kept in its reject.
+    public static let keptPrefixOfLongLine = 256
 
     public let directory: PlaceDirectory
     public let cells: CellTable
@@ -26,39 +30,151 @@ public struct FeedReader: Sendable {
 
     /// Reads, checks and parses the file at `url`, calling `body` for each non-blank record line.
     /// - Throws: `FeedError` before any call to `body` if the file is refused whole;
-    ///   otherwise only what `body` throws.
-    public func read(contentsOf url: URL, now: Int64, _ body: (FeedItem) throws -> Void) throws -> FeedSummary {
-        try read(FeedFile(contentsOf: url), now: now, body)
+    ///   otherwise only what `body` throws, or `.changedWhileReading`.
+    public func read(contentsOf url: URL, now: Int64, limits: FeedLimits = .standard, _ body: (FeedItem) throws -> Void) throws -> FeedSummary {
+        try read(FeedFile(contentsOf: url, limits: limits), now: now, body)
     }
 
     /// Parses a checked file, calling `body` for each non-blank record line in order.
     /// `now` is the ingest clock (Unix seconds): events more than ten minutes after it are `future`.
-    public func read(_ file: FeedFile, now: Int64, _ body: (FeedItem) throws -> Void) rethrows -> FeedSummary {
-        var summary = FeedSummary(file: file.name)
-        summary.bytes = file.csv.count
-        var rejectCounts = [Int](repeating: 0, count: FeedRejectReason.allCases.count)
-        let header = file.header
-        let fieldCount = header.fieldCount
-        let msisdnField = header.position(of: .msisdn)
-        let timeField = header.position(of: .eventTime)
-        let mccField = header.position(of: .mcc)
-        let mncField = header.position(of: .mnc)
-        let lacField = header.position(of: .lac)
-        let cellField = header.position(of: .cellID)
-        let eventField = header.position(of: .event)
+    /// - Throws: what `body` throws, or `FeedError.changedWhileReading` if a file read as a
+    ///   stream no longer matches its check (some records may have been handed on by then).
+    public func read(_ file: FeedFile, now: Int64, _ body: (FeedItem) throws -> Void) throws -> FeedSummary {
+        var parser = LineParser(reader: self, file: file, now: now)
+        if let csv = file.csv {
+            try csv.withUnsafeBufferPointer { bytes in
+                try parser.parse(bytes.baseAddress!, from: file.bodyStart, to: bytes.count, body)
+            }
+        } else {
+            try readStreaming(file, parser: &parser, body)
+        }
+        return parser.finish()
+    }
+
+    /// Decompresses the file again window by window: each window's complete lines are parsed,
+    /// the incomplete last one moves to the front; a line longer than the limit is rejected and
+    /// skipped to its end without being held.
+    private func readStreaming(_ file: FeedFile, parser: inout LineParser, _ body: (FeedItem) throws -> Void) throws {
+        let stream = try ZstdStream(file.origin.open())
+        let chunkSize = 1 << 20
+        let capacity = file.limits.maxLineBytes + 2 + chunkSize
+        let window = UnsafeMutablePointer<UInt8>.allocate(capacity: capacity)
+        defer { window.deallocate() }
+        var filled = 0  // the start of an unfinished line, carried to the front of the window
+        var header = file.bodyStart  // header bytes still to drop: it was parsed by the check
+        var skipping = false  // inside an over-long line, until its end
+        let newlineByte = UInt8(ascii: "\n")
+        while true {
+            let count: Int
+            do {
+                count = try stream.read(into: UnsafeMutableRawBufferPointer(start: window + filled, count: min(chunkSize, capacity - filled)))
+            } catch {
+                throw FeedError.changedWhileReading
+            }
+            if count == 0 { break }
+            let end = filled + count
+            var lineStart = 0
+            if header > 0 {
+                lineStart = min(count, header)
+                header -= lineStart
+            }
+            if skipping {
+                guard let found = memchr(window + lineStart, Int32(newlineByte), end - lineStart) else { continue }
+                lineStart = window.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+                skipping = false
+            }
+            // Parse up to the last line end among the new bytes (the carried ones hold none).
+            var last = end - 1
+            while last >= max(lineStart, filled), window[last] != newlineByte { last -= 1 }
+            if last >= max(lineStart, filled) {
+                try parser.parse(window, from: lineStart, to: last + 1, body)
+                lineStart = last + 1
+            }
+            filled = end - lineStart
+            if filled > file.limits.maxLineBytes + 1 {
+                try parser.rejectLongLine(UnsafeBufferPointer(start: window + lineStart, count: Self.keptPrefixOfLongLine), body)
+                skipping = true
+                filled = 0
+                continue
+            }
+            memmove(window, window + lineStart, filled)
+        }
+        guard stream.contentHash() == file.contentHash else { throw FeedError.changedWhileReading }
+        if filled > 0 { try parser.parse(window, from: 0, to: filled, body) }
+    }
+
+    /// Re-checks a record held back by the reference data or the clock (see `ReplayableRecord`)
+    /// against the cells and the ingest clock in force now.
+    public func observation(time: Int64, cell: CellKey, now: Int64) -> Result<Observation, FeedRejectReason> {
         let latest = now > Int64.max - Self.futureTolerance ? Int64.max : now + Self.futureTolerance
-        let events = FeedEvent.packedNames
+        guard time <= latest else { return .failure(.future) }
+        let place: UInt32
+        if cell.mcc == PlaceDirectory.mainlandMCC {
+            place = cells.place(of: cell)
+            guard place != 0 else { return .failure(.unknownCell) }
+        } else {
+            place = countryByMCC[cell.mcc]
+            guard place != 0 else { return .failure(.unknownMCC) }
+        }
+        return .success(Observation(time: time, place: PlaceCode(rawValue: place)))
+    }
+
+    /// The parse of one file's lines, across as many calls as it takes.
+    private struct LineParser {
+        let reader: FeedReader
+        let fileName: String
+        let maxLine: Int
+        let fieldCount: Int
+        let msisdnField, timeField, mccField, mncField, lacField, cellField, eventField: Int
+        let latest: Int64
+        let events: [UInt64]
+        var summary: FeedSummary
+        var rejectCounts = [Int](repeating: 0, count: FeedRejectReason.allCases.count)
         // Field k of a line spans starts[k] ..< starts[k + 1] - 1 (the byte before is its comma).
-        var starts = [Int](repeating: 0, count: fieldCount + 1)
+        var starts: [Int]
         var lineNumber = 1
 
-        try file.csv.withUnsafeBufferPointer { bytes in
-            try starts.withUnsafeMutableBufferPointer { starts in
-                try countryByMCC.withUnsafeBufferPointer { countries in
-                    let base = bytes.baseAddress!
-                    let end = bytes.count
-                    var position = file.bodyStart
+        init(reader: FeedReader, file: FeedFile, now: Int64) {
+            self.reader = reader
+            fileName = file.name.description
+            maxLine = file.limits.maxLineBytes
+            let header = file.header
+            fieldCount = header.fieldCount
+            msisdnField = header.position(of: .msisdn)
+            timeField = header.position(of: .eventTime)
+            mccField = header.position(of: .mcc)
+            mncField = header.position(of: .mnc)
+            lacField = header.position(of: .lac)
+            cellField = header.position(of: .cellID)
+            eventField = header.position(of: .event)
+            latest = now > Int64.max - FeedReader.futureTolerance ? Int64.max : now + FeedReader.futureTolerance
+            events = FeedEvent.packedNames
+            summary = FeedSummary(file: file.name)
+            summary.bytes = file.decompressedBytes
+            starts = [Int](repeating: 0, count: header.fieldCount + 1)
+        }
 
+        mutating func finish() -> FeedSummary {
+            for reason in FeedRejectReason.allCases where rejectCounts[reason.index] > 0 {
+                summary.rejected[reason] = rejectCounts[reason.index]
+            }
+            return summary
+        }
+
+        /// Rejects an over-long line from its first bytes; the caller skips the rest.
+        mutating func rejectLongLine(_ prefix: UnsafeBufferPointer<UInt8>, _ body: (FeedItem) throws -> Void) throws {
+            lineNumber += 1
+            summary.records += 1
+            rejectCounts[FeedRejectReason.lineTooLong.index] += 1
+            try body(.rejected(FeedReject(file: fileName, line: lineNumber, reason: .lineTooLong, raw: FeedLine.text(prefix))))
+        }
+
+        /// Parses the lines in `base[start..<end]`; the last may end at `end` without a newline.
+        mutating func parse(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int, _ body: (FeedItem) throws -> Void) throws {
+            let fieldCount = fieldCount
+            try starts.withUnsafeMutableBufferPointer { starts in
+                try reader.countryByMCC.withUnsafeBufferPointer { countries in
+                    var position = start
                     while position < end {
                         lineNumber += 1
                         let lineStart = position
@@ -73,12 +189,15 @@ public struct FeedReader: Sendable {
                         if lineEnd > lineStart, base[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
                         if lineEnd == lineStart { continue }  // blank lines are not records
                         summary.records += 1
+                        let line = UnsafeBufferPointer(start: base + lineStart, count: lineEnd - lineStart)
 
-                        func reject(_ reason: FeedRejectReason) throws {
+                        func reject(_ reason: FeedRejectReason, _ replayable: ReplayableRecord? = nil) throws {
                             rejectCounts[reason.index] += 1
-                            let raw = String(decoding: UnsafeBufferPointer(start: base + lineStart, count: lineEnd - lineStart), as: UTF8.self)
-                            try body(.rejected(FeedReject(file: file.name.description, line: lineNumber, reason: reason, raw: raw)))
+                            let kept = reason == .lineTooLong ? UnsafeBufferPointer(rebasing: line.prefix(FeedReader.keptPrefixOfLongLine)) : line
+                            try body(.rejected(FeedReject(file: fileName, line: lineNumber, reason: reason, raw: FeedLine.text(kept),
+                                                          replayable: replayable)))
                         }
+                        guard line.count <= maxLine else { try reject(.lineTooLong); continue }
 
                         // Split into fields, stopping early once there are too many.
                         var fields = 1
@@ -113,28 +232,27 @@ public struct FeedReader: Sendable {
                         let cellID = ByteParsing.unsigned(field(cellField), maximum: CellKey.cellIDRange.upperBound)
                         guard cellID >= 0 else { try reject(.badCellID); continue }
                         guard FeedEvent.isKnown(field(eventField), names: events) else { try reject(.badEvent); continue }
-                        guard time <= latest else { try reject(.future); continue }
+                        let key = CellKey(unchecked: UInt32(mcc), mnc: UInt32(mnc), lac: UInt64(lac), cellID: UInt64(cellID))
+                        guard time <= latest else {
+                            try reject(.future, ReplayableRecord(phone: phone, time: time, cell: key))
+                            continue
+                        }
 
                         let place: UInt32
                         if mcc == PlaceDirectory.mainlandMCC {
-                            let key = CellKey(unchecked: UInt32(mcc), mnc: UInt32(mnc), lac: UInt64(lac), cellID: UInt64(cellID))
-                            place = cells.place(of: key)
-                            guard place != 0 else { try reject(.unknownCell); continue }
+                            place = reader.cells.place(of: key)
+                            guard place != 0 else { try reject(.unknownCell, ReplayableRecord(phone: phone, time: time, cell: key)); continue }
                         } else {
                             place = countries[Int(mcc)]
-                            guard place != 0 else { try reject(.unknownMCC); continue }
+                            guard place != 0 else { try reject(.unknownMCC, ReplayableRecord(phone: phone, time: time, cell: key)); continue }
                         }
                         summary.valid += 1
                         try body(.record(phone: phone, observation: Observation(time: time, place: PlaceCode(rawValue: place)),
-                                         line: lineNumber, bytes: lineStart..<lineEnd))
+                                         line: lineNumber, raw: FeedLine(bytes: line)))
                     }
                 }
             }
         }
-        for reason in FeedRejectReason.allCases where rejectCounts[reason.index] > 0 {
-            summary.rejected[reason] = rejectCounts[reason.index]
-        }
-        return summary
     }
 }
 
@@ -142,18 +260,19 @@ extension FeedRejectReason {
     /// Position in `allCases`, for counting in a flat array.
     var index: Int {
         switch self {
-        case .fieldCount: 0
-        case .badMSISDN: 1
-        case .badTime: 2
-        case .badMCC: 3
-        case .badMNC: 4
-        case .badLAC: 5
-        case .badCellID: 6
-        case .badEvent: 7
-        case .future: 8
-        case .unknownCell: 9
-        case .unknownMCC: 10
-        case .late: 11
+        case .lineTooLong: 0
+        case .fieldCount: 1
+        case .badMSISDN: 2
+        case .badTime: 3
+        case .badMCC: 4
+        case .badMNC: 5
+        case .badLAC: 6
+        case .badCellID: 7
+        case .badEvent: 8
+        case .future: 9
+        case .unknownCell: 10
+        case .unknownMCC: 11
+        case .late: 12
         }
     }
 }

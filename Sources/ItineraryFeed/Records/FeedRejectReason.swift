@@ -2,7 +2,9 @@
 ///
 /// The reader decides all but `late`, which depends on the watermark and is decided by the engine.
 /// When a line has several faults the first in this order is reported.
-public enum FeedRejectReason: String, Sendable, CaseIterable, Hashable, Comparable {
+public enum FeedRejectReason: String, Error, Sendable, CaseIterable, Hashable, Comparable {
+    /// Longer than `FeedLimits.maxLineBytes`: skipped to its end, its first 256 bytes kept.
+    case lineTooLong = "line_too_long"
     /// More or fewer fields than the header.
     case fieldCount = "field_count"
     case badMSISDN = "bad_msisdn"

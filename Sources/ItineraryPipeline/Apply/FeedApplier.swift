@@ -8,27 +8,28 @@ struct FeedApplier: Sendable {
     let reader: FeedReader
 
     /// Applies `file` to `engine` (its watermark fixed at the start), calling `reject` for each
-    /// line not applied and `touch` the first time the file reaches a phone.
+    /// line not applied.
     /// The caller finishes with `engine.endFile()` once the file's effects are committed.
+    /// - Throws: `FeedError.changedWhileReading` when a file read as a stream changed on disk
+    ///   after its check: part of it has reached the engine, which the caller must then rebuild.
     func apply<Key>(
         _ file: FeedFile,
         to engine: inout ItineraryEngine<Key>,
         now: Int64,
         key: (Phone) -> Key,
         reject: (FeedReject) -> Void
-    ) -> FileOutcomeCounts {
+    ) throws -> FileOutcomeCounts {
         var counts = FileOutcomeCounts()
         engine.beginFile()
-        let summary = reader.read(file, now: now) { item in
+        let summary = try reader.read(file, now: now) { item in
             switch item {
-            case let .record(phone, observation, line, bytes):
+            case let .record(phone, observation, line, raw):
                 switch engine.add(observation, for: key(phone)) {
                 case .accepted: counts.accepted += 1
                 case .duplicate: counts.duplicates += 1
                 case .late:
                     counts.late += 1
-                    let raw = String(decoding: file.csv[bytes], as: UTF8.self)
-                    reject(FeedReject(file: file.name.description, line: line, reason: .late, raw: raw))
+                    reject(FeedReject(file: file.name.description, line: line, reason: .late, raw: raw.text))
                 }
             case let .rejected(rejected):
                 reject(rejected)

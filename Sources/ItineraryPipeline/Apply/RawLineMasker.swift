@@ -1,33 +1,25 @@
-/// Hides the middle four digits of the msisdn field in a raw feed line before it is kept, so the
-/// rejects store never holds a number in clear (SPEC §5): `13800138000` → `138****8000`,
-/// `+8613800138000` → `+86138****8000`.
+/// Hides every number in a raw feed line before it is kept, so the rejects store never holds a
+/// phone number in clear (SPEC §5), wherever the number sits: in its field, in a shifted field,
+/// or in a line with other separators. Every run of 11 digits that reads as a mainland mobile
+/// number (`1[3-9]` and 9 more) loses its middle four: `13800138000` → `138****8000`,
+/// `+8613800138000` → `+86138****8000`. Other digits (times, cells) stay readable.
 enum RawLineMasker {
-    static func mask(_ raw: String, msisdnField: Int) -> String {
-        var fields = raw.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        guard msisdnField < fields.count else { return maskDigitRuns(raw) }
-        var characters = Array(fields[msisdnField])
-        if characters.count >= 8 {
-            for index in (characters.count - 8)..<(characters.count - 4) { characters[index] = "*" }
-        } else {
-            characters = Array(repeating: "*", count: characters.count)
-        }
-        fields[msisdnField] = String(characters)
-        return fields.joined(separator: ",")
-    }
-
-    /// For a line that cannot be split into the header's fields: mask any long run of digits
-    /// that could be a number, at the price of hiding a few cell ids too.
-    private static func maskDigitRuns(_ raw: String) -> String {
-        var characters = Array(raw)
+    static func mask(_ raw: String) -> String {
+        var bytes = Array(raw.utf8)
         var runStart = 0
-        for index in 0...characters.count {
-            let isDigit = index < characters.count && characters[index].isASCII && characters[index].isNumber
-            if isDigit { continue }
-            if index - runStart >= 11 {
-                for position in (index - 8)..<(index - 4) { characters[position] = "*" }
+        for index in 0...bytes.count {
+            if index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { continue }
+            var start = runStart
+            while index - start >= 11 {
+                if bytes[start] == UInt8(ascii: "1"), (UInt8(ascii: "3")...UInt8(ascii: "9")).contains(bytes[start + 1]) {
+                    for position in (start + 3)..<(start + 7) { bytes[position] = UInt8(ascii: "*") }
+                    start += 7
+                } else {
+                    start += 1
+                }
             }
             runStart = index + 1
         }
-        return String(characters)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -19,18 +19,22 @@ public struct OfflineCards: Sendable {
     let applier: FeedApplier
     let rules: CardRules
     let contacts: ContactList<Phone>
+    let limits: FeedLimits
 
-    public init(reader: FeedReader, rules: CardRules, contacts: ContactList<Phone> = .empty) {
+    public init(reader: FeedReader, rules: CardRules, contacts: ContactList<Phone> = .empty, limits: FeedLimits = .standard) {
         applier = FeedApplier(reader: reader)
         self.rules = rules
         self.contacts = contacts
+        self.limits = limits
     }
 
     /// Applies `files` in the order given (see `FeedFileList`) and evaluates every card at `time`,
     /// handing them to `emit` in number order one at a time (so they are never all in memory).
     /// `now` is the ingest clock for the future-record check.
+    /// - Throws: `FeedError.changedWhileReading` when a large file changed on disk while it was
+    ///   applied (its first part is in the engine, so no card could be trusted).
     public func run(files: [URL], at time: Int64, now: Int64, reject: (FeedReject) -> Void,
-                    emit: (Phone, Card) -> Void) -> Result {
+                    emit: (Phone, Card) -> Void) throws -> Result {
         var engine = ItineraryEngine<Phone>(rules: rules, horizon: time)
         var counts = FileOutcomeCounts()
         var applied = 0
@@ -38,12 +42,12 @@ public struct OfflineCards: Sendable {
         for url in files {
             let file: FeedFile
             do {
-                file = try FeedFile(contentsOf: url)
+                file = try FeedFile(contentsOf: url, limits: limits)
             } catch {
                 refused.append((url, error.description))
                 continue
             }
-            counts += applier.apply(file, to: &engine, now: now, key: { $0 }, reject: reject)
+            counts += try applier.apply(file, to: &engine, now: now, key: { $0 }, reject: reject)
             engine.endFile()
             applied += 1
         }

@@ -73,20 +73,19 @@ public final class StreamRunner {
     let metrics: StreamMetrics
     let logger: Logger
     public private(set) var totals = Totals()
-    private var lockDescriptor: Int32 = -1
+    private var inboxLock: InboxLock?
 
-    public init(pipeline: IngestPipeline, watcher: InboxWatcher, options: Options = Options(), stop: StopSignal = StopSignal(),
-                metrics: StreamMetrics = StreamMetrics(), logger: Logger = Logger(label: "itinerary.stream")) {
+    /// - Parameter inboxLock: the inbox's lock when the caller took it already (before the
+    ///   pipeline's writer lock); otherwise `run` takes it.
+    public init(pipeline: IngestPipeline, watcher: InboxWatcher, inboxLock: InboxLock? = nil, options: Options = Options(),
+                stop: StopSignal = StopSignal(), metrics: StreamMetrics = StreamMetrics(), logger: Logger = Logger(label: "itinerary.stream")) {
         self.pipeline = pipeline
         self.watcher = watcher
+        self.inboxLock = inboxLock
         self.options = options
         self.stop = stop
         self.metrics = metrics
         self.logger = logger
-    }
-
-    deinit {
-        if lockDescriptor >= 0 { close(lockDescriptor) }
     }
 
     // MARK: The decision core (pure)
@@ -120,7 +119,7 @@ public final class StreamRunner {
     @discardableResult
     public func run() throws -> Totals {
         try watcher.prepare()
-        try lockInbox()
+        if inboxLock == nil { inboxLock = try InboxLock(inbox: watcher.inbox) }
         logger.info("streaming", metadata: [
             "inbox": "\(watcher.inbox.path)", "once": "\(options.once)", "poll_interval": "\(options.pollInterval)",
             "watermark": "\(pipeline.watermark == .min ? "none" : String(pipeline.watermark))", "phones": "\(pipeline.phoneCount)",
@@ -234,22 +233,6 @@ public final class StreamRunner {
             throw StreamError(message: "cannot move \(url.path) to \(target.path): \(String(cString: strerror(code)))")
         }
         return target
-    }
-
-    /// One streaming process per inbox: an exclusive lock on `.itinerary-stream.lock` (released by
-    /// the kernel when the process dies, however it dies).
-    private func lockInbox() throws {
-        guard lockDescriptor < 0 else { return }
-        let path = watcher.inbox.appendingPathComponent(".itinerary-stream.lock").path
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw StreamError(message: "cannot open \(path): \(String(cString: strerror(errno)))")
-        }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            close(descriptor)
-            throw StreamError(message: "another stream process holds \(path)")
-        }
-        lockDescriptor = descriptor
     }
 }
 

@@ -1,14 +1,27 @@
 import Foundation
 import ItineraryCore
+import ItineraryFeed
 import ItineraryStore
 
 extension Workspace {
-    /// An ingest pipeline on its own connection, resumed from what the store has committed.
-    public func pipeline(configuration: RuleConfiguration, clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) throws -> IngestPipeline {
+    /// An ingest pipeline on its own connection, holding the store's writer lock, resumed from
+    /// what the store has committed.
+    /// - Throws: `MissingCellsError` when no cell table is loaded (every mainland record would
+    ///   be rejected), `WriterLockError` when another process writes and `lock` is `.fail`.
+    public func pipeline(configuration: RuleConfiguration, limits: FeedLimits = .standard, lock: WriterLockPolicy = .fail,
+                         clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) throws -> IngestPipeline {
         let connection = try connect()
+        guard try ReferenceStore(connection: connection).currentLoad(.cells) != nil else { throw MissingCellsError() }
         return try IngestPipeline(
             connect: connect, reader: try reader(connection: connection), keyer: keyer,
             rules: try rules(configuration, connection: connection), contacts: try contacts(connection: connection),
-            clock: clock, logger: logger)
+            limits: limits, lock: lock, clock: clock, logger: logger)
+    }
+}
+
+/// Feeds cannot be applied before a cell table is loaded.
+public struct MissingCellsError: Error, CustomStringConvertible {
+    public var description: String {
+        "no cell table is loaded: run `itinerary cells load FILE` first (without it every mainland record would be rejected)"
     }
 }

@@ -42,14 +42,10 @@ extension Workspace {
     /// Lookups compute cards afresh anyway; this keeps the `cards` table in step for analysts.
     public func refreshCards(configuration: RuleConfiguration = .standard) throws {
         let connection = try connect()
-        let store = try PipelineStore(connection: connection)
-        guard let time = try store.newestAccepted() else { return }
         let rules = try rules(configuration, connection: connection)
         let contacts = try contacts(connection: connection)
-        let cards = try store.maskedTracks().map { key, masked, track in
-            (key, masked, rules.card(visits: track.visits(through: time, rules: rules), at: time,
-                                     closeContact: contacts.isContact(key, at: time)))
+        try PipelineStore(connection: connection).refreshAllCards { key, track, time in
+            rules.card(visits: track.visits(through: time, rules: rules), at: time, closeContact: contacts.isContact(key, at: time))
         }
-        try store.replaceAllCards(cards)
     }
 }

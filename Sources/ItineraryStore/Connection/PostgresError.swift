@@ -26,6 +26,13 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     /// `40001`/`40P01`: the transaction lost a serialization race or a deadlock and may be retried.
     public var isTransient: Bool { sqlState == "40001" || sqlState == "40P01" }
 
+    /// Classes 22 (data exception), 23 (integrity) and 54 (program limit): the server refuses
+    /// these values, so sending them again cannot succeed.
+    public var isDataError: Bool {
+        guard let sqlState else { return false }
+        return ["22", "23", "54"].contains(sqlState.prefix(2))
+    }
+
     public var description: String {
         var text = sqlState.map { "PostgreSQL error \($0): \(message)" } ?? "PostgreSQL error: \(message)"
         if let detail { text += " (\(detail))" }

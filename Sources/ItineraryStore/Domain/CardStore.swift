@@ -38,6 +38,24 @@ public final class CardStore: Sendable {
         return rules.card(visits: track.visits(through: time, rules: rules), at: time, closeContact: closeContact)
     }
 
+    /// The card at `time` as the rules give it, or an error when the store can no longer tell:
+    /// the phone's observations up to a later time are folded into its visits, or retention
+    /// may have dropped visits the window at `time` needs. Lookups at the data time never are.
+    /// - Throws: `CardTimeError` for such a `time`.
+    public func exactCard(for key: PhoneKey, at time: Int64, on connection: PostgresConnection) throws -> Card {
+        if let newest = try dataTime(on: connection) {
+            let earliest = newest - configuration.lateness - 86_400
+            guard time >= earliest else { throw CardTimeError(requested: time, earliest: earliest) }
+        }
+        let result = try connection.execute("SELECT state FROM phone_tracks WHERE phone_key = $1", parameters: [.bytes(key.bytes)],
+                                            resultFormat: .binary)
+        if result.rowCount > 0, let track = try result.bytes(0, 0).flatMap({ PhoneTrack(encoded: $0) }),
+           let sealed = track.sealedThrough, time < sealed {
+            throw CardTimeError(requested: time, earliest: sealed)
+        }
+        return try card(for: key, at: time, on: connection)
+    }
+
     private func currentRisk(on connection: PostgresConnection) throws -> RiskMap {
         let now = Date().timeIntervalSince1970
         let cached = risk.withLock { $0 }
@@ -47,5 +65,18 @@ public final class CardStore: Sendable {
         let map = try cached.flatMap { $0.load == load ? $0.map : nil } ?? RiskMap(reference.riskAreas())
         risk.withLock { $0 = (load, map, now) }
         return map
+    }
+}
+
+/// A card asked for at a time the store has folded past.
+public struct CardTimeError: Error, CustomStringConvertible {
+    public var requested: Int64
+    /// The earliest time this phone's card can be given exactly.
+    public var earliest: Int64
+
+    public var description: String {
+        "the store cannot give this card exactly at \(UTCTimestamp.format(requested)): observations up to "
+            + "\(UTCTimestamp.format(earliest)) are folded into its visits (or past retention); ask for a time at or after it, "
+            + "or compute earlier cards from the feed files with `itinerary cards --at`"
     }
 }

@@ -13,6 +13,31 @@ public final class PipelineStore: @unchecked Sendable {
         try connection.execute("CREATE TEMP TABLE IF NOT EXISTS touched_phones (phone_key bytea NOT NULL) ON COMMIT DELETE ROWS")
     }
 
+    /// The advisory-lock class of the writer lock; the object is the share (0 for a whole store).
+    static let writerLockClass: Int64 = 0x1717
+
+    /// Takes the store's writer lock for `share` on this connection, for the life of the session:
+    /// one process at a time applies feeds to a share, so lateness and cards stay exact. Returns
+    /// `false`, without waiting, when another session holds it.
+    public func tryLockWriter(share: Int = 0) throws -> Bool {
+        try connection.execute("SELECT pg_try_advisory_lock($1::int4, $2::int4)", .int(Self.writerLockClass), .int(Int64(share)))
+            .bool(0, 0) ?? false
+    }
+
+    /// Who holds the writer lock of `share`: the server process id and the client's application
+    /// name and address, for the message a second writer gets.
+    public func writerLockHolder(share: Int = 0) throws -> String? {
+        let result = try connection.execute("""
+            SELECT a.pid, coalesce(nullif(a.application_name, ''), 'unnamed client'), coalesce(host(a.client_addr), 'local socket'),
+                   a.backend_start
+            FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::int8 AND l.objid = $2::int8 AND l.objsubid = 2
+            """, .int(Self.writerLockClass), .int(Int64(share)))
+        guard result.rowCount > 0 else { return nil }
+        return "server process \(try result.int64(0, 0) ?? 0) (\(result.string(0, 1) ?? "?"), \(result.string(0, 2) ?? "?"), "
+            + "connected since \(result.string(0, 3) ?? "?"))"
+    }
+
     /// Whether a file with this content has been applied already.
     public func isIngested(contentHash: [UInt8]) throws -> Bool {
         try connection.execute("SELECT 1 FROM ingest_files WHERE content_hash = $1", .bytes(contentHash)).rowCount > 0
@@ -64,7 +89,9 @@ public final class PipelineStore: @unchecked Sendable {
                 ids.append(try inserted.int64(0, 0) ?? 0)
             }
             if files.contains(where: { !$0.rejects.isEmpty }) {
-                try connection.copyIn(sql: "COPY rejects (file_id, file_name, line, reason, raw) FROM STDIN") { writer in
+                try connection.copyIn(sql: """
+                    COPY rejects (file_id, file_name, line, reason, raw, phone_key, masked, event_time, mcc, mnc, lac, cell_id) FROM STDIN
+                    """) { writer in
                     for ((record, rejects), fileID) in zip(files, ids) {
                         for reject in rejects {
                             writer.appendInt64(fileID)
@@ -72,6 +99,15 @@ public final class PipelineStore: @unchecked Sendable {
                             writer.appendInt64(Int64(reject.line))
                             writer.appendText(reject.reason)
                             writer.appendText(reject.raw)
+                            if let replay = reject.replay {
+                                writer.appendBytea(replay.phoneKey.bytes)
+                                writer.appendText(replay.masked)
+                                for value in [replay.time, Int64(replay.mcc), Int64(replay.mnc), Int64(replay.lac), Int64(replay.cellID)] {
+                                    writer.appendInt64(value)
+                                }
+                            } else {
+                                for _ in 0..<7 { writer.appendNull() }
+                            }
                             try writer.endRow()
                         }
                     }
@@ -79,6 +115,53 @@ public final class PipelineStore: @unchecked Sendable {
             }
             try replacePhones(writes)
             try connection.execute("UPDATE pipeline_state SET newest_accepted = $1::int8", newestAccepted.map { .int($0) })
+        }
+    }
+
+    /// Rejected records a reference load may have fixed, in file and line order.
+    public func replayableRejects() throws -> [(fileID: Int64, line: Int, row: ReplayRow)] {
+        let result = try connection.execute("""
+            SELECT file_id, line::int8, phone_key, masked, event_time, mcc::int8, mnc::int8, lac, cell_id FROM rejects
+            WHERE phone_key IS NOT NULL ORDER BY file_id, line
+            """, parameters: [], resultFormat: .binary)
+        return try (0..<result.rowCount).map { row in
+            func number(_ column: Int) throws -> Int64 {
+                guard let value = try result.int64(row, column) else { throw PostgresError(message: "rejects row \(row): column \(column) is NULL") }
+                return value
+            }
+            guard let key = try result.bytes(row, 2).flatMap({ PhoneKey(bytes: $0) }), let masked = result.string(row, 3)
+            else { throw PostgresError(message: "rejects row \(row) does not decode") }
+            return (try number(0), Int(try number(1)), ReplayRow(
+                phoneKey: key, masked: masked, time: try number(4), mcc: Int(try number(5)), mnc: Int(try number(6)),
+                lac: Int(try number(7)), cellID: Int(try number(8))))
+        }
+    }
+
+    /// Commits a replay of rejects in one transaction: the rows applied (or found duplicate) are
+    /// deleted, those now late become `late` without their record, the touched phones get
+    /// their new state, and the replay is noted in `reject_replays`.
+    public func commitReplay(applied: [(fileID: Int64, line: Int)], late: [(fileID: Int64, line: Int)], writes: [TrackWrite],
+                             newestAccepted: Int64?, counts: (examined: Int, applied: Int, duplicates: Int, late: Int, stillRejected: Int)) throws {
+        func arrays(_ rows: [(fileID: Int64, line: Int)]) -> [PostgresValue?] {
+            [.text("{" + rows.map { String($0.fileID) }.joined(separator: ",") + "}"),
+             .text("{" + rows.map { String($0.line) }.joined(separator: ",") + "}")]
+        }
+        try connection.transaction { connection in
+            try connection.execute(
+                "DELETE FROM rejects r USING unnest($1::int8[], $2::int4[]) AS d (file_id, line) WHERE r.file_id = d.file_id AND r.line = d.line",
+                parameters: arrays(applied))
+            try connection.execute("""
+                UPDATE rejects r SET reason = 'late', phone_key = NULL, masked = NULL, event_time = NULL, mcc = NULL, mnc = NULL,
+                    lac = NULL, cell_id = NULL
+                FROM unnest($1::int8[], $2::int4[]) AS d (file_id, line) WHERE r.file_id = d.file_id AND r.line = d.line
+                """, parameters: arrays(late))
+            try replacePhones(writes)
+            try connection.execute("UPDATE pipeline_state SET newest_accepted = $1::int8", newestAccepted.map { .int($0) })
+            try connection.execute("""
+                INSERT INTO reject_replays (examined, applied, duplicates, late, still_rejected)
+                VALUES ($1::int8, $2::int8, $3::int8, $4::int8, $5::int8)
+                """, .int(Int64(counts.examined)), .int(Int64(counts.applied)), .int(Int64(counts.duplicates)),
+                .int(Int64(counts.late)), .int(Int64(counts.stillRejected)))
         }
     }
 
@@ -136,23 +219,21 @@ public final class PipelineStore: @unchecked Sendable {
         }
     }
 
-    /// Every phone's state with its masked number, for recomputing cards.
-    public func maskedTracks() throws -> [(key: PhoneKey, masked: String, track: PhoneTrack)] {
-        let result = try connection.execute("SELECT phone_key, masked, state FROM phone_tracks", parameters: [], resultFormat: .binary)
-        return try (0..<result.rowCount).map { row in
-            guard let key = try result.bytes(row, 0).flatMap({ PhoneKey(bytes: $0) }), let masked = result.string(row, 1),
-                  let track = try result.bytes(row, 2).flatMap({ PhoneTrack(encoded: $0) })
-            else { throw PostgresError(message: "phone_tracks row \(row) does not decode") }
-            return (key, masked, track)
-        }
-    }
-
-    /// Replaces the whole cards table, e.g. after a new risk or contact list.
-    public func replaceAllCards(_ cards: [(key: PhoneKey, masked: String, card: Card)]) throws {
+    /// Recomputes every stored card, e.g. after a new risk or contact list, at the data time.
+    /// Runs in one transaction that holds off pipeline commits (a share lock on `phone_tracks`),
+    /// so a card a pipeline commits meanwhile is never overwritten by an older one.
+    public func refreshAllCards(_ card: (PhoneKey, PhoneTrack, Int64) -> Card) throws {
         try connection.transaction { connection in
+            try connection.execute("LOCK TABLE phone_tracks IN SHARE MODE")
+            guard let time = try Self.newestAccepted(connection) else { return }
+            let result = try connection.execute("SELECT phone_key, masked, state FROM phone_tracks", parameters: [], resultFormat: .binary)
             try connection.execute("TRUNCATE cards")
             try connection.copyIn(sql: "COPY cards (phone_key, masked, evaluated_at, color, card) FROM STDIN") { writer in
-                for (key, masked, card) in cards {
+                for row in 0..<result.rowCount {
+                    guard let key = try result.bytes(row, 0).flatMap({ PhoneKey(bytes: $0) }), let masked = result.string(row, 1),
+                          let track = try result.bytes(row, 2).flatMap({ PhoneTrack(encoded: $0) })
+                    else { throw PostgresError(message: "phone_tracks row \(row) does not decode") }
+                    let card = card(key, track, time)
                     writer.appendBytea(key.bytes)
                     writer.appendText(masked)
                     writer.appendTimestamp(epochSeconds: card.at)
@@ -176,7 +257,7 @@ public final class PipelineStore: @unchecked Sendable {
     /// when it closed. Reference data stays, except the close contacts (they name phones).
     public func purgeAll() throws {
         try connection.transaction { connection in
-            try connection.execute("TRUNCATE phone_tracks, visits, cards, rejects, ingest_files, refused_files")
+            try connection.execute("TRUNCATE phone_tracks, visits, cards, rejects, ingest_files, refused_files, reject_replays")
             try connection.execute("DELETE FROM contacts")
             try connection.execute("UPDATE pipeline_state SET newest_accepted = NULL")
         }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ItineraryCore
+import ItineraryPipeline
 import ItineraryStore
 
 /// `itinerary card PHONE`: one phone's card from the store, in the offline command's format.
@@ -26,7 +27,7 @@ struct CardCommand: ParsableCommand {
         let connection = try workspace.connect()
         let cards = CardStore(configuration: rules.configuration)
         let time = try at ?? cards.dataTime(on: connection) ?? Int64(Date().timeIntervalSince1970)
-        let card = try cards.card(for: workspace.keyer.key(for: number), at: time, on: connection)
+        let card = try cards.exactCard(for: workspace.keyer.key(for: number), at: time, on: connection)
         print(card.jsonLine(phone: number))
     }
 }
@@ -45,7 +46,9 @@ struct PurgeCommand: ParsableCommand {
         guard all else { throw ValidationError("purge deletes every phone's data; pass --all to confirm") }
         let workspace = try store.workspace()
         defer { workspace.shutdown() }
-        try PipelineStore(connection: try workspace.connect()).purgeAll()
+        let store = try PipelineStore(connection: try workspace.connect())
+        guard try store.tryLockWriter() else { throw WriterLockError(holder: try store.writerLockHolder()) }
+        try store.purgeAll()
         printError("purged all phone data")
     }
 }

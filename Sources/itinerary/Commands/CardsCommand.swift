@@ -30,6 +30,7 @@ struct CardsCommand: ParsableCommand {
     var rejects: String?
 
     @OptionGroup var rules: RuleOptions
+    @OptionGroup var feedLimits: FeedLimitOptions
 
     @Argument(help: "Feed files or directories of them.")
     var feeds: [String]
@@ -41,10 +42,10 @@ struct CardsCommand: ParsableCommand {
         let contactList = try contacts.map { try CloseContacts.load(contentsOf: URL(fileURLWithPath: $0)) } ?? .empty
         let job = OfflineCards(reader: FeedReader(directory: places, cells: cellTable),
                                rules: CardRules(configuration: rules.configuration, risk: RiskMap(areas)),
-                               contacts: contactList)
+                               contacts: contactList, limits: feedLimits.limits)
         let rejectSink = try rejects.map { try RejectFile(path: $0) }
         var output = ""
-        let result = job.run(files: try FeedFileList.files(in: feeds), at: at,
+        let result = try job.run(files: try FeedFileList.files(in: feeds), at: at,
                              now: now ?? Int64(Date().timeIntervalSince1970)) { reject in
             rejectSink?.write(reject)
         } emit: { phone, card in

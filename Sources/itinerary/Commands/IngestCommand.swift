@@ -12,6 +12,7 @@ struct IngestCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var rules: RuleOptions
+    @OptionGroup var feedLimits: FeedLimitOptions
 
     @Option(help: "Commit after about this many records (a batch of files is one transaction).")
     var recordsPerCommit = 1_000_000
@@ -22,7 +23,7 @@ struct IngestCommand: ParsableCommand {
     func run() throws {
         let workspace = try store.workspace()
         defer { workspace.shutdown() }
-        let pipeline = try workspace.pipeline(configuration: rules.configuration)
+        let pipeline = try workspace.pipeline(configuration: rules.configuration, limits: feedLimits.limits)
         var totals = FileOutcomeCounts()
         var applied = 0, skipped = 0, refused = 0
         let started = Date()

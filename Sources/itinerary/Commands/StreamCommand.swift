@@ -22,6 +22,7 @@ struct StreamCommand: AsyncParsableCommand {
 
     @OptionGroup var store: StoreOptions
     @OptionGroup var rules: RuleOptions
+    @OptionGroup var feedLimits: FeedLimitOptions
 
     @Option(help: "The drop directory.")
     var inbox: String
@@ -64,15 +65,18 @@ struct StreamCommand: AsyncParsableCommand {
         }
         defer { server?.cancel() }
 
-        let (store, configuration) = (store, rules.configuration)
+        let (store, configuration, limits) = (store, rules.configuration, feedLimits.limits)
         let watcher = InboxWatcher(inbox: URL(fileURLWithPath: inbox), batchLimit: batch)
         let options = StreamRunner.Options(once: once, pollInterval: Double(pollInterval) / 1000, filesPerCommit: filesPerCommit)
         // The loop blocks (libpq, file I/O): it runs on a thread of its own.
         let (totals, phones) = try await Self.onThread {
+            let inboxLock = try InboxLock(inbox: watcher.inbox)
             let workspace = try store.workspace()
             defer { workspace.shutdown() }
-            let pipeline = try workspace.pipeline(configuration: configuration)
-            let runner = StreamRunner(pipeline: pipeline, watcher: watcher, options: options, stop: stop, logger: logger)
+            // A second daemon on the same store waits as a standby until the first one stops.
+            let pipeline = try workspace.pipeline(configuration: configuration, limits: limits,
+                                                  lock: .wait(poll: 1, cancelled: { stop.isRequested }))
+            let runner = StreamRunner(pipeline: pipeline, watcher: watcher, inboxLock: inboxLock, options: options, stop: stop, logger: logger)
             return (try runner.run(), pipeline.phoneCount)
         }
         printError(totals.summary + "; phones \(phones)")

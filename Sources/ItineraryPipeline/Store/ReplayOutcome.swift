@@ -1,0 +1,18 @@
+/// What `itinerary rejects replay` did with the rejected records a reference load may have fixed.
+public struct ReplayOutcome: Sendable, Equatable {
+    /// Rejects that carried a replayable record.
+    public var examined = 0
+    /// Applied now, and removed from the rejects store.
+    public var applied = 0
+    /// Already known to the engine, and removed from the rejects store.
+    public var duplicates = 0
+    /// Resolved, but older than the watermark: kept in the rejects store as `late`.
+    public var late = 0
+    /// Still not resolvable (cell or country unknown, or still in the future): kept as they were.
+    public var stillRejected = 0
+
+    public var summary: String {
+        "replayed \(examined): \(applied) applied, \(duplicates) duplicate, \(late) late (kept as late), "
+            + "\(stillRejected) still rejected (kept)"
+    }
+}
