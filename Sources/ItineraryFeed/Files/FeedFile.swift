@@ -37,7 +37,9 @@ public struct FeedFile: Sendable {
         let stream = try ZstdStream(origin.open())
         let chunk = UnsafeMutableRawBufferPointer.allocate(byteCount: 256 << 10, alignment: 16)
         defer { chunk.deallocate() }
+        // Reserved, not touched: pages count only once written, and the buffer never moves.
         var kept: [UInt8]? = []
+        kept!.reserveCapacity(limits.inMemoryBytes)
         var headerLine: [UInt8] = []
         var headerEnd: Int?
         var total = 0

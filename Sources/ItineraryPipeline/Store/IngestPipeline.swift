@@ -154,7 +154,8 @@ public final class IngestPipeline {
     /// Refuses a file the caller could not get applied (moving it to `failed/` beside it), with
     /// the reason recorded.
     public func refuse(_ url: URL, reason: String) throws -> FileOutcome {
-        try refuse(url, hash: nil, reason: reason)
+        if needsReload { try reload() }
+        return try refuse(url, hash: nil, reason: reason)
     }
 
     /// Files applied to the engine and not yet committed.

@@ -27,12 +27,17 @@ public final class StreamRunner {
         public var maximumRetryDelay: Double
         /// Most files committed together.
         public var filesPerCommit: Int
+        /// Tries of one file that fails for a reason other than the database being away before
+        /// it is refused into `failed/`, so it cannot hold up the files behind it.
+        public var triesBeforeRefusal: Int
 
-        public init(once: Bool = false, pollInterval: Double = 0.2, maximumRetryDelay: Double = 30, filesPerCommit: Int = 16) {
+        public init(once: Bool = false, pollInterval: Double = 0.2, maximumRetryDelay: Double = 30, filesPerCommit: Int = 16,
+                    triesBeforeRefusal: Int = 5) {
             self.once = once
             self.pollInterval = pollInterval
             self.maximumRetryDelay = maximumRetryDelay
             self.filesPerCommit = max(1, filesPerCommit)
+            self.triesBeforeRefusal = max(1, triesBeforeRefusal)
         }
     }
 
@@ -106,6 +111,24 @@ public final class StreamRunner {
         return once ? .stop : .wait(seconds: pollInterval)
     }
 
+    /// What to do after `failures` failures in a row of files taken `chunkSize` at a time.
+    public enum FailureAction: Equatable, Sendable {
+        /// Pause and try the same files again.
+        case retry
+        /// Try the files one at a time, to find the one that fails.
+        case isolate
+        /// Refuse the one file that keeps failing.
+        case refuse
+    }
+
+    /// The database being away is waited out for ever (every file would fail alike); any other
+    /// failure is first isolated to one file, which is refused after `tries` failures.
+    public static func action(afterFailures failures: Int, databaseAway: Bool, chunkSize: Int, tries: Int) -> FailureAction {
+        if databaseAway { return .retry }
+        if chunkSize > 1 { return failures >= 2 ? .isolate : .retry }
+        return failures >= tries ? .refuse : .retry
+    }
+
     /// The pause after `failures` store failures in a row: 0.5 s doubling, at most `maximum`.
     public static func retryDelay(failures: Int, maximum: Double) -> Double {
         min(maximum, 0.5 * pow(2, Double(max(0, min(failures - 1, 16)))))
@@ -126,6 +149,7 @@ public final class StreamRunner {
         ])
         metrics.state(watermark: pipeline.watermark, newestEvent: pipeline.newestAccepted, phones: pipeline.phoneCount)
         var failures = 0
+        var isolating = false
         loop: while true {
             let listing = try watcher.list()
             metrics.waiting.record(listing.waiting)
@@ -137,9 +161,10 @@ public final class StreamRunner {
                 continue loop
             case .work: break
             }
-            for start in stride(from: 0, to: listing.batch.count, by: options.filesPerCommit) {
+            let size = isolating ? 1 : options.filesPerCommit
+            for start in stride(from: 0, to: listing.batch.count, by: size) {
                 if stop.isRequested { break loop }
-                let chunk = Array(listing.batch[start..<min(start + options.filesPerCommit, listing.batch.count)])
+                let chunk = Array(listing.batch[start..<min(start + size, listing.batch.count)])
                 do {
                     try process(chunk)
                     failures = 0
@@ -149,15 +174,33 @@ public final class StreamRunner {
                     failures += 1
                     totals.storeFailures += 1
                     metrics.storeFailures.increment()
+                    let databaseAway = (error as? PostgresError)?.isConnectionFailure ?? false
+                    switch Self.action(afterFailures: failures, databaseAway: databaseAway, chunkSize: chunk.count,
+                                       tries: options.triesBeforeRefusal) {
+                    case .isolate:
+                        logger.warning("files keep failing; trying them one at a time", metadata: ["error": "\(error)"])
+                        isolating = true
+                        continue loop
+                    case .refuse:
+                        let reason = "could not be applied after \(failures) tries: \(error)"
+                        try finish(chunk[0], try pipeline.refuse(chunk[0], reason: reason), arrival: Date().timeIntervalSince1970,
+                                   started: Date().timeIntervalSince1970)
+                        failures = 0
+                        isolating = false
+                        continue loop
+                    case .retry:
+                        break
+                    }
                     let delay = Self.retryDelay(failures: failures, maximum: options.maximumRetryDelay)
                     logger.error("store failure; the files stay in the inbox", metadata: [
                         "file": "\(chunk[0].lastPathComponent)", "files": "\(chunk.count)", "error": "\(error)", "retry_in": "\(delay)",
                     ])
-                    if options.once { throw error }
+                    if options.once, databaseAway { throw error }
                     stop.sleep(seconds: delay)
                     continue loop
                 }
             }
+            if failures == 0 { isolating = false }
         }
         logger.info("stopped", metadata: ["totals": "\(totals.summary)"])
         return totals

@@ -47,7 +47,9 @@ struct PurgeCommand: ParsableCommand {
         let workspace = try store.workspace()
         defer { workspace.shutdown() }
         let store = try PipelineStore(connection: try workspace.connect())
-        guard try store.tryLockWriter() else { throw WriterLockError(holder: try store.writerLockHolder()) }
+        try ExitStatus.mapWriterLock {
+            guard try store.tryLockWriter() else { throw WriterLockError(holder: try store.writerLockHolder()) }
+        }
         try store.purgeAll()
         printError("purged all phone data")
     }

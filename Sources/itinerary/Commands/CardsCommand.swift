@@ -62,6 +62,7 @@ struct CardsCommand: ParsableCommand {
             printError("refused \(url.lastPathComponent): \(reason)")
         }
         printError("files \(result.filesApplied) applied, \(result.refused.count) refused; \(result.counts.summary); cards \(result.cards)")
+        if !result.refused.isEmpty { throw ExitStatus.filesRefused }
     }
 }
 
