@@ -266,3 +266,47 @@ struct JunkFiles {
         return url
     }
 }
+
+/// No clear number at rest anywhere in PostgreSQL's files: heap, indexes and WAL.
+@Suite(.serialized) struct DataDirectoryScanTests {
+    @Test func noGeneratedNumberIsAnywhereInTheClusterFiles() throws {
+        let harness = try PipelineHarness(label: "datascan", phones: 20, days: 2)
+        let cluster = EmbeddedPostgres(stateDirectory: harness.directory.appendingPathComponent("scan-cluster"))
+        try cluster.start()
+        defer { try? cluster.stop() }
+        let workspace = try Workspace(stateDirectory: harness.stateDirectory, databaseURL: cluster.connectionString)
+        try workspace.loadingCells(from: harness.feed.cells)
+
+        // Rejected lines with the number shifted out of its field, or behind other separators.
+        let numbers = harness.feed.phones.map(\.digits)
+        let body = numbers.enumerated().map { index, number in
+            switch index % 4 {
+            case 0: "1651363200,\(number),460,00,4113,1,lu"
+            case 1: "\(number);1651363200;460;00;4113;1;lu"
+            case 2: "x,+86\(number) 1651363200,460,00,4113,1"
+            default: "\(number)\(number),1651363200,460,00,4113,1,lu"
+            }
+        }.joined(separator: "\n")
+        let junk = harness.directory.appendingPathComponent(
+            FeedFileName(carrier: .ctcc, time: harness.feed.start + 3600, sequence: 5).description)
+        try Data(ZstdCompressor.compress(Array("\(JunkFiles.header)\n\(body)\n".utf8))).write(to: junk)
+        let pipeline = try workspace.pipeline(configuration: .standard)
+        try pipeline.ingest(FeedFileList.sorted(harness.feed.files + [junk])) { _, _ in }
+        let rejected = try workspace.connect().execute("SELECT count(*) FROM rejects WHERE file_name = $1", .text(junk.lastPathComponent))
+        #expect(try rejected.int64(0, 0) == Int64(numbers.count))
+        try workspace.connect().execute("CHECKPOINT")
+        try cluster.stop()
+
+        let patterns = harness.directory.appendingPathComponent("numbers.txt")
+        try numbers.joined(separator: "\n").write(to: patterns, atomically: true, encoding: .utf8)
+        let grep = Process()
+        grep.executableURL = URL(fileURLWithPath: "/bin/grep")
+        grep.arguments = ["-r", "-l", "-a", "-F", "-f", patterns.path, cluster.dataDirectory.path]
+        let output = Pipe()
+        grep.standardOutput = output
+        try grep.run()
+        let found = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        grep.waitUntilExit()
+        #expect(grep.terminationStatus == 1, "clear numbers in: \(found)")
+    }
+}
