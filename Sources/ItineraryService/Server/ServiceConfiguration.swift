@@ -7,8 +7,9 @@ public struct ServiceConfiguration: Sendable {
     public var host: String = "127.0.0.1"
     public var port: Int = 8080
 
-    /// Where keys live: `lookup-secret.key` (32 random bytes keying the code and token hashes)
-    /// and `attestation-ed25519.key` (+ `.pub`), created with mode 0600 on first start.
+    /// Where keys live: `lookup-secret.key` (32 random bytes keying the code and token hashes),
+    /// `outbox.key` (32 random bytes sealing queued SMS) and `attestation-ed25519.key` (+ `.pub`),
+    /// created with mode 0600 on first start.
     public var stateDirectory: String
 
     /// Keys phone numbers for the store; must match the pipeline's.
@@ -16,6 +17,8 @@ public struct ServiceConfiguration: Sendable {
 
     /// Overrides `lookup-secret.key` (at least 16 bytes) when set.
     public var serverSecret: [UInt8]?
+    /// Overrides `outbox.key` (exactly 32 bytes) when set.
+    public var outboxKey: [UInt8]?
     /// Overrides `attestation-ed25519.key` when set.
     public var attestationSigner: AttestationSigner?
 
@@ -33,13 +36,17 @@ public struct ServiceConfiguration: Sendable {
 
     /// How SMS leave the outbox.
     public var smsGateway: SMSGatewayChoice = .console(mirrorPath: nil)
-    /// Shared secret of the SMS gateway: inbound callbacks must carry
-    /// `X-Signature: hex(HMAC-SHA256(secret, raw body))`. Inbound SMS are refused while `nil`.
+    /// Shared secret of the SMS gateway: inbound callbacks must carry `X-Timestamp`, `X-Nonce` and
+    /// `X-Signature` (see `GatewaySignature`). Inbound SMS are refused while `nil`.
     public var inboundSecret: [UInt8]?
     /// The keyword a phone texts to get its card (matched trimmed, case-insensitively).
     public var inboundKeyword: String = "CXMYD"
     /// Card replies per phone per minute.
     public var inboundRepliesPerMinute: Int = 2
+    /// SMS (codes and card replies) the whole service may queue per minute, all phones
+    /// together, counted in PostgreSQL; past it requests get 429 `sms_budget_exhausted`.
+    public var smsPerMinute: Int = ServiceConfiguration.defaultSMSPerMinute
+    public static let defaultSMSPerMinute = 600
 
     /// Take the client address from the last `X-Forwarded-For` entry (set only behind a proxy
     /// that appends it), instead of the socket's peer address.
