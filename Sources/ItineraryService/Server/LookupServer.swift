@@ -1,8 +1,10 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import ItineraryCore
 import ItineraryStore
 import Logging
+import NIOCore
 
 /// The HTTP lookup service (SPEC §6): routes, the outbox sender and housekeeping.
 ///
@@ -66,9 +68,19 @@ public struct LookupServer: Sendable {
     /// Serves until the task is cancelled. `onListening` gets the bound port once the socket listens.
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let logger = self.logger
+        let maxConnections = configuration.maxConnections ?? max(64, OpenFileLimit.raiseToHard() - 256)
+        let connections = WaitingConnections(sheddingThreshold: maxConnections * 9 / 10)
+        logger.info("connection limits", metadata: ["max": "\(maxConnections)", "idle_timeout": "\(configuration.idleTimeout)"])
         let app = Application(
             router: makeRouter(),
-            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
+            server: .http1(configuration: HTTP1Channel.Configuration(
+                additionalChannelHandlers: [ConnectionShedHandler(connections: connections)],
+                idleTimeout: TimeAmount(configuration.idleTimeout)
+            )),
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port), backlog: 1024,
+                availableConnectionsDelegate: MaximumAvailableConnections(maxConnections, logger: logger)
+            ),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 logger.info("lookup service listening", metadata: ["port": "\(port)"])

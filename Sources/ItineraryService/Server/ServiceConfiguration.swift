@@ -31,6 +31,15 @@ public struct ServiceConfiguration: Sendable {
     public var tokenLifetime: Int64 = 600
     /// How long an attestation stays valid after it is issued (seconds).
     public var attestationLifetime: Int64 = 600
+    /// A connection without a complete request head for this long — silent, half-sent, or idle
+    /// between requests — is closed (Hummingbird's idle timeout; bytes that do not finish a
+    /// head do not restart it).
+    public var idleTimeout: Duration = .seconds(30)
+    /// Most connections open at once; `nil`: the open-file limit (raised to its hard limit at
+    /// start) less 256 kept for the database, files and the outbox. At the cap Hummingbird stops
+    /// accepting; from 90 % of it each new connection closes the oldest one still waiting for its
+    /// request head, so silent connections cannot lock real clients out.
+    public var maxConnections: Int?
     /// Largest accepted request body; larger ones get 413 `payload_too_large`.
     public var maxBodyBytes: Int = 4096
 
