@@ -4,37 +4,55 @@ import Testing
 
 @Suite("Database outage")
 struct DatabaseOutageTests {
-    @Test(
-        "503 database_unavailable (fast, no crash) while PostgreSQL is stopped; recovers when it returns",
-        .timeLimit(.minutes(1))
-    )
-    func outage() async throws {
+    /// A private cluster (the shared one must keep running for other tests), migrated.
+    static func privateCluster() throws -> (EmbeddedPostgres, URL) {
         // Bring the shared test server up first, so two initdb runs never overlap.
         _ = try SharedTestDatabase.connectionString()
         let state = URL(fileURLWithPath: "/tmp/lookup-outage-\(UUID().uuidString.prefix(8))", isDirectory: true)
         let cluster = EmbeddedPostgres(stateDirectory: state)
         try cluster.start()
+        try Migrator(directory: Migrator.defaultDirectory()).migrate(PostgresConnection(cluster.connectionString))
+        return (cluster, state)
+    }
+
+    /// Expects the JSON 503 every endpoint gives while the database is away.
+    static func expectUnavailable(_ response: HTTPResult, _ what: String) {
+        #expect(response.status == 503, "\(what): \(response.status) \(response.text)")
+        #expect(response.errorCode == "service_unavailable", "\(what)")
+        #expect(response.header("Retry-After") == "5", "\(what)")
+    }
+
+    @Test(
+        "503 service_unavailable (fast, no crash) on every endpoint while PostgreSQL is stopped, token re-reads included; recovers",
+        .timeLimit(.minutes(1))
+    )
+    func outage() async throws {
+        let (cluster, state) = try Self.privateCluster()
         defer {
             try? cluster.stop()
             try? FileManager.default.removeItem(at: state)
         }
-        try Migrator(directory: Migrator.defaultDirectory()).migrate(PostgresConnection(cluster.connectionString))
-        let harness = try await TestHarness.start(label: "outage", connectionString: cluster.connectionString)
+        let harness = try await TestHarness.start(label: "outage", connectionString: cluster.connectionString, storeCards: true)
         do {
-            #expect(try await harness.requestCode("13800138000").status == 200)
+            // One token already re-read (cached by the process), one never re-read.
+            let readToken = try #require(try await harness.verify("13800138000", code: harness.sendAndReadCode("13800138000")).json["token"] as? String)
+            #expect(try await harness.showAgain(token: readToken).status == 200)
+            let freshToken = try #require(try await harness.verify("13800138005", code: harness.sendAndReadCode("13800138005")).json["token"] as? String)
             try cluster.stop()
 
             let started = ContinuousClock.now
-            let down = try await harness.requestCode("13800138001")
-            let elapsed = ContinuousClock.now - started
-            #expect(down.status == 503, "\(down.text)")
-            #expect(down.errorCode == "database_unavailable")
-            #expect(down.header("Retry-After") == "5")
-            #expect(elapsed < .seconds(4), "answered in \(elapsed)")
-            #expect(try await harness.client.get("/readyz").status == 503)
+            Self.expectUnavailable(try await harness.showAgain(token: freshToken), "first re-read of an unchecked token")
+            #expect(ContinuousClock.now - started < .seconds(4), "answered in \(ContinuousClock.now - started)")
+            Self.expectUnavailable(try await harness.showAgain(token: readToken), "re-read of a checked token")
+            Self.expectUnavailable(try await harness.requestCode("13800138001"), "POST /v1/otp")
+            Self.expectUnavailable(try await harness.verify("13800138000", code: "123456"), "POST /v1/itinerary")
+            let inbound = #"{"from":"13800138000","text":"CXMYD"}"#
+            Self.expectUnavailable(
+                try await harness.client.post("/v1/sms/inbound", json: inbound, headers: InboundSMSTests.signedHeaders(inbound, clock: harness.clock)),
+                "POST /v1/sms/inbound"
+            )
+            Self.expectUnavailable(try await harness.client.get("/readyz"), "GET /readyz")
             #expect(try await harness.client.get("/healthz").status == 200)
-            let verify = try await harness.verify("13800138000", code: "123456")
-            #expect(verify.status == 503)
 
             try cluster.start()
             var ready = 0
@@ -43,6 +61,7 @@ struct DatabaseOutageTests {
                 if ready != 200 { try await Task.sleep(for: .milliseconds(100)) }
             }
             #expect(ready == 200)
+            #expect(try await harness.showAgain(token: freshToken).status == 200)
             #expect(try await harness.requestCode("13800138002").status == 200)
             let metrics = try await harness.client.get("/metrics")
             #expect(metrics.text.contains("lookup_database_unavailable_total"))

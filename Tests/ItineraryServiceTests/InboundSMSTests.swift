@@ -5,16 +5,23 @@ import Testing
 
 @Suite("Inbound SMS and the outbox", .timeLimit(.minutes(1)))
 struct InboundSMSTests {
-    static func sign(_ body: String, secret: [UInt8] = TestHarness.inboundSecret) -> String {
-        HMAC<SHA256>.authenticationCode(for: Array(body.utf8), using: SymmetricKey(data: secret))
+    /// The signature as a gateway computes it, written out here independently of the service's code.
+    static func sign(_ body: String, timestamp: Int64, nonce: String, secret: [UInt8] = TestHarness.inboundSecret) -> String {
+        HMAC<SHA256>.authenticationCode(for: Array("\(timestamp)\n\(nonce)\n\(body)".utf8), using: SymmetricKey(data: secret))
             .map { String(format: "%02x", $0) }.joined()
     }
 
-    @Test("a signed CXMYD text gets the card in words; the clear number is erased once sent")
+    /// The headers the gateway sends with `body`: the clock's time, a fresh nonce, the signature.
+    static func signedHeaders(_ body: String, clock: ManualClock, nonce: String = UUID().uuidString) -> [String: String] {
+        let timestamp = clock.now()
+        return ["X-Timestamp": String(timestamp), "X-Nonce": nonce, "X-Signature": sign(body, timestamp: timestamp, nonce: nonce)]
+    }
+
+    @Test("a signed CXMYD text gets the card in words; the sealed message is erased once sent")
     func keyword() async throws {
         try await TestHarness.with(label: "inbound") { harness in
             let body = #"{"from":"8613800138000","text":"  cxmyd \n"}"#
-            let response = try await harness.client.post("/v1/sms/inbound", json: body, headers: ["X-Signature": Self.sign(body)])
+            let response = try await harness.client.post("/v1/sms/inbound", json: body, headers: Self.signedHeaders(body, clock: harness.clock))
             #expect(response.status == 200, "\(response.text)")
             #expect(response.json["status"] as? String == "queued")
             let reply = try await harness.gateway.waitFor(phone: "13800138000") { $0.contains("行程") }
@@ -27,20 +34,35 @@ struct InboundSMSTests {
             try await waitUntil {
                 try connection.execute("SELECT count(*) FROM sms_outbox WHERE status = 'sent'").int64(0, 0) == 1
             }
-            let clear = try connection.execute("SELECT count(*) FROM sms_outbox WHERE phone_clear IS NOT NULL").int64(0, 0)
-            #expect(clear == 0)
+            let sealed = try connection.execute("SELECT count(*) FROM sms_outbox WHERE sealed IS NOT NULL").int64(0, 0)
+            #expect(sealed == 0)
             let stored = try connection.execute("SELECT phone_masked, kind FROM sms_outbox")
             #expect(stored.string(0, 0) == "138****8000")
             #expect(stored.string(0, 1) == "reply")
         }
     }
 
-    @Test("bad or missing signatures are 401 invalid_signature")
+    @Test("bad or missing signatures, timestamps or nonces are 401 invalid_signature")
     func badSignature() async throws {
         try await TestHarness.with(label: "inboundsig") { harness in
             let body = #"{"from":"13800138000","text":"CXMYD"}"#
-            for headers in [[:], ["X-Signature": "zz"], ["X-Signature": Self.sign(body + " ")],
-                            ["X-Signature": Self.sign(body, secret: Array("another secret".utf8))]] {
+            let good = Self.signedHeaders(body, clock: harness.clock, nonce: "n0nce-0001")
+            let now = harness.clock.now()
+            let variants: [[String: String]] = [
+                [:],
+                good.merging(["X-Signature": "zz"]) { $1 },
+                good.merging(["X-Signature": Self.sign(body + " ", timestamp: now, nonce: "n0nce-0001")]) { $1 },
+                good.merging(["X-Signature": Self.sign(body, timestamp: now, nonce: "n0nce-0001", secret: Array("another secret".utf8))]) { $1 },
+                good.merging(["X-Timestamp": String(now + 1)]) { $1 },  // signed over another time
+                good.merging(["X-Nonce": "n0nce-0002"]) { $1 },  // signed over another nonce
+                good.filter { $0.key != "X-Timestamp" },
+                good.filter { $0.key != "X-Nonce" },
+                ["X-Timestamp": String(now), "X-Nonce": "short", "X-Signature": Self.sign(body, timestamp: now, nonce: "short")],
+                // The old scheme (body only) no longer passes.
+                ["X-Signature": HMAC<SHA256>.authenticationCode(for: Array(body.utf8), using: SymmetricKey(data: TestHarness.inboundSecret))
+                    .map { String(format: "%02x", $0) }.joined()],
+            ]
+            for headers in variants {
                 let response = try await harness.client.post("/v1/sms/inbound", json: body, headers: headers)
                 #expect(response.status == 401, "\(headers)")
                 #expect(response.errorCode == "invalid_signature")
@@ -54,16 +76,54 @@ struct InboundSMSTests {
     func ignoredAndThrottled() async throws {
         try await TestHarness.with(label: "inboundother") { harness in
             let other = #"{"from":"13800138000","text":"hello"}"#
-            let ignored = try await harness.client.post("/v1/sms/inbound", json: other, headers: ["X-Signature": Self.sign(other)])
+            let ignored = try await harness.client.post("/v1/sms/inbound", json: other, headers: Self.signedHeaders(other, clock: harness.clock))
             #expect(ignored.json["status"] as? String == "ignored")
             let body = #"{"from":"13800138000","text":"CXMYD"}"#
             var statuses: [String] = []
             for _ in 0..<3 {
-                let response = try await harness.client.post("/v1/sms/inbound", json: body, headers: ["X-Signature": Self.sign(body)])
+                let response = try await harness.client.post("/v1/sms/inbound", json: body, headers: Self.signedHeaders(body, clock: harness.clock))
                 statuses.append(response.json["status"] as? String ?? "?")
             }
             #expect(statuses == ["queued", "queued", "throttled"])
         }
+    }
+
+    @Test("a callback sent again is 409 replayed, even by another instance; stale timestamps are 401")
+    func replays() async throws {
+        let database = try TestHarness.migratedDatabase(label: "inboundreplay")
+        let first = try await TestHarness.start(label: "inboundreplay", connectionString: database)
+        let second = try await TestHarness.start(label: "inboundreplay", connectionString: database)
+        do {
+            let body = #"{"from":"13800138000","text":"CXMYD"}"#
+            let headers = Self.signedHeaders(body, clock: first.clock)
+            #expect(try await first.client.post("/v1/sms/inbound", json: body, headers: headers).json["status"] as? String == "queued")
+            for harness in [first, second] {
+                let again = try await harness.client.post("/v1/sms/inbound", json: body, headers: headers)
+                #expect(again.status == 409, "\(again.text)")
+                #expect(again.errorCode == "replayed")
+            }
+            _ = try await first.gateway.waitFor(phone: "13800138000")
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(first.gateway.all.count + second.gateway.all.count == 1)
+
+            // Five minutes off is still accepted, a second more is not (either way).
+            for (offset, status) in [(-300, 200), (300, 200), (-301, 401), (301, 401)] as [(Int64, Int)] {
+                let nonce = UUID().uuidString
+                let timestamp = first.clock.now() + offset
+                let response = try await first.client.post("/v1/sms/inbound", json: #"{"from":"13800138000","text":"hello"}"#, headers: [
+                    "X-Timestamp": String(timestamp), "X-Nonce": nonce,
+                    "X-Signature": Self.sign(#"{"from":"13800138000","text":"hello"}"#, timestamp: timestamp, nonce: nonce),
+                ])
+                #expect(response.status == status, "offset \(offset): \(response.text)")
+                if status == 401 { #expect(response.errorCode == "stale_timestamp") }
+            }
+        } catch {
+            await first.server.stop()
+            await second.server.stop()
+            throw error
+        }
+        await first.server.stop()
+        await second.server.stop()
     }
 
     @Test("the console gateway prints the masked number and the code")

@@ -161,6 +161,28 @@ struct OTPFlowTests {
         }
     }
 
+    @Test("a service-wide SMS budget per minute across phones, addresses and card replies")
+    func smsBudget() async throws {
+        try await TestHarness.with(label: "budget", configure: { $0.smsPerMinute = 3 }) { harness in
+            for index in 0..<2 {
+                #expect(try await harness.requestCode("1310013100\(index)", client: "198.51.100.\(index)").status == 200)
+            }
+            let reply = #"{"from":"13100131005","text":"CXMYD"}"#
+            let queued = try await harness.client.post("/v1/sms/inbound", json: reply, headers: InboundSMSTests.signedHeaders(reply, clock: harness.clock))
+            #expect(queued.json["status"] as? String == "queued")
+            harness.clock.advance(by: 20)
+            let spent = try await harness.requestCode("13100131009", client: "198.51.100.9")
+            #expect(spent.status == 429)
+            #expect(spent.errorCode == "sms_budget_exhausted")
+            #expect(spent.header("Retry-After") == "40")
+            let spentReply = try await harness.client.post("/v1/sms/inbound", json: reply, headers: InboundSMSTests.signedHeaders(reply, clock: harness.clock))
+            #expect(spentReply.status == 429)
+            #expect(spentReply.errorCode == "sms_budget_exhausted")
+            harness.clock.advance(by: 40)
+            #expect(try await harness.requestCode("13100131009", client: "198.51.100.9").status == 200)
+        }
+    }
+
     @Test("many parallel verifications of one code: exactly one succeeds")
     func concurrentVerifications() async throws {
         try await TestHarness.with(label: "race", configure: { $0.databasePoolSize = 4 }) { harness in

@@ -6,7 +6,7 @@ extension LookupService {
         Responses.json(#"{"status":"ok"}"#, private: false)
     }
 
-    /// 200 when the database answers, 503 `database_unavailable` otherwise.
+    /// 200 when the database answers, 503 `service_unavailable` otherwise.
     func readiness() async throws -> Response {
         try await store.ping()
         return Responses.json(#"{"status":"ready"}"#, private: false)

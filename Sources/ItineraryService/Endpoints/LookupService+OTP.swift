@@ -21,6 +21,12 @@ extension LookupService {
             metrics.recordSend("client_limited")
             throw error
         }
+        do {
+            try await spendSMSBudget(now: now)
+        } catch let error as APIError {
+            metrics.recordSend("budget_limited")
+            throw error
+        }
         let phoneKey = configuration.phoneKeyer.key(for: phone).bytes
         let code = SecureRandom.digits(configuration.otp.digits)
         let minutes = configuration.otp.codeLifetime / 60

@@ -45,6 +45,14 @@ struct LookupService: Sendable {
         }
     }
 
+    /// Counts one SMS against the service-wide budget; 429 when it is spent.
+    func spendSMSBudget(now: Int64) async throws {
+        let limit = FixedWindowLimit(limit: configuration.smsPerMinute, length: 60)
+        if case .limited(let retryAfter) = try await store.hit(scope: "sms_budget", subject: "all", limit: limit, now: now) {
+            throw APIError.smsBudgetExhausted(retryAfter)
+        }
+    }
+
     /// The card of `phone` now, as presented (an empty green card when the source has none).
     func presentCard(phone: Phone, phoneKey: PhoneKey, now: Int64) async throws -> CardPresentation {
         async let cardLookup = cardSource.card(forPhoneKey: phoneKey, phone: phone, at: now)

@@ -3,7 +3,7 @@ import ItineraryStore
 import Logging
 
 /// Turns every thrown error into the JSON error shape: ``APIError`` as is, an unreachable
-/// database as 503 `database_unavailable`, Hummingbird's own errors (404…) by status, and
+/// database as 503 `service_unavailable`, Hummingbird's own errors (404…) by status, and
 /// anything else as 500 `internal_error` (logged, never shown).
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = LookupRequestContext
@@ -25,11 +25,11 @@ struct ErrorMiddleware: RouterMiddleware {
         case let error as DatabaseUnavailable:
             metrics.databaseUnavailable.increment()
             context.logger.warning("database unavailable", metadata: ["reason": "\(error.reason)"])
-            return .databaseUnavailable
+            return .serviceUnavailable
         case let error as PostgresError where error.isConnectionFailure:
             metrics.databaseUnavailable.increment()
             context.logger.warning("database unavailable", metadata: ["reason": "\(error.message)"])
-            return .databaseUnavailable
+            return .serviceUnavailable
         case let error as any HTTPResponseError:
             switch error.status {
             case .notFound: return .notFound

@@ -5,9 +5,10 @@ import Prometheus
 ///
 /// - `lookup_http_requests_total{route,method,status}` and
 ///   `lookup_http_request_duration_seconds{route,method,status}` (histogram)
-/// - `lookup_otp_sends_total{outcome}`: `sent`, `phone_limited`, `client_limited`
+/// - `lookup_otp_sends_total{outcome}`: `sent`, `phone_limited`, `client_limited`, `budget_limited`
 /// - `lookup_otp_verifications_total{outcome}`: `accepted`, `wrong_code`, `expired`, `too_many_attempts`, `no_code`
-/// - `lookup_sms_outbox_pending`: messages waiting; `lookup_sms_sent_total{result}`: `sent`, `retry`, `failed`
+/// - `lookup_sms_outbox_pending`: messages waiting; `lookup_sms_sent_total{result}`: `sent`, `retry`, `failed`,
+///   `unknown` (handed to the gateway, result never recorded: not sent again)
 /// - `lookup_database_unavailable_total`: requests answered 503
 public final class ServiceMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
@@ -27,7 +28,7 @@ public final class ServiceMetrics: Sendable {
         )
         databaseUnavailable = registry.makeCounter(
             descriptor: MetricNameDescriptor(
-                metricName: "lookup_database_unavailable", unitName: "total", helpText: "Requests answered 503 database_unavailable"
+                metricName: "lookup_database_unavailable", unitName: "total", helpText: "Requests answered 503 because the database was away"
             ),
             labels: []
         )
@@ -62,11 +63,11 @@ public final class ServiceMetrics: Sendable {
         ).increment()
     }
 
-    func recordSMS(_ result: String) {
+    func recordSMS(_ result: String, count: Int = 1) {
         registry.makeCounter(
             descriptor: MetricNameDescriptor(metricName: "lookup_sms_sent", unitName: "total", helpText: "Outbox send attempts by result"),
             labels: [("result", result)]
-        ).increment()
+        ).increment(by: Int64(count))
     }
 
     /// The Prometheus text exposition.

@@ -1,11 +1,17 @@
 import Logging
 
-/// Drains the SMS outbox in the background: claims due messages, hands them to the gateway,
-/// and records the result. A failed message is retried with exponential backoff (5 s, 10 s, …
-/// up to 15 min) and given up after the configured number of tries; either way its clear
-/// number is erased once it is no longer needed.
+/// Drains the SMS outbox in the background: claims due messages, opens each (destination and
+/// text are sealed in the database), hands it to the gateway and records the result.
+///
+/// Each message is sent at most once, across restarts and outages: it is marked `sending`
+/// (committed) before the gateway gets it, and a message left `sending` longer than the lease
+/// (its sender stopped, or lost the database, between hand-off and record) becomes `unknown`
+/// instead of being sent again. A try the gateway refuses is retried with exponential backoff
+/// (5 s, 10 s, … up to 15 min) and given up after the configured number of tries; either way the
+/// sealed message is erased once it is no longer needed.
 struct OutboxSender: Sendable {
     let store: LookupStore
+    let sealer: OutboxSealer
     let gateway: any SMSGateway
     let clock: any ServiceClock
     let metrics: ServiceMetrics
@@ -13,7 +19,8 @@ struct OutboxSender: Sendable {
     let pollInterval: Duration
     let maxAttempts: Int
     var batchSize = 20
-    /// A claimed message is hidden from other senders this long (seconds).
+    /// A claimed message is hidden from other senders this long (seconds), and a message
+    /// handed to the gateway this long ago without a recorded result is `unknown`.
     var lease: Int64 = 120
 
     /// Seconds to wait after the `attempts`-th failed try.
@@ -27,10 +34,11 @@ struct OutboxSender: Sendable {
         while !Task.isCancelled {
             var claimed = 0
             do {
-                claimed = try await drainOnce()
                 if tick % 4 == 0 {
+                    try await abandonUnrecorded()
                     metrics.outboxPending.set(Double(try await store.pendingOutboxCount()))
                 }
+                claimed = try await drainOnce()
             } catch {
                 logger.debug("outbox drain failed", metadata: ["error": "\(error)"])
             }
@@ -45,12 +53,18 @@ struct OutboxSender: Sendable {
     func drainOnce() async throws -> Int {
         let messages = try await store.claimOutbox(limit: batchSize, now: clock.now(), lease: lease)
         for message in messages {
+            guard let opened = sealer.open(message.sealed) else {
+                logger.error("SMS cannot be opened with the outbox key", metadata: ["id": "\(message.id)", "to": "\(message.phoneMasked)"])
+                try await store.markFailed(id: message.id, error: "cannot be opened with the outbox key", retryAt: nil)
+                metrics.recordSMS("failed")
+                continue
+            }
+            // Not claimed again once marked: from here on it is sent at most once.
+            guard try await store.beginSending(id: message.id, now: clock.now()) else { continue }
             do {
-                try await gateway.send(to: message.phone, masked: message.phoneMasked, body: message.body, id: message.id)
-                try await store.markSent(id: message.id, now: clock.now())
-                metrics.recordSMS("sent")
+                try await gateway.send(to: opened.phone, masked: message.phoneMasked, body: opened.body, id: message.id)
             } catch is CancellationError {
-                return messages.count  // the lease makes it due again later
+                return messages.count  // may or may not have left: it stays `sending`, later `unknown`
             } catch {
                 let giveUp = message.attempts >= maxAttempts
                 logger.warning(
@@ -59,8 +73,34 @@ struct OutboxSender: Sendable {
                 let retryAt = giveUp ? nil : clock.now() + Self.backoff(afterAttempts: message.attempts)
                 try await store.markFailed(id: message.id, error: "\(error)", retryAt: retryAt)
                 metrics.recordSMS(giveUp ? "failed" : "retry")
+                continue
             }
+            await recordSent(message)
         }
         return messages.count
+    }
+
+    /// Records a delivered message, retrying while the database is away. Until recorded it stays
+    /// `sending`, which nothing sends again; if this process stops first it becomes `unknown`.
+    private func recordSent(_ message: OutboxMessage) async {
+        while true {
+            do {
+                try await store.markSent(id: message.id, now: clock.now())
+                metrics.recordSMS("sent")
+                return
+            } catch {
+                logger.warning("SMS sent but not recorded yet", metadata: ["id": "\(message.id)", "error": "\(error)"])
+                do { try await Task.sleep(for: pollInterval) } catch { return }
+            }
+        }
+    }
+
+    /// Turns messages whose hand-off was never recorded into `unknown`.
+    private func abandonUnrecorded() async throws {
+        let abandoned = try await store.abandonUnrecorded(before: clock.now() - lease)
+        if abandoned > 0 {
+            logger.warning("SMS with unknown delivery, not sent again", metadata: ["count": "\(abandoned)"])
+            metrics.recordSMS("unknown", count: abandoned)
+        }
     }
 }

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -6,8 +5,9 @@ import FoundationNetworking
 
 /// Posts each message as JSON `{"id":…,"to":"13800138000","text":"…"}` to a URL. Transient
 /// failures (network errors, 429, 5xx) are retried a few times with exponential backoff before
-/// the outbox's own, longer backoff takes over. With a secret, the body is signed in
-/// `X-Signature: hex(HMAC-SHA256(secret, body))`, as inbound callbacks are.
+/// the outbox's own, longer backoff takes over. With a secret, each request is signed as inbound
+/// callbacks are (`X-Timestamp`, `X-Nonce`, `X-Signature`; see ``GatewaySignature``), so the
+/// gateway can refuse stale and replayed posts.
 public struct WebhookSMSGateway: SMSGateway {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
@@ -40,15 +40,22 @@ public struct WebhookSMSGateway: SMSGateway {
         request.httpMethod = "POST"
         request.setValue("application/json; charset=utf-8", forHTTPHeaderField: "Content-Type")
         request.setValue(String(id), forHTTPHeaderField: "Idempotency-Key")
-        if let secret {
-            let mac = HMAC<SHA256>.authenticationCode(for: payload, using: SymmetricKey(data: secret))
-            request.setValue(mac.map { String(format: "%02x", $0) }.joined(), forHTTPHeaderField: "X-Signature")
-        }
         request.httpBody = payload
 
         var backoff = firstBackoff
         var lastError = "no attempt"
         for attempt in 1...tries {
+            if let secret {
+                // A fresh timestamp and nonce on every try: a retry is not a replay.
+                let timestamp = Int64(Date().timeIntervalSince1970)
+                let nonce = GatewaySignature.makeNonce()
+                request.setValue(String(timestamp), forHTTPHeaderField: "X-Timestamp")
+                request.setValue(nonce, forHTTPHeaderField: "X-Nonce")
+                request.setValue(
+                    GatewaySignature.sign(secret: secret, timestamp: timestamp, nonce: nonce, body: Array(payload)),
+                    forHTTPHeaderField: "X-Signature"
+                )
+            }
             do {
                 let status = try await Self.post(request)
                 if (200..<300).contains(status) { return }

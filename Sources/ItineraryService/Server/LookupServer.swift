@@ -1,8 +1,10 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import ItineraryCore
 import ItineraryStore
 import Logging
+import NIOCore
 
 /// The HTTP lookup service (SPEC §6): routes, the outbox sender and housekeeping.
 ///
@@ -12,7 +14,8 @@ import Logging
 /// try await server.run()                 // until cancelled
 /// // or: let running = try await server.start(); running.port; await running.stop()
 /// ```
-/// The database must already carry `SQL/0003_lookup.sql` (the migrator applies it).
+/// The database must already carry `SQL/0003_lookup.sql` and `0005_service_hardening.sql` (the
+/// migrator applies them).
 public struct LookupServer: Sendable {
     public let configuration: ServiceConfiguration
     public let metrics: ServiceMetrics
@@ -23,6 +26,7 @@ public struct LookupServer: Sendable {
 
     private let service: LookupService
     private let pool: DatabasePool
+    private let sealer: OutboxSealer
     private let logger: Logger
 
     /// Loads or creates the keys in `configuration.stateDirectory`; does not touch the network.
@@ -41,12 +45,17 @@ public struct LookupServer: Sendable {
             validate: { $0.count >= 16 }
         )
         let signer = try configuration.attestationSigner ?? AttestationSigner.loadOrCreate(inDirectory: configuration.stateDirectory)
+        sealer = OutboxSealer(key: try configuration.outboxKey ?? SecretFile.loadOrCreate(
+            at: configuration.stateDirectory + "/outbox.key",
+            generate: { SecureRandom.bytes(32) },
+            validate: { $0.count == 32 }
+        ))
         pool = DatabasePool(
             connectionString: databaseConnectionString, size: configuration.databasePoolSize,
             deadline: configuration.databaseDeadline, statementTimeoutMilliseconds: configuration.statementTimeoutMilliseconds
         )
         service = LookupService(
-            configuration: configuration, store: LookupStore(pool: pool), cardSource: cardSource, places: places,
+            configuration: configuration, store: LookupStore(pool: pool, sealer: sealer), cardSource: cardSource, places: places,
             clock: clock, hasher: SecretHasher(secret: secret), signer: signer, verifier: signer.verifier,
             metrics: metrics, logger: logger,
             cardReads: LocalRateLimiter(limit: FixedWindowLimit(limit: configuration.clientLimits.cardReadsPerMinute, length: 60))
@@ -59,9 +68,19 @@ public struct LookupServer: Sendable {
     /// Serves until the task is cancelled. `onListening` gets the bound port once the socket listens.
     public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let logger = self.logger
+        let maxConnections = configuration.maxConnections ?? max(64, OpenFileLimit.raiseToHard() - 256)
+        let connections = WaitingConnections(sheddingThreshold: maxConnections * 9 / 10)
+        logger.info("connection limits", metadata: ["max": "\(maxConnections)", "idle_timeout": "\(configuration.idleTimeout)"])
         let app = Application(
             router: makeRouter(),
-            configuration: ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port)),
+            server: .http1(configuration: HTTP1Channel.Configuration(
+                additionalChannelHandlers: [ConnectionShedHandler(connections: connections)],
+                idleTimeout: TimeAmount(configuration.idleTimeout)
+            )),
+            configuration: ApplicationConfiguration(
+                address: .hostname(configuration.host, port: configuration.port), backlog: 1024,
+                availableConnectionsDelegate: MaximumAvailableConnections(maxConnections, logger: logger)
+            ),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 logger.info("lookup service listening", metadata: ["port": "\(port)"])
@@ -70,7 +89,7 @@ public struct LookupServer: Sendable {
             logger: logger
         )
         let sender = OutboxSender(
-            store: service.store, gateway: configuration.smsGateway.makeGateway(), clock: service.clock, metrics: metrics,
+            store: service.store, sealer: sealer, gateway: configuration.smsGateway.makeGateway(), clock: service.clock, metrics: metrics,
             logger: logger, pollInterval: configuration.outboxPollInterval, maxAttempts: configuration.outboxMaxAttempts
         )
         let service = self.service
@@ -105,8 +124,10 @@ public struct LookupServer: Sendable {
 
     func makeRouter() -> Router<LookupRequestContext> {
         let router = Router(context: LookupRequestContext.self)
+        router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
         router.add(middleware: ErrorMiddleware(metrics: metrics))
+        router.add(middleware: SameOriginJSONMiddleware())
         let service = self.service
         router.get("/") { _, _ in IndexPage.response }
         router.get("/healthz") { _, _ in service.health() }

@@ -7,8 +7,9 @@ public struct ServiceConfiguration: Sendable {
     public var host: String = "127.0.0.1"
     public var port: Int = 8080
 
-    /// Where keys live: `lookup-secret.key` (32 random bytes keying the code and token hashes)
-    /// and `attestation-ed25519.key` (+ `.pub`), created with mode 0600 on first start.
+    /// Where keys live: `lookup-secret.key` (32 random bytes keying the code and token hashes),
+    /// `outbox.key` (32 random bytes sealing queued SMS) and `attestation-ed25519.key` (+ `.pub`),
+    /// created with mode 0600 on first start.
     public var stateDirectory: String
 
     /// Keys phone numbers for the store; must match the pipeline's.
@@ -16,6 +17,8 @@ public struct ServiceConfiguration: Sendable {
 
     /// Overrides `lookup-secret.key` (at least 16 bytes) when set.
     public var serverSecret: [UInt8]?
+    /// Overrides `outbox.key` (exactly 32 bytes) when set.
+    public var outboxKey: [UInt8]?
     /// Overrides `attestation-ed25519.key` when set.
     public var attestationSigner: AttestationSigner?
 
@@ -28,18 +31,31 @@ public struct ServiceConfiguration: Sendable {
     public var tokenLifetime: Int64 = 600
     /// How long an attestation stays valid after it is issued (seconds).
     public var attestationLifetime: Int64 = 600
+    /// A connection without a complete request head for this long — silent, half-sent, or idle
+    /// between requests — is closed (Hummingbird's idle timeout; bytes that do not finish a
+    /// head do not restart it).
+    public var idleTimeout: Duration = .seconds(30)
+    /// Most connections open at once; `nil`: the open-file limit (raised to its hard limit at
+    /// start) less 256 kept for the database, files and the outbox. At the cap Hummingbird stops
+    /// accepting; from 90 % of it each new connection closes the oldest one still waiting for its
+    /// request head, so silent connections cannot lock real clients out.
+    public var maxConnections: Int?
     /// Largest accepted request body; larger ones get 413 `payload_too_large`.
     public var maxBodyBytes: Int = 4096
 
     /// How SMS leave the outbox.
     public var smsGateway: SMSGatewayChoice = .console(mirrorPath: nil)
-    /// Shared secret of the SMS gateway: inbound callbacks must carry
-    /// `X-Signature: hex(HMAC-SHA256(secret, raw body))`. Inbound SMS are refused while `nil`.
+    /// Shared secret of the SMS gateway: inbound callbacks must carry `X-Timestamp`, `X-Nonce` and
+    /// `X-Signature` (see `GatewaySignature`). Inbound SMS are refused while `nil`.
     public var inboundSecret: [UInt8]?
     /// The keyword a phone texts to get its card (matched trimmed, case-insensitively).
     public var inboundKeyword: String = "CXMYD"
     /// Card replies per phone per minute.
     public var inboundRepliesPerMinute: Int = 2
+    /// SMS (codes and card replies) the whole service may queue per minute, all phones
+    /// together, counted in PostgreSQL; past it requests get 429 `sms_budget_exhausted`.
+    public var smsPerMinute: Int = ServiceConfiguration.defaultSMSPerMinute
+    public static let defaultSMSPerMinute = 600
 
     /// Take the client address from the last `X-Forwarded-For` entry (set only behind a proxy
     /// that appends it), instead of the socket's peer address.

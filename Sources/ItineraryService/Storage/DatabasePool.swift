@@ -97,7 +97,10 @@ final class DatabasePool: Sendable {
             try connection.executeScript(sessionSetup)
             slot.connection = connection
             return try body(connection)
-        } catch let error as PostgresError where error.isConnectionFailure || slot.connection?.isConnected == false {
+        } catch let error as PostgresError where error.isConnectionFailure || !(slot.connection?.isConnected ?? false) {
+            // Any failure that leaves no usable connection — including one while a fresh
+            // connection was being set up, when `slot.connection` is still nil — is the database
+            // being away (503), never a bad request (500).
             slot.connection = nil
             throw DatabaseUnavailable(reason: error.message)
         }

@@ -1,9 +1,12 @@
 import ItineraryStore
 
-/// The service's SQL (tables of `SQL/0003_lookup.sql`). Each method is one short transaction
-/// run on the ``DatabasePool``; the decisions themselves are the pure rules of `OTP/`.
+/// The service's SQL (tables of `SQL/0003_lookup.sql` and `0005_service_hardening.sql`). Each
+/// method is one short transaction run on the ``DatabasePool``; the decisions themselves are the
+/// pure rules of `OTP/`.
 struct LookupStore: Sendable {
     let pool: DatabasePool
+    /// Seals what goes into the outbox; opening is the sender's business.
+    let sealer: OutboxSealer
 
     /// Advisory-lock class for per-phone serialisation ("LK").
     private static let lockClass: Int64 = 0x4C4B
@@ -51,7 +54,7 @@ struct LookupStore: Sendable {
                     """,
                     .bytes(phoneKey), .bytes(codeHash), .int(now), .int(now + policy.codeLifetime)
                 )
-                try Self.enqueue(sms, now: now, on: connection)
+                try enqueue(sms, now: now, on: connection)
                 return .allowed
             }
         }
@@ -113,13 +116,23 @@ struct LookupStore: Sendable {
         }
     }
 
-    /// Queues an SMS.
-    func enqueue(_ sms: NewSMS, now: Int64) async throws {
-        try await pool.run { try Self.enqueue(sms, now: now, on: $0) }
+    /// Records a signed callback's nonce; `false` if it was already used (a replay).
+    func useNonce(_ nonce: String, expiresAt: Int64) async throws -> Bool {
+        try await pool.run { connection in
+            try connection.execute(
+                "INSERT INTO sms_inbound_nonces (nonce, expires_at) VALUES ($1, $2::int8) ON CONFLICT (nonce) DO NOTHING",
+                .text(nonce), .int(expiresAt)
+            ).affectedRows == 1
+        }
     }
 
-    /// Takes up to `limit` due messages, leasing them for `lease` seconds (a crashed sender's
-    /// messages become due again when the lease ends).
+    /// Queues an SMS.
+    func enqueue(_ sms: NewSMS, now: Int64) async throws {
+        try await pool.run { try enqueue(sms, now: now, on: $0) }
+    }
+
+    /// Takes up to `limit` due messages, leasing them for `lease` seconds (messages a stopped
+    /// sender claimed but never began sending become due again when the lease ends).
     func claimOutbox(limit: Int, now: Int64, lease: Int64) async throws -> [OutboxMessage] {
         try await pool.run { connection in
             let result = try connection.execute(
@@ -128,51 +141,71 @@ struct LookupStore: Sendable {
                 WHERE id IN (
                     SELECT id FROM sms_outbox WHERE status = 'pending' AND next_attempt_at <= $2::int8
                     ORDER BY next_attempt_at, id LIMIT $1::int4 FOR UPDATE SKIP LOCKED)
-                RETURNING id, phone_clear, phone_masked, kind, body, attempts
+                RETURNING id, phone_masked, kind, sealed, attempts
                 """,
-                .int(Int64(limit)), .int(now), .int(lease)
+                parameters: [.int(Int64(limit)), .int(now), .int(lease)], resultFormat: .binary
             )
             return try (0..<result.rowCount).map { row in
                 try OutboxMessage(
-                    id: result.int64(row, 0) ?? 0, phone: result.string(row, 1) ?? "", phoneMasked: result.string(row, 2) ?? "",
-                    kind: result.string(row, 3) ?? "", body: result.string(row, 4) ?? "", attempts: Int(result.int64(row, 5) ?? 0)
+                    id: result.int64(row, 0) ?? 0, phoneMasked: result.string(row, 1) ?? "", kind: result.string(row, 2) ?? "",
+                    sealed: result.bytes(row, 3) ?? [], attempts: Int(result.int64(row, 4) ?? 0)
                 )
             }.sorted { $0.id < $1.id }
         }
     }
 
-    /// Records a sent message: the clear number (and an OTP's body) are erased.
+    /// Marks a claimed message `sending` (committed) just before it goes to the gateway; `false`
+    /// when it is no longer pending (another sender took it after the lease ended).
+    func beginSending(id: Int64, now: Int64) async throws -> Bool {
+        try await pool.run { connection in
+            try connection.execute(
+                "UPDATE sms_outbox SET status = 'sending', sending_at = $2::int8 WHERE id = $1::int8 AND status = 'pending'",
+                .int(id), .int(now)
+            ).affectedRows == 1
+        }
+    }
+
+    /// Records a delivered message; its sealed destination and text are erased.
     func markSent(id: Int64, now: Int64) async throws {
         _ = try await pool.run { connection in
             try connection.execute(
-                """
-                UPDATE sms_outbox SET status = 'sent', sent_at = $2::int8, phone_clear = NULL, last_error = NULL,
-                    body = CASE WHEN kind = 'otp' THEN NULL ELSE body END
-                WHERE id = $1::int8
-                """,
+                "UPDATE sms_outbox SET status = 'sent', sent_at = $2::int8, sealed = NULL, last_error = NULL WHERE id = $1::int8",
                 .int(id), .int(now)
             )
         }
     }
 
-    /// Records a failed try: retried at `retryAt`, or given up (number erased) when `nil`.
+    /// Records a try the gateway refused (so nothing was delivered): pending again at `retryAt`,
+    /// or given up (sealed message erased) when `nil`.
     func markFailed(id: Int64, error: String, retryAt: Int64?) async throws {
         try await pool.run { connection -> Void in
             if let retryAt {
                 try connection.execute(
-                    "UPDATE sms_outbox SET next_attempt_at = $2::int8, last_error = $3 WHERE id = $1::int8",
+                    "UPDATE sms_outbox SET status = 'pending', next_attempt_at = $2::int8, last_error = $3 WHERE id = $1::int8",
                     .int(id), .int(retryAt), .text(String(error.prefix(500)))
                 )
             } else {
                 try connection.execute(
-                    """
-                    UPDATE sms_outbox SET status = 'failed', phone_clear = NULL, last_error = $2,
-                        body = CASE WHEN kind = 'otp' THEN NULL ELSE body END
-                    WHERE id = $1::int8
-                    """,
+                    "UPDATE sms_outbox SET status = 'failed', sealed = NULL, last_error = $2 WHERE id = $1::int8",
                     .int(id), .text(String(error.prefix(500)))
                 )
             }
+        }
+    }
+
+    /// Gives up messages handed to a gateway before `before` whose result was never recorded
+    /// (the sender stopped or lost the database in between): they may have been delivered, so
+    /// they become `unknown` and are never sent again. Returns how many.
+    func abandonUnrecorded(before: Int64) async throws -> Int {
+        try await pool.run { connection in
+            try connection.execute(
+                """
+                UPDATE sms_outbox SET status = 'unknown', sealed = NULL,
+                    last_error = 'handed to the gateway but the result was never recorded; not sent again'
+                WHERE status = 'sending' AND sending_at < $1::int8
+                """,
+                .int(before)
+            ).affectedRows
         }
     }
 
@@ -181,25 +214,28 @@ struct LookupStore: Sendable {
         try await pool.run { Int(try $0.execute("SELECT count(*) FROM sms_outbox WHERE status = 'pending'").int64(0, 0) ?? 0) }
     }
 
-    /// Deletes what no rule needs any more: expired codes and tokens, sends older than the daily
-    /// window, old counters, and delivered messages older than `outboxRetention`.
+    /// Deletes what no rule needs any more: expired codes, tokens and nonces, sends older than the
+    /// daily window, old counters, and delivered messages older than `outboxRetention`.
     func purgeExpired(now: Int64, policy: OTPPolicy, outboxRetention: Int64) async throws {
         try await pool.run { connection in
             try connection.execute("DELETE FROM otp_codes WHERE expires_at < $1::int8", .int(now - 3600))
             try connection.execute("DELETE FROM otp_sends WHERE sent_at <= $1::int8", .int(now - policy.dailyWindow))
             try connection.execute("DELETE FROM lookup_tokens WHERE expires_at < $1::int8", .int(now - 3600))
             try connection.execute("DELETE FROM rate_counters WHERE window_start < $1::int8", .int(now - 86_400))
-            try connection.execute("DELETE FROM sms_outbox WHERE status <> 'pending' AND created_at < $1::int8", .int(now - outboxRetention))
+            try connection.execute("DELETE FROM sms_inbound_nonces WHERE expires_at < $1::int8", .int(now))
+            try connection.execute(
+                "DELETE FROM sms_outbox WHERE status NOT IN ('pending', 'sending') AND created_at < $1::int8", .int(now - outboxRetention)
+            )
         }
     }
 
-    private static func enqueue(_ sms: NewSMS, now: Int64, on connection: PostgresConnection) throws {
+    private func enqueue(_ sms: NewSMS, now: Int64, on connection: PostgresConnection) throws {
         try connection.execute(
             """
-            INSERT INTO sms_outbox (phone_clear, phone_masked, kind, body, next_attempt_at, created_at)
-            VALUES ($1, $2, $3, $4, $5::int8, $5::int8)
+            INSERT INTO sms_outbox (phone_masked, kind, sealed, next_attempt_at, created_at)
+            VALUES ($1, $2, $3, $4::int8, $4::int8)
             """,
-            .text(sms.phone.digits), .text(sms.phone.masked), .text(sms.kind.rawValue), .text(sms.body), .int(now)
+            .text(sms.phone.masked), .text(sms.kind.rawValue), .bytes(sealer.seal(phone: sms.phone.digits, body: sms.body)), .int(now)
         )
     }
 

@@ -7,8 +7,7 @@ enum IndexPage {
     static let response: Response = {
         var response = Responses.text(html, contentType: "text/html; charset=utf-8", cacheControl: "no-cache")
         response.headers[.contentSecurityPolicy] =
-            "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'"
-        response.headers[.init("X-Content-Type-Options")!] = "nosniff"
+            "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
         response.headers[.init("Referrer-Policy")!] = "no-referrer"
         return response
     }()
@@ -88,7 +87,7 @@ button:disabled{background:#9bb5dc;cursor:default}
 var $=function(id){return document.getElementById(id)};
 var TOKEN="itinerary.token";
 var COLORS={green:"#1aad19",yellow:"#f5b800",orange:"#ff7a00"};
-var MESSAGES={invalid_phone:"请输入正确的手机号码",consent_required:"请先勾选同意授权",invalid_code:"验证码错误",code_expired:"验证码已过期，请重新获取",too_many_attempts:"验证码错误次数过多，请稍后重新获取",rate_limited:"操作过于频繁，请稍后再试",database_unavailable:"服务繁忙，请稍后再试",payload_too_large:"请求过大",malformed_json:"请求格式错误"};
+var MESSAGES={invalid_phone:"请输入正确的手机号码",consent_required:"请先勾选同意授权",invalid_code:"验证码错误",code_expired:"验证码已过期，请重新获取",too_many_attempts:"验证码错误次数过多，请稍后重新获取",rate_limited:"操作过于频繁，请稍后再试",service_unavailable:"服务繁忙，请稍后再试",payload_too_large:"请求过大",malformed_json:"请求格式错误"};
 function say(text,ok){var m=$("msg");m.textContent=text||"";m.className=ok?"ok":""}
 function pad(n){return(n<10?"0":"")+n}
 function chinaTime(iso){var d=new Date(Date.parse(iso)+8*3600e3);return d.getUTCFullYear()+"."+pad(d.getUTCMonth()+1)+"."+pad(d.getUTCDate())+" "+pad(d.getUTCHours())+":"+pad(d.getUTCMinutes())+":"+pad(d.getUTCSeconds())}

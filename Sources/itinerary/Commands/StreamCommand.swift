@@ -33,8 +33,8 @@ struct StreamCommand: AsyncParsableCommand {
     @Option(name: .customLong("metrics-port"), help: "Serve Prometheus metrics on this port at /metrics.")
     var metricsPort: Int?
 
-    @Option(name: .customLong("metrics-host"), help: "Address the metrics endpoint binds.")
-    var metricsHost = "0.0.0.0"
+    @Option(name: .customLong("metrics-host"), help: "Address the metrics endpoint binds (loopback unless asked: 0.0.0.0 for all).")
+    var metricsHost = "127.0.0.1"
 
     @Option(name: .customLong("poll-interval"), help: "Milliseconds between listings of an empty inbox.")
     var pollInterval = 200

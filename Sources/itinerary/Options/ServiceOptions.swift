@@ -17,6 +17,8 @@ struct ServiceOptions: ParsableArguments {
     var codeRequestsPerMinute = ClientLimits().codeRequestsPerMinute
     @Option(help: "Code verifications allowed per client address per minute.")
     var verificationsPerMinute = ClientLimits().verificationsPerMinute
+    @Option(help: "SMS (codes and card replies) the whole service may send per minute, all phones together.")
+    var smsPerMinute = ServiceConfiguration.defaultSMSPerMinute
 
     func configuration(workspace: Workspace, windowDays: Int) throws -> ServiceConfiguration {
         var configuration = ServiceConfiguration(stateDirectory: workspace.stateDirectory.path, phoneKeyer: workspace.keyer)
@@ -26,6 +28,7 @@ struct ServiceOptions: ParsableArguments {
         configuration.clientLimits.cardReadsPerMinute = cardReadsPerMinute
         configuration.clientLimits.codeRequestsPerMinute = codeRequestsPerMinute
         configuration.clientLimits.verificationsPerMinute = verificationsPerMinute
+        configuration.smsPerMinute = smsPerMinute
         switch smsGateway {
         case "console":
             configuration.smsGateway = .console(mirrorPath: nil)

@@ -35,11 +35,19 @@ struct FixedCardSource: CardSource {
 
 /// Keeps sent messages in memory.
 final class RecordingGateway: SMSGateway {
-    struct Message: Sendable { var phone: String; var masked: String; var body: String }
+    struct Message: Sendable { var phone: String; var masked: String; var body: String; var id: Int64 }
     private let messages = Mutex<[Message]>([])
+    /// Runs after each message is recorded, before `send` returns (a test can pull the database away there).
+    private let afterSend: @Sendable (Message) -> Void
+
+    init(afterSend: @escaping @Sendable (Message) -> Void = { _ in }) {
+        self.afterSend = afterSend
+    }
 
     func send(to phone: String, masked: String, body: String, id: Int64) async throws {
-        messages.withLock { $0.append(Message(phone: phone, masked: masked, body: body)) }
+        let message = Message(phone: phone, masked: masked, body: body, id: id)
+        messages.withLock { $0.append(message) }
+        afterSend(message)
     }
 
     var all: [Message] { messages.withLock { $0 } }

@@ -20,12 +20,14 @@ struct TestHarness: Sendable {
         return connectionString
     }
 
+    /// - Parameter storeCards: cards from the pipeline's store (`StoreCardSource`) instead of the
+    ///   fixed card, so every card read goes to PostgreSQL too.
     static func start(
-        label: String, connectionString: String? = nil, configure: (inout ServiceConfiguration) -> Void = { _ in }
+        label: String, connectionString: String? = nil, storeCards: Bool = false, gateway: RecordingGateway = RecordingGateway(),
+        configure: (inout ServiceConfiguration) -> Void = { _ in }
     ) async throws -> TestHarness {
         let database = try connectionString ?? migratedDatabase(label: label)
         let state = FileManager.default.temporaryDirectory.appendingPathComponent("lookup-test-\(UUID().uuidString)").path
-        let gateway = RecordingGateway()
         var configuration = ServiceConfiguration(stateDirectory: state, phoneKeyer: Fixtures.phoneKeyer)
         configuration.port = 0
         configuration.smsGateway = .custom(gateway)
@@ -35,7 +37,8 @@ struct TestHarness: Sendable {
         configure(&configuration)
         let clock = ManualClock(Fixtures.start)
         let lookup = try LookupServer(
-            configuration: configuration, databaseConnectionString: database, cardSource: FixedCardSource(),
+            configuration: configuration, databaseConnectionString: database,
+            cardSource: storeCards ? StoreCardSource(connectionString: database, configuration: RuleConfiguration()) : FixedCardSource(),
             places: Fixtures.places, clock: clock
         )
         let server = try await lookup.start()

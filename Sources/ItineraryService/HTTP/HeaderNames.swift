@@ -1,0 +1,12 @@
+import HTTPTypes
+
+/// Header names the service reads or sets that HTTPTypes does not predefine.
+extension HTTPField.Name {
+    static let xContentTypeOptions = Self("X-Content-Type-Options")!
+    static let xFrameOptions = Self("X-Frame-Options")!
+    static let secFetchSite = Self("Sec-Fetch-Site")!
+    /// The signed inbound SMS callback's headers (``GatewaySignature``).
+    static let xTimestamp = Self("X-Timestamp")!
+    static let xNonce = Self("X-Nonce")!
+    static let xSignature = Self("X-Signature")!
+}

@@ -1,0 +1,63 @@
+import Foundation
+import ItineraryStore
+import Testing
+
+@Suite("No clear number or code in PostgreSQL's files")
+struct DataAtRestTests {
+    @Test(
+        "after code → SMS → verify → card and a texted CXMYD reply, no file of the cluster (heap, WAL, logs) holds a number or a sent text",
+        .timeLimit(.minutes(1))
+    )
+    func scanClusterFiles() async throws {
+        // A cluster of its own: its files hold this test's writes and nothing older.
+        let (cluster, state) = try DatabaseOutageTests.privateCluster()
+        defer {
+            try? cluster.stop()
+            try? FileManager.default.removeItem(at: state)
+        }
+        let viaWeb = "139" + String(format: "%08d", Int.random(in: 0..<100_000_000))
+        let viaSMS = "158" + String(format: "%08d", Int.random(in: 0..<100_000_000))
+        let harness = try await TestHarness.start(label: "atrest", connectionString: cluster.connectionString)
+        var texts: [String] = []
+        do {
+            let code = try await harness.sendAndReadCode(viaWeb)
+            let card = try await harness.verify(viaWeb, code: code)
+            #expect(card.status == 200)
+            #expect(try await harness.showAgain(token: try #require(card.json["token"] as? String)).status == 200)
+            let inbound = #"{"from":"\#(viaSMS)","text":"CXMYD"}"#
+            let queued = try await harness.client.post(
+                "/v1/sms/inbound", json: inbound, headers: InboundSMSTests.signedHeaders(inbound, clock: harness.clock)
+            )
+            #expect(queued.json["status"] as? String == "queued")
+            _ = try await harness.gateway.waitFor(phone: viaSMS)
+            let connection = try PostgresConnection(cluster.connectionString)
+            try await waitUntil { try connection.execute("SELECT count(*) FROM sms_outbox WHERE status = 'sent'").int64(0, 0) == 2 }
+            try connection.execute("CHECKPOINT")
+            texts = harness.gateway.all.map(\.body)
+            #expect(texts.count == 2)
+            texts.append("验证码是\(code)")
+        } catch {
+            await harness.server.stop()
+            throw error
+        }
+        await harness.server.stop()
+
+        let needles = ([viaWeb, viaSMS] + texts).map { Data($0.utf8) }
+        // Control: the masked number, which is stored, is found, so the scan does see the writes.
+        let masked = Data((viaWeb.prefix(3) + "****" + viaWeb.suffix(4)).utf8)
+        var maskedFound = false
+        var scanned = 0
+        let files = FileManager.default.enumerator(at: state, includingPropertiesForKeys: [.isRegularFileKey])!
+        for case let file as URL in files where (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+            guard let bytes = try? Data(contentsOf: file) else { continue }
+            scanned += 1
+            maskedFound = maskedFound || bytes.range(of: masked) != nil
+            for needle in needles {
+                #expect(bytes.range(of: needle) == nil, "\(file.path) holds \(String(decoding: needle, as: UTF8.self))")
+            }
+        }
+        #expect(maskedFound)
+        #expect(scanned > 100)
+        #expect(FileManager.default.fileExists(atPath: cluster.dataDirectory.appendingPathComponent("pg_wal").path))
+    }
+}
