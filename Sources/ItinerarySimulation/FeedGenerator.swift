@@ -45,7 +45,8 @@ public struct FeedGenerator: Sendable {
     }
 
     /// Writes `feeds/*.csv.zst` and `cells.csv` under `directory` (created if needed).
-    public func write(to directory: URL) throws -> GeneratedFeed {
+    /// `progress` hears after each simulated day: days done and lines written so far.
+    public func write(to directory: URL, progress: (_ days: Int, _ lines: Int) -> Void = { _, _ in }) throws -> GeneratedFeed {
         precondition(options.phones > 0 && options.days > 0, "phones and days must be positive")
         let feeds = directory.appendingPathComponent("feeds", isDirectory: true)
         try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
@@ -76,6 +77,7 @@ public struct FeedGenerator: Sendable {
             try sink.flush(through: FeedSink.hour(of: min(midnight + 86_400, end)))
             midnight += 86_400
             day += 1
+            progress(day, sink.lines)
         }
         try sink.finish()
 

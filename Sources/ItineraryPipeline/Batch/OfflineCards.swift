@@ -33,8 +33,9 @@ public struct OfflineCards: Sendable {
     /// `now` is the ingest clock for the future-record check.
     /// - Throws: `FeedError.changedWhileReading` when a large file changed on disk while it was
     ///   applied (its first part is in the engine, so no card could be trusted).
+    /// `fileDone` hears after each file (applied or refused) with the records it held.
     public func run(files: [URL], at time: Int64, now: Int64, reject: (FeedReject) -> Void,
-                    emit: (Phone, Card) -> Void) throws -> Result {
+                    fileDone: (_ records: Int) -> Void = { _ in }, emit: (Phone, Card) -> Void) throws -> Result {
         var engine = ItineraryEngine<Phone>(rules: rules, horizon: time)
         var counts = FileOutcomeCounts()
         var applied = 0
@@ -45,11 +46,14 @@ public struct OfflineCards: Sendable {
                 file = try FeedFile(contentsOf: url, limits: limits)
             } catch {
                 refused.append((url, error.description))
+                fileDone(0)
                 continue
             }
-            counts += try applier.apply(file, to: &engine, now: now, key: { $0 }, reject: reject)
+            let fileCounts = try applier.apply(file, to: &engine, now: now, key: { $0 }, reject: reject)
+            counts += fileCounts
             engine.endFile()
             applied += 1
+            fileDone(fileCounts.records)
         }
         let phones = engine.tracks.keys.sorted()
         for phone in phones {

@@ -16,13 +16,14 @@ public final class Workspace: @unchecked Sendable {
     let logger: Logger
 
     /// Opens (and migrates) the store. `databaseURL` nil means `DATABASE_URL`, `PG*`, or the
-    /// embedded cluster under `stateDirectory`.
-    public init(stateDirectory: URL, databaseURL: String?, logger: Logger = Logger(label: "itinerary")) throws {
-        try FileManager.default.createDirectory(at: stateDirectory, withIntermediateDirectories: true)
+    /// embedded cluster under `stateDirectory`, which only a command that writes (`create`)
+    /// may create: a read-only one on a missing cluster gets an error naming the directory.
+    public init(stateDirectory: URL, databaseURL: String?, create: Bool = true, logger: Logger = Logger(label: "itinerary")) throws {
+        if create { try FileManager.default.createDirectory(at: stateDirectory, withIntermediateDirectories: true) }
         self.stateDirectory = stateDirectory
         self.logger = logger
         let wasRunning = (try? EmbeddedPostgres(stateDirectory: stateDirectory).isRunning()) ?? false
-        database = try Database.open(url: databaseURL, stateDirectory: stateDirectory, logger: logger)
+        database = try Database.open(url: databaseURL, stateDirectory: stateDirectory, createCluster: create, logger: logger)
         ownsCluster = database.embedded != nil && !wasRunning
         let divisions = try Divisions.load()
         let countries = try Countries.load()

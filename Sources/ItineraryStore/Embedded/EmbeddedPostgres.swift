@@ -55,6 +55,11 @@ public final class EmbeddedPostgres: Sendable {
         ])
     }
 
+    /// Whether the cluster has been created (it may be stopped).
+    public var exists: Bool {
+        FileManager.default.fileExists(atPath: dataDirectory.appendingPathComponent("PG_VERSION").path)
+    }
+
     /// Creates the cluster if needed, starts it unless it is already running, and creates the
     /// `itinerary` database. Safe to call repeatedly and from several processes at once.
     public func start() throws {
@@ -66,7 +71,7 @@ public final class EmbeddedPostgres: Sendable {
             try prepareOwnedDirectory(clusterDirectory, for: account)
             try checkReachable(by: runner)
             try prepareSocketDirectory(for: account)
-            if !FileManager.default.fileExists(atPath: dataDirectory.appendingPathComponent("PG_VERSION").path) {
+            if !exists {
                 try initialize(binaries, runner)
             }
             if try isRunning(binaries, runner) {

@@ -3,7 +3,7 @@ public struct EmbeddedPostgresError: Error, Sendable, CustomStringConvertible {
     /// What went wrong, including the failing command's output when there is one.
     public let message: String
 
-    init(_ message: String) {
+    public init(_ message: String) {
         self.message = message
     }
 

@@ -17,8 +17,10 @@ public struct Migrator: Sendable {
         self.directory = directory
     }
 
-    /// Finds the project's `SQL/` directory: `ITINERARY_SQL_DIR` if set, else the first ancestor
-    /// of the executable or of the current directory that holds `Package.swift` and `SQL/*.sql`.
+    /// Finds the `SQL/` migrations: `ITINERARY_SQL_DIR` if set; else beside the executable
+    /// (`SQL/` in its directory, or `share/itinerary/SQL` of its prefix, as `scripts/install`
+    /// lays them out, symlinks resolved); else the first ancestor of the executable or of the current directory
+    /// that holds `Package.swift` and `SQL/*.sql` (a checkout).
     public static func defaultDirectory(
         environment: [String: String] = ProcessInfo.processInfo.environment
     ) throws -> URL {
@@ -29,11 +31,13 @@ public struct Migrator: Sendable {
             }
             return url
         }
-        let executable = Bundle.main.executablePath ?? CommandLine.arguments.first ?? ""
-        let starts = [
-            URL(fileURLWithPath: executable).resolvingSymlinksInPath().deletingLastPathComponent(),
-            URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true),
-        ]
+        let executable = URL(fileURLWithPath: Bundle.main.executablePath ?? CommandLine.arguments.first ?? "")
+            .resolvingSymlinksInPath().deletingLastPathComponent()
+        let installLayout = ["SQL", "../share/itinerary/SQL", "../../share/itinerary/SQL"].map { executable.appendingPathComponent($0) }
+        for installed in installLayout where containsMigrations(installed) {
+            return installed.standardizedFileURL
+        }
+        let starts = [executable, URL(fileURLWithPath: FileManager.default.currentDirectoryPath, isDirectory: true)]
         for start in starts {
             var directory = start.standardizedFileURL
             while true {
@@ -48,8 +52,8 @@ public struct Migrator: Sendable {
             }
         }
         throw MigrationError(
-            "cannot find the SQL/ migrations directory above \(starts.map(\.path).joined(separator: " or ")); "
-                + "set ITINERARY_SQL_DIR")
+            "cannot find the SQL/ migrations beside the executable or in a checkout above \(starts.map(\.path).joined(separator: " or ")); "
+                + "install with scripts/install, or set ITINERARY_SQL_DIR")
     }
 
     /// The migrations in the directory, in version order.

@@ -22,12 +22,17 @@ struct CardCommand: ParsableCommand {
 
     func run() throws {
         guard let number = Phone(phone) else { throw ValidationError("'\(phone)' is not a mainland mobile number") }
-        let workspace = try store.workspace()
+        let workspace = try store.workspace(create: false)
         defer { workspace.shutdown() }
         let connection = try workspace.connect()
+        let key = workspace.keyer.key(for: number)
+        guard try connection.execute("SELECT 1 FROM phone_tracks WHERE phone_key = $1", .bytes(key.bytes)).rowCount > 0 else {
+            printError("no data for \(number.masked) in this store (never seen, or past retention)")
+            throw ExitStatus.noData
+        }
         let cards = CardStore(configuration: rules.configuration)
         let time = try at ?? cards.dataTime(on: connection) ?? Int64(Date().timeIntervalSince1970)
-        let card = try cards.exactCard(for: workspace.keyer.key(for: number), at: time, on: connection)
+        let card = try cards.exactCard(for: key, at: time, on: connection)
         print(card.jsonLine(phone: number))
     }
 }
@@ -44,7 +49,7 @@ struct PurgeCommand: ParsableCommand {
 
     func run() throws {
         guard all else { throw ValidationError("purge deletes every phone's data; pass --all to confirm") }
-        let workspace = try store.workspace()
+        let workspace = try store.workspace(create: false)
         defer { workspace.shutdown() }
         let store = try PipelineStore(connection: try workspace.connect())
         try ExitStatus.mapWriterLock {

@@ -11,8 +11,9 @@ struct CardsCommand: ParsableCommand {
         abstract: "Compute cards at time T from feed files, offline (no database)."
     )
 
-    @Option(help: "Cells CSV: mcc,mnc,lac,cell_id,adcode.")
-    var cells: String
+    // Optional to the parser, so that a mistyped option is reported as unknown before a missing --cells.
+    @Option(help: "Cells CSV: mcc,mnc,lac,cell_id,adcode (required).")
+    var cells: String?
 
     @Option(help: "Risk areas CSV: adcode,name,level,start,end.")
     var risk: String?
@@ -37,6 +38,7 @@ struct CardsCommand: ParsableCommand {
 
     func run() throws {
         let places = PlaceDirectory(divisions: try Divisions.load(), countries: try Countries.load())
+        guard let cells else { throw ValidationError("Missing expected argument '--cells <cells>'") }
         let cellTable = try CellTable.load(contentsOf: URL(fileURLWithPath: cells), directory: places)
         let areas = try risk.map { try RiskAreas.load(contentsOf: URL(fileURLWithPath: $0), directory: places) } ?? []
         let contactList = try contacts.map { try CloseContacts.load(contentsOf: URL(fileURLWithPath: $0)) } ?? .empty
@@ -45,9 +47,12 @@ struct CardsCommand: ParsableCommand {
                                contacts: contactList, limits: feedLimits.limits)
         let rejectSink = try rejects.map { try RejectFile(path: $0) }
         var output = ""
-        let result = try job.run(files: try FeedFileList.files(in: feeds), at: at,
-                             now: now ?? Int64(Date().timeIntervalSince1970)) { reject in
+        let files = try FeedFileList.files(in: feeds)
+        let progress = ProgressLine(unit: "files", total: files.count)
+        let result = try job.run(files: files, at: at, now: now ?? Int64(Date().timeIntervalSince1970)) { reject in
             rejectSink?.write(reject)
+        } fileDone: { records in
+            progress.advance(records: records)
         } emit: { phone, card in
             output += card.jsonLine(phone: phone)
             output += "\n"
@@ -56,6 +61,7 @@ struct CardsCommand: ParsableCommand {
                 output = ""
             }
         }
+        progress.finish()
         rejectSink?.close()
         FileHandle.standardOutput.write(Data(output.utf8))
         for (url, reason) in result.refused {

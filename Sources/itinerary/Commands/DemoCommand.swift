@@ -16,7 +16,7 @@ struct DemoCommand: AsyncParsableCommand {
     @OptionGroup var rules: RuleOptions
     @OptionGroup var service: ServiceOptions
 
-    @Option(help: "The samples folder (default: Samples/ of this checkout).")
+    @Option(help: "The samples folder (default: the Samples/ installed beside the migrations, or the checkout's).")
     var samples: String?
 
     func run() async throws {
@@ -63,7 +63,7 @@ struct DemoCommand: AsyncParsableCommand {
         }
     }
 
-    /// `Samples/` next to the `Package.swift` above the executable or the current directory.
+    /// `Samples/` beside the migrations: in the install layout or the checkout.
     static func findSamples() throws -> URL {
         let sql = try Migrator.defaultDirectory()
         return sql.deletingLastPathComponent().appendingPathComponent("Samples")

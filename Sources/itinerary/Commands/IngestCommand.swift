@@ -27,7 +27,10 @@ struct IngestCommand: ParsableCommand {
         var totals = FileOutcomeCounts()
         var applied = 0, skipped = 0, refused = 0
         let started = Date()
-        try pipeline.ingest(try FeedFileList.files(in: feeds), recordsPerCommit: recordsPerCommit) { _, outcome in
+        let files = try FeedFileList.files(in: feeds)
+        let progress = ProgressLine(unit: "files", total: files.count)
+        try pipeline.ingest(files, recordsPerCommit: recordsPerCommit) { _, outcome in
+            progress.advance(records: { if case .applied(_, let counts) = outcome { counts.records } else { 0 } }())
             switch outcome {
             case .applied(_, let counts):
                 applied += 1
@@ -40,6 +43,7 @@ struct IngestCommand: ParsableCommand {
                 printError("refused \(name): \(reason)" + (movedTo.map { " (moved to \($0))" } ?? ""))
             }
         }
+        progress.finish()
         let seconds = Date().timeIntervalSince(started)
         let rate = seconds > 0 ? Int(Double(totals.records) / seconds) : 0
         printError("files \(applied) applied, \(skipped) skipped, \(refused) refused; \(totals.summary); "

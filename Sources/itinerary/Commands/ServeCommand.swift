@@ -15,7 +15,7 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var service: ServiceOptions
 
     func run() async throws {
-        let workspace = try store.workspace()
+        let workspace = try store.workspace(create: false)
         defer { workspace.shutdown() }
         try await serve(workspace: workspace, rules: rules, service: service) { port in
             printError("lookup service on http://\(service.host):\(port)/")

@@ -8,6 +8,8 @@ enum ExitStatus {
     static let filesRefused = ExitCode(3)
     /// Another process holds the store's writer lock.
     static let storeBusy = ExitCode(4)
+    /// `card`: the store holds no data for the phone.
+    static let noData = ExitCode(5)
 
     /// Runs a store command, turning a held writer lock into `storeBusy` with its message.
     static func mapWriterLock<T>(_ body: () throws -> T) throws -> T {

@@ -18,7 +18,8 @@ struct StoreOptions: ParsableArguments {
         return geteuid() == 0 ? "/var/lib/itinerary" : ".itinerary"
     }
 
-    func workspace() throws -> Workspace {
-        try Workspace(stateDirectory: URL(fileURLWithPath: state), databaseURL: database)
+    /// The store; `create: false` for read-only commands, which must never create a cluster.
+    func workspace(create: Bool = true) throws -> Workspace {
+        try Workspace(stateDirectory: URL(fileURLWithPath: state), databaseURL: database, create: create)
     }
 }
