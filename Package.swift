@@ -96,6 +96,8 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // Test support (a shared PostgreSQL server for the integration tests), not a product.
+        .target(name: "ItineraryTestSupport", dependencies: ["ItineraryStore"]),
         .testTarget(
             name: "ItineraryCoreTests",
             dependencies: ["ItineraryCore", .product(name: "PropertyBased", package: "swift-property-based")]
@@ -109,18 +111,18 @@ let package = Package(
         ),
         .testTarget(
             name: "ItineraryStoreTests",
-            dependencies: ["ItineraryCore", "ItineraryStore"]
+            dependencies: ["ItineraryCore", "ItineraryStore", "ItineraryTestSupport"]
         ),
         .testTarget(
             name: "ItineraryPipelineTests",
             dependencies: [
-                "ItineraryCore", "ItineraryFeed", "ItinerarySimulation", "ItineraryStore", "ItineraryPipeline",
+                "ItineraryCore", "ItineraryFeed", "ItinerarySimulation", "ItineraryStore", "ItineraryPipeline", "ItineraryTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(
             name: "ItineraryServiceTests",
-            dependencies: ["ItineraryCore", "ItineraryStore", "ItineraryService"]
+            dependencies: ["ItineraryCore", "ItineraryStore", "ItineraryService", "ItineraryTestSupport"]
         ),
     ]
 )

@@ -4,6 +4,7 @@ import ItineraryPipeline
 import ItinerarySimulation
 import ItineraryStore
 import Testing
+import ItineraryTestSupport
 
 /// Exactly once under failure (SPEC §4): a process killed at any moment, or a database that goes
 /// away, leaves the store as some prefix of whole files, and a restart completes it.

@@ -6,6 +6,7 @@ import ItinerarySimulation
 import ItineraryStore
 import PropertyBased
 import Testing
+import ItineraryTestSupport
 
 /// SPEC §4 against a real PostgreSQL: the store's cards equal the offline command's, files apply
 /// exactly once, and nothing of a refused file is applied.

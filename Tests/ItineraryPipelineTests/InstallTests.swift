@@ -1,6 +1,7 @@
 import Foundation
 import ItineraryStore
 import Testing
+import ItineraryTestSupport
 
 /// Installed under a prefix, the program works from any directory: its migrations, reference
 /// data and samples travel with it.

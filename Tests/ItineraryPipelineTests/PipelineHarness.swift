@@ -4,6 +4,7 @@ import ItineraryFeed
 import ItineraryPipeline
 import ItinerarySimulation
 import ItineraryStore
+import ItineraryTestSupport
 
 /// A generated feed, a scratch database and the means to compare the store's cards with the
 /// offline command's.

@@ -5,6 +5,7 @@ import ItineraryPipeline
 import ItinerarySimulation
 import ItineraryStore
 import Testing
+import ItineraryTestSupport
 
 /// The streaming daemon (`itinerary stream`, SPEC §4) as a real child process over a real
 /// PostgreSQL: whatever the drop schedule, bursts, duplicates, corrupt files, slow writers,

@@ -1,6 +1,7 @@
 import Foundation
 import ItineraryStore
 import Testing
+import ItineraryTestSupport
 
 @Suite("Database outage")
 struct DatabaseOutageTests {

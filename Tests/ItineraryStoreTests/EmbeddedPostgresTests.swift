@@ -1,6 +1,7 @@
 import Foundation
 @testable import ItineraryStore
 import Testing
+import ItineraryTestSupport
 
 @Suite("EmbeddedPostgres")
 struct EmbeddedPostgresTests {

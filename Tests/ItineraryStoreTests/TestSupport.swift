@@ -1,4 +1,5 @@
 import ItineraryStore
+import ItineraryTestSupport
 
 /// A connection to a fresh, empty database on the shared test server.
 func scratchConnection(_ label: String) throws -> PostgresConnection {

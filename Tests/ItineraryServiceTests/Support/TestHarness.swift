@@ -2,6 +2,7 @@ import Foundation
 import ItineraryCore
 import ItineraryService
 import ItineraryStore
+import ItineraryTestSupport
 
 /// A running server on a fresh scratch database with a manual clock and a recording gateway.
 struct TestHarness: Sendable {

@@ -1,6 +1,8 @@
 import Foundation
+import ItineraryStore
 
-/// A PostgreSQL server shared by every test in a test process, for this package's test targets.
+/// A PostgreSQL server shared by every test in a test process, for this package's test targets
+/// (a target of its own: test support is not API of the store library).
 ///
 /// Uses `ITINERARY_TEST_DATABASE_URL` when set. Otherwise it starts (once per process) an
 /// `EmbeddedPostgres` under `.build/itinerary-test-postgres` (or `ITINERARY_TEST_STATE_DIR`) and
@@ -33,15 +35,15 @@ public enum SharedTestDatabase {
         return try ConnectionString.replacingDatabase(in: base, with: name)
     }
 
-    private static let server: Result<DatabaseConfiguration, any Error> = Result {
+    private static let server: Result<(connectionString: String, embedded: EmbeddedPostgres?), any Error> = Result {
         let environment = ProcessInfo.processInfo.environment
         if let url = environment["ITINERARY_TEST_DATABASE_URL"], !url.isEmpty {
-            return DatabaseConfiguration(connectionString: url, embedded: nil, source: .environment)
+            return (url, nil)
         }
         let cluster = EmbeddedPostgres(stateDirectory: stateDirectory(environment: environment))
         try cluster.start()
         dropExpiredScratchDatabases(cluster.connectionString)
-        return DatabaseConfiguration(connectionString: cluster.connectionString, embedded: cluster, source: .embedded)
+        return (cluster.connectionString, cluster)
     }
 
     private static func stateDirectory(environment: [String: String]) -> URL {
