@@ -22,7 +22,7 @@ let benchmarks: @Sendable () -> Void = {
                 var sum: UInt64 = 0
                 let start = clock.now
                 for file in data.files {
-                    let summary = data.reader.read(file, now: data.end) { item in
+                    let summary = try data.reader.read(file, now: data.end) { item in
                         if case let .record(_, observation, _, _) = item { sum &+= observation.packed }
                     }
                     records += summary.records
