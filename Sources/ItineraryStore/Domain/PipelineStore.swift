@@ -34,8 +34,8 @@ public final class PipelineStore: @unchecked Sendable {
             WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::int8 AND l.objid = $2::int8 AND l.objsubid = 2
             """, .int(Self.writerLockClass), .int(Int64(share)))
         guard result.rowCount > 0 else { return nil }
-        return "server process \(try result.int64(0, 0) ?? 0) (\(result.string(0, 1) ?? "?"), \(result.string(0, 2) ?? "?"), "
-            + "connected since \(result.string(0, 3) ?? "?"))"
+        return "server process \(try result.requiredInt64(0, 0)) (\(try result.requiredString(0, 1)), \(try result.requiredString(0, 2)), "
+            + "connected since \(try result.requiredString(0, 3)))"
     }
 
     /// Whether a file with this content has been applied already.
@@ -86,7 +86,7 @@ public final class PipelineStore: @unchecked Sendable {
                     .int(Int64(record.decompressedBytes)), .int(Int64(record.records)), .int(Int64(record.accepted)),
                     .int(Int64(record.duplicates)), .int(Int64(record.late)), .int(Int64(record.rejected)),
                     record.watermark.map { .int($0) }, record.newestEvent.map { .int($0) })
-                ids.append(try inserted.int64(0, 0) ?? 0)
+                ids.append(try inserted.requiredInt64(0, 0))
             }
             if files.contains(where: { !$0.rejects.isEmpty }) {
                 try connection.copyIn(sql: """
@@ -125,10 +125,7 @@ public final class PipelineStore: @unchecked Sendable {
             WHERE phone_key IS NOT NULL ORDER BY file_id, line
             """, parameters: [], resultFormat: .binary)
         return try (0..<result.rowCount).map { row in
-            func number(_ column: Int) throws -> Int64 {
-                guard let value = try result.int64(row, column) else { throw PostgresError(message: "rejects row \(row): column \(column) is NULL") }
-                return value
-            }
+            let number = { (column: Int) throws -> Int64 in try result.requiredInt64(row, column) }
             guard let key = try result.bytes(row, 2).flatMap({ PhoneKey(bytes: $0) }), let masked = result.string(row, 3)
             else { throw PostgresError(message: "rejects row \(row) does not decode") }
             return (try number(0), Int(try number(1)), ReplayRow(

@@ -72,7 +72,7 @@ public struct ReferenceStore: Sendable {
             JOIN current_reference r ON r.kind = 'cells' AND r.load_id = c.load_id
             """)
         return try (0..<result.rowCount).map { row in
-            let value = { (column: Int) throws -> Int in Int(try result.int64(row, column) ?? 0) }
+            let value = { (column: Int) throws -> Int in Int(try result.requiredInt64(row, column)) }
             return CellRow(mcc: try value(0), mnc: try value(1), lac: try value(2), cellID: try value(3), adcode: try value(4))
         }
     }
@@ -101,7 +101,7 @@ public struct ReferenceStore: Sendable {
             guard let adcode = try result.int64(row, 0), let city = try result.int64(row, 1).flatMap({ PlaceCode(adcode: Int($0)) }),
                   let level = result.string(row, 3).flatMap(RiskLevel.init(rawValue:)), let start = try result.int64(row, 4)
             else { return nil }
-            return RiskArea(adcode: Int(adcode), city: city, name: result.string(row, 2) ?? "", level: level,
+            return RiskArea(adcode: Int(adcode), city: city, name: try result.requiredString(row, 2), level: level,
                             period: ActivePeriod(start: start, end: try result.int64(row, 5)))
         }
     }
