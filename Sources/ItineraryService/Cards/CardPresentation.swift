@@ -38,6 +38,7 @@ struct CardPresentation: Sendable {
             writer.beginObject()
             writer.string("code", place.code.description)
             writer.string("name", directory.displayName(place.code))
+            writer.string("name_en", directory.displayNameEn(place.code))
             writer.string("kind", place.kind.rawValue)
             writer.bool("starred", place.starred)
             writer.string("exposure", place.exposure?.rawValue)

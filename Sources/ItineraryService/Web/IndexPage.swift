@@ -2,7 +2,9 @@ import Hummingbird
 
 /// `GET /`: one self-contained page (inline CSS and JS, no outside assets) in the style of the
 /// original 通信行程卡. It talks only to the JSON API and keeps the access token in
-/// `sessionStorage`, so a reload shows the card again without a new SMS.
+/// `sessionStorage`, so a reload shows the card again without a new SMS. While the token lives
+/// the card shows a QR code of a short-lived ``CardCode`` for venue terminals (`/verify`),
+/// fetched again shortly before it expires.
 enum IndexPage {
     static let response: Response = {
         var response = Responses.text(html, contentType: "text/html; charset=utf-8", cacheControl: "no-cache")
@@ -49,6 +51,9 @@ button:disabled{background:#9bb5dc;cursor:default}
 .star{color:#d9363e}
 .notes{text-align:left;font-size:12px;color:#888;margin-top:12px}
 .notes p{margin:4px 0}
+#qr-box{margin:14px auto 0}
+#qr{display:block;width:200px;height:200px;margin:0 auto;image-rendering:pixelated}
+#qr-note{font-size:12px;color:#888;margin-top:4px}
 #again{margin-top:16px;background:#fff;color:#2b6cc4;border:1px solid #2b6cc4;width:100%}
 [hidden]{display:none!important}
 </style>
@@ -73,6 +78,7 @@ button:disabled{background:#9bb5dc;cursor:default}
 <div id="card-title">动态行程卡</div>
 <div id="card-time"></div>
 <svg id="arrow" viewBox="0 0 100 100" aria-label="行程卡颜色"><circle id="arrow-bg" cx="50" cy="50" r="46" fill="#1aad19"/><path d="M30 54 L50 30 L70 54 L58 54 L58 74 L42 74 L42 54 Z" fill="#fff"/></svg>
+<div id="qr-box" hidden><img id="qr" alt="行程卡核验码"><div id="qr-note"></div></div>
 <div id="card-places"></div>
 <div class="notes">
 <p id="note-star">*注：* 表示当前该城市存在中风险或高风险地区，并不表示用户实际到访过这些中高风险地区。</p>
@@ -126,6 +132,23 @@ function showCard(c){
  $("form-panel").hidden=true;$("card").hidden=false;
 }
 function showForm(){$("card").hidden=true;$("form-panel").hidden=false}
+var codeTimer=null;
+// The code expires in minutes so a screenshot stops verifying: fetch a new one a minute early.
+function loadCode(){
+ clearTimeout(codeTimer);
+ var token=null;try{token=sessionStorage.getItem(TOKEN)}catch(e){}
+ if(!token||$("card").hidden)return;
+ api("GET","/v1/itinerary/code",null,token).then(function(r){
+  if(r.status===200){
+   $("qr").src="data:image/svg+xml,"+encodeURIComponent(r.body.qr_svg);
+   $("qr").setAttribute("data-code",r.body.code);$("qr").hidden=false;
+   $("qr-note").textContent="核验码有效至"+chinaTime(r.body.expires_at).slice(11)+"，自动更新";
+   $("qr-box").hidden=false;
+   codeTimer=setTimeout(loadCode,Math.max(10,r.body.expires_in-60)*1000);
+  }else if(r.status===401){$("qr").hidden=true;$("qr-note").textContent="查询已过期，请重新查询以显示核验码"}
+  else codeTimer=setTimeout(loadCode,15000);
+ },function(){codeTimer=setTimeout(loadCode,15000)});
+}
 var timer=null;
 function countdown(s){
  var btn=$("send");btn.disabled=true;clearInterval(timer);
@@ -149,13 +172,13 @@ $("form").addEventListener("submit",function(ev){
  $("submit").disabled=true;say("");
  api("POST","/v1/itinerary",{phone:$("phone").value.trim(),code:code,consent:true}).then(function(r){
   $("submit").disabled=false;
-  if(r.status===200){try{sessionStorage.setItem(TOKEN,r.body.token)}catch(e){}showCard(r.body)}
+  if(r.status===200){try{sessionStorage.setItem(TOKEN,r.body.token)}catch(e){}showCard(r.body);loadCode()}
   else say(errorText(r));
  },function(){$("submit").disabled=false;say("网络错误，请重试")});
 });
-$("again").addEventListener("click",function(){try{sessionStorage.removeItem(TOKEN)}catch(e){}$("code").value="";say("");showForm()});
+$("again").addEventListener("click",function(){clearTimeout(codeTimer);$("qr-box").hidden=true;try{sessionStorage.removeItem(TOKEN)}catch(e){}$("code").value="";say("");showForm()});
 var saved=null;try{saved=sessionStorage.getItem(TOKEN)}catch(e){}
-if(saved){api("GET","/v1/itinerary",null,saved).then(function(r){if(r.status===200)showCard(r.body);else{try{sessionStorage.removeItem(TOKEN)}catch(e){}}})}
+if(saved){api("GET","/v1/itinerary",null,saved).then(function(r){if(r.status===200){showCard(r.body);loadCode()}else{try{sessionStorage.removeItem(TOKEN)}catch(e){}}})}
 })();
 </script>
 </body>
