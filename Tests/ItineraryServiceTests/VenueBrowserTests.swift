@@ -5,14 +5,15 @@ import Testing
 /// Runs `Tests/browser/check_venue.py`: the card page's QR code, read back from a screenshot with
 /// zbarimg, verifies with `itinerary verify` and offline on `/verify`, which also refuses an
 /// expired, a tampered and an unknown key's code with the reason, and accepts a retired key's
-/// code after a rotation. Skipped when Chromium or zbarimg is missing or `ITINERARY_SKIP_BROWSER=1`.
+/// code after a rotation; a browser asking for English gets the page, the code SMS and the place
+/// names in English. The screenshot and the JSON summary land in `Tests/artifacts/`. Skipped when Chromium or zbarimg is missing or `ITINERARY_SKIP_BROWSER=1`.
 @Suite("Venue verification in a real browser", .timeLimit(.minutes(2)))
 struct VenueBrowserTests {
     static var enabled: Bool {
         BrowserPageTests.enabled && FileManager.default.isExecutableFile(atPath: "/usr/bin/zbarimg")
     }
 
-    @Test("scan the card's QR from a screenshot, verify it with the CLI and on /verify; refusals show their reason", .enabled(if: enabled))
+    @Test("scan the card's QR from a screenshot, verify it with the CLI and on /verify; refusals show their reason; the page in English", .enabled(if: enabled))
     func venue() async throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         let smsLog = FileManager.default.temporaryDirectory.appendingPathComponent("sms-\(UUID().uuidString).log").path
@@ -48,6 +49,7 @@ struct VenueBrowserTests {
             "--expect-places", "浙江省杭州市*，北京市",
             "--refuse", "expired=\(expired)", "--refuse", "bad_signature=\(tampered)", "--refuse", "unknown_key=\(unknown)",
             "--accept", oldKey,
+            "--english-phone", "13800138001", "--expect-places-en", "Hangzhou, Zhejiang*, Beijing",
         ]
         let output = Pipe()
         process.standardOutput = output
@@ -55,6 +57,8 @@ struct VenueBrowserTests {
         let data = await Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
         process.waitUntilExit()
         await harness.server.stop()
+        // The summary carries the pages' sizes and first paint for the README.
+        try? data.write(to: root.appendingPathComponent("Tests/artifacts/venue-check.json"))
         let report = String(decoding: data, as: UTF8.self)
         #expect(process.terminationStatus == 0, "\(report)")
     }

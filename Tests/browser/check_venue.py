@@ -8,7 +8,9 @@ Reuses check_page.py's DevTools client. Steps, on a 360 px wide mobile viewport:
   3. open /verify (keys and place names fetched once), take the network away, and check the
      scanned code there: valid, checked in the browser (WebCrypto Ed25519), colour and places shown;
   4. each --refuse REASON=CODE must be refused with REASON shown; each --accept CODE (an old
-     key's code after a rotation) must be valid.
+     key's code after a rotation) must be valid;
+  5. with --english-phone: a browser asking for English gets the card page in English (code SMS
+     included), places named in English; the switch turns it back to Chinese.
 Prints a JSON summary with the pages' sizes and first contentful paint; exit 0 when all pass.
 
   python3 Tests/browser/check_venue.py --url http://127.0.0.1:8080/ --sms-log /tmp/sms.log \
@@ -18,7 +20,7 @@ Prints a JSON summary with the pages' sizes and first contentful paint; exit 0 w
 import argparse, base64, json, os, re, shutil, subprocess, sys, tempfile, time, urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_page import Page, WebSocket, launch_chromium, read_code  # noqa: E402
+from check_page import Page, WebSocket, launch_chromium, read_code, set_language  # noqa: E402
 
 REASONS = {"expired": "已过期", "bad_signature": "签名无效（被篡改）", "unknown_key": "未知密钥", "malformed": "不是行程卡核验码"}
 
@@ -57,6 +59,8 @@ def main():
     parser.add_argument("--expect-places", help="the places the verifier must show, e.g. 浙江省杭州市*，北京市")
     parser.add_argument("--refuse", action="append", default=[], help="REASON=CODE that /verify must refuse")
     parser.add_argument("--accept", action="append", default=[], help="another CODE that /verify must accept")
+    parser.add_argument("--english-phone", help="a second number, to sign in with a browser asking for English")
+    parser.add_argument("--expect-places-en", help="the English places, e.g. 'Hangzhou, Zhejiang*, Beijing'")
     options = parser.parse_args()
 
     masked = options.phone[-11:][:3] + "****" + options.phone[-4:]
@@ -79,6 +83,7 @@ def main():
         for domain in ("Page", "Runtime", "Network"):
             page.call(f"{domain}.enable")
         page.call("Emulation.setDeviceMetricsOverride", width=360, height=780, deviceScaleFactor=2, mobile=True)
+        set_language(page, "zh-CN,zh")
 
         # 1. The card page, signed in, with its code.
         page.load(options.url)
@@ -151,6 +156,33 @@ def main():
         page.load(options.url)
         summary["card_page_bytes"] = page.js("document.documentElement.outerHTML.length")
         summary["card_first_contentful_paint_ms"] = first_paint(page)
+        # 5. English, chosen from the browser's language.
+        if options.english_phone:
+            set_language(page, "en-GB,en")
+            page.js("localStorage.clear(); sessionStorage.clear(); true")
+            page.load(options.url)
+            check("English from the browser's language", page.js("document.querySelector('header h1').textContent") == "Itinerary Card",
+                  page.js("document.querySelector('header h1').textContent"))
+            english_masked = options.english_phone[:3] + "****" + options.english_phone[-4:]
+            offset = os.path.getsize(options.sms_log)
+            page.js(f"document.getElementById('phone').value = {json.dumps(options.english_phone)}; document.getElementById('send').click(); true")
+            english_code = read_code(options.sms_log, english_masked, offset)
+            with open(options.sms_log, "rb") as f:
+                f.seek(offset)
+                sms = f.read().decode(errors="replace")
+            check("code SMS in English", "[Itinerary Card] Your code is " + english_code in sms, sms.strip()[-200:])
+            page.js(f"document.getElementById('code').value = {json.dumps(english_code)}; document.getElementById('consent').checked = true;"
+                    " document.getElementById('submit').click(); true")
+            page.wait_for("!document.getElementById('card').hidden", what="the English card")
+            places = page.js("document.getElementById('card-places').textContent")
+            summary["english_places"] = places
+            check("English card", page.js("document.getElementById('card-phone').textContent") == "Itinerary card of " + english_masked)
+            if options.expect_places_en:
+                check("English place names", places == "In the past 14 days you visited or passed through: " + options.expect_places_en, places)
+            page.js("document.getElementById('lang').click(); true")
+            places = page.js("document.getElementById('card-places').textContent")
+            check("the switch turns it to Chinese", places.startswith("您于前14天内到达或途经：") and (
+                not options.expect_places or places.endswith(options.expect_places)), places)
     except Exception as error:  # report, do not trace
         failures.append(f"{type(error).__name__}: {error}")
     finally:
