@@ -43,11 +43,16 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        .systemLibrary(
+            name: "CQRencode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
         .target(name: "ItineraryCore"),
         .target(
             name: "ItineraryFeed",
             dependencies: ["ItineraryCore", "CZstd", .product(name: "Crypto", package: "swift-crypto")],
-            resources: [.copy("Resources/divisions.csv"), .copy("Resources/countries.csv")]
+            resources: [.copy("Resources/divisions.csv"), .copy("Resources/countries.csv"), .copy("Resources/city-names-en.csv")]
         ),
         .target(
             name: "ItinerarySimulation",
@@ -73,6 +78,7 @@ let package = Package(
             name: "ItineraryService",
             dependencies: [
                 "ItineraryCore", "ItineraryStore",
+                "CQRencode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -29,6 +29,20 @@ import ItineraryCore
         #expect(directory.displayName(PlaceCode(adcode: 330100)!) == "浙江省杭州市")
     }
 
+    @Test func bundledEnglishNamesCoverEveryCardPlace() throws {
+        let directory = try PlaceDirectory.bundled()
+        #expect(directory.displayNameEn(PlaceCode(adcode: 330100)!) == "Hangzhou, Zhejiang")
+        #expect(directory.displayNameEn(PlaceCode(adcode: 110000)!) == "Beijing")
+        #expect(directory.displayNameEn(PlaceCode(adcode: 610100)!) == "Xi'an, Shaanxi")
+        #expect(directory.displayNameEn(PlaceCode(adcode: 429004)!) == "Xiantao, Hubei")
+        #expect(directory.displayNameEn(PlaceCode(iso2: "JP")!) == "Japan")
+        // Every city and country a card can name has an English name of Latin letters.
+        let untranslated = directory.cardPlaces.map { directory.displayNameEn($0) }.filter { name in
+            name.unicodeScalars.contains { $0.value >= 0x2E80 }
+        }
+        #expect(untranslated.isEmpty, "\(untranslated.prefix(10))")
+    }
+
     @Test func riskListParses() throws {
         let text = """
         adcode,name,level,start,end

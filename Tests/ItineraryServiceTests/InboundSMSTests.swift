@@ -42,6 +42,17 @@ struct InboundSMSTests {
         }
     }
 
+    @Test("CXMYD EN gets the card in English, places named in English")
+    func keywordInEnglish() async throws {
+        try await TestHarness.with(label: "inbound-en") { harness in
+            let body = #"{"from":"13800138006","text":"cxmyd en"}"#
+            let response = try await harness.client.post("/v1/sms/inbound", json: body, headers: Self.signedHeaders(body, clock: harness.clock))
+            #expect(response.json["status"] as? String == "queued", "\(response.text)")
+            let reply = try await harness.gateway.waitFor(phone: "13800138006") { $0.hasPrefix("[Itinerary Card]") }
+            #expect(reply.body.contains("138****8006 In the past 14 days visited or passed through: Hangzhou, Zhejiang*; Beijing."), "\(reply.body)")
+        }
+    }
+
     @Test("bad or missing signatures, timestamps or nonces are 401 invalid_signature")
     func badSignature() async throws {
         try await TestHarness.with(label: "inboundsig") { harness in

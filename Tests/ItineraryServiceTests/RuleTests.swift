@@ -62,6 +62,14 @@ struct RuleTests {
         let json = presentation.json(places: Fixtures.places)
         #expect(json.hasPrefix(#"{"phone":"138****8000","generated_at":"2022-05-14T00:00:00Z","watermark":null,"window_days":14,"color":"yellow","places":[{"code":"330100","name":"浙江省杭州市","kind":"city","starred":true,"exposure":null,"first_seen":"1970-01-01T00:00:01Z""#))
         #expect(json.contains(#"{"code":"JP","name":"日本","kind":"country""#))
+        #expect(json.contains(#""last_seen":"1970-01-01T00:00:02Z","name_en":"Hangzhou, Zhejiang"}"#))
+        #expect(json.contains(#""name_en":"Japan"}"#))
+
+        let english = presentation.smsText(places: Fixtures.places, language: .english)
+        #expect(english.hasPrefix(
+            "[Itinerary Card] 138****8000 In the past 14 days visited or passed through: Hangzhou, Zhejiang*; Beijing; Japan. Card colour: yellow. Updated: 2022.05.14 08:00:00 (China time)."
+        ))
+        #expect(english.hasSuffix("this does not mean you visited that area."))
     }
 
     @Test func base64url() {

@@ -117,6 +117,11 @@ class Page:
         self.wait_for("document.readyState === 'complete' && !!document.getElementById('phone')", what="page load")
 
 
+def set_language(page, accept_language):
+    """The browser's language as pages see it (navigator.languages, Accept-Language)."""
+    page.call("Network.setUserAgentOverride", userAgent=page.js("navigator.userAgent"), acceptLanguage=accept_language)
+
+
 def launch_chromium(binary, profile):
     args = [binary, "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
             "--disable-extensions", "--remote-debugging-port=0", "--remote-debugging-address=127.0.0.1",
@@ -184,6 +189,7 @@ def main():
         page.call("Page.enable")
         page.call("Runtime.enable")
         page.call("Emulation.setDeviceMetricsOverride", width=360, height=780, deviceScaleFactor=2, mobile=True)
+        set_language(page, "zh-CN,zh")  # the page follows the browser's language; this check reads Chinese
 
         started = time.time()
         page.load(options.url)

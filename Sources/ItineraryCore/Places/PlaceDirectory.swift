@@ -25,6 +25,13 @@ public struct PlaceDirectory: Sendable {
 
     public var countries: [Country] { Array(countriesByMCC.values) }
 
+    /// Every place a card can name: the card cities of the divisions, then the countries and
+    /// regions, each once, in code order.
+    public var cardPlaces: [PlaceCode] {
+        let cities = Set(divisions.values.compactMap { $0.city.flatMap { PlaceCode(adcode: $0) } })
+        return cities.union(countriesByCode.keys).sorted()
+    }
+
     /// The name a card shows: province and city for a prefecture city (浙江省杭州市), the city alone
     /// for a municipality (北京市), the Chinese name abroad (日本); the code if unknown.
     public func displayName(_ code: PlaceCode) -> String {
@@ -35,5 +42,16 @@ public struct PlaceDirectory: Sendable {
             return city.name
         }
         return province!.name + city.name
+    }
+
+    /// The English name: `Hangzhou, Zhejiang` for a prefecture city, `Beijing` for a municipality,
+    /// the English name abroad (`Japan`); the Chinese name where no English one is known.
+    public func displayNameEn(_ code: PlaceCode) -> String {
+        guard let adcode = code.adcode else { return countriesByCode[code]?.nameEn ?? code.description }
+        guard let city = divisions[adcode], let cityName = city.nameEn else { return displayName(code) }
+        guard city.province != adcode, let province = divisions[city.province], province.name != city.name,
+              let provinceName = province.nameEn
+        else { return cityName }
+        return cityName + ", " + provinceName
     }
 }

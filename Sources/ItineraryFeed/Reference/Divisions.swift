@@ -9,9 +9,31 @@ public enum Divisions {
         Bundle.module.url(forResource: "divisions", withExtension: "csv")!
     }
 
-    /// Loads the bundled table.
+    /// The English names of provinces and card cities shipped with the program
+    /// (`adcode,name,name_en`; pinyin, or the usual English name where there is one).
+    public static var bundledEnglishNamesURL: URL {
+        Bundle.module.url(forResource: "city-names-en", withExtension: "csv")!
+    }
+
+    /// Loads the bundled table with the bundled English names.
     public static func load() throws -> [Division] {
-        try load(contentsOf: bundledURL)
+        let names = try englishNames(contentsOf: bundledEnglishNamesURL)
+        return try load(contentsOf: bundledURL).map { division in
+            var division = division
+            division.nameEn = names[division.adcode]
+            return division
+        }
+    }
+
+    /// English names by adcode from an `adcode,name,name_en` CSV.
+    public static func englishNames(contentsOf url: URL) throws -> [Int: String] {
+        let rows = try CSVRows(contentsOf: url, required: ["adcode", "name_en"])
+        var names: [Int: String] = [:]
+        try rows.forEach { row in
+            guard let adcode = Int(row["adcode"]) else { throw row.error("bad adcode '\(row["adcode"])'") }
+            if !row["name_en"].isEmpty { names[adcode] = row["name_en"] }
+        }
+        return names
     }
 
     /// Loads a divisions CSV.

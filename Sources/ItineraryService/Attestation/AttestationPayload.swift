@@ -9,10 +9,11 @@ public struct AttestationPayload: Sendable, Hashable, Decodable {
     public struct Place: Sendable, Hashable, Decodable {
         public var code: String
         public var starred: Bool
-        public var firstSeen: Int64
-        public var lastSeen: Int64
+        /// `nil` in a ``CardCode``, which does not carry place times.
+        public var firstSeen: Int64?
+        public var lastSeen: Int64?
 
-        public init(code: String, starred: Bool, firstSeen: Int64, lastSeen: Int64) {
+        public init(code: String, starred: Bool, firstSeen: Int64?, lastSeen: Int64?) {
             self.code = code
             self.starred = starred
             self.firstSeen = firstSeen

@@ -32,7 +32,9 @@ public struct AttestationSigner: Sendable {
 
     /// Loads the key from `directory/attestation-ed25519.key` (raw 32-byte seed, mode 0600),
     /// generating it on first use, and writes the public key next to it as
-    /// `attestation-ed25519.pub` (base64url text) for distribution to venue terminals.
+    /// `attestation-ed25519.pub` and `attestation-ed25519.<key id>.pub` (base64url text) for
+    /// distribution to venue terminals. The second copy stays when the key is rotated (the
+    /// `.key` file removed), so codes signed by the old key verify until they expire.
     public static func loadOrCreate(inDirectory directory: String) throws -> AttestationSigner {
         let path = directory + "/attestation-ed25519.key"
         let seed = try SecretFile.loadOrCreate(
@@ -43,12 +45,21 @@ public struct AttestationSigner: Sendable {
         let signer = AttestationSigner(privateKey: try Curve25519.Signing.PrivateKey(rawRepresentation: seed))
         let publicText = Base64URL.encode(signer.publicKey) + "\n"
         try? publicText.write(toFile: directory + "/attestation-ed25519.pub", atomically: true, encoding: .utf8)
+        try? publicText.write(toFile: AttestationKeyFiles.path(inDirectory: directory, keyID: signer.keyID), atomically: true, encoding: .utf8)
         return signer
     }
 
     /// The compact signed token for `payload`.
     public func sign(_ payload: AttestationPayload) throws -> String {
         let head = Base64URL.encode(Array(payload.json.utf8))
+        let signature = try privateKey.key.signature(for: Array(head.utf8))
+        return head + "." + Base64URL.encode(signature)
+    }
+
+    /// The ``CardCode`` of `payload`, `nil` when it cannot be represented compactly.
+    public func signCode(_ payload: AttestationPayload) throws -> String? {
+        guard let bytes = CardCode.encode(payload) else { return nil }
+        let head = CardCode.prefix + Base64URL.encode(bytes)
         let signature = try privateKey.key.signature(for: Array(head.utf8))
         return head + "." + Base64URL.encode(signature)
     }

@@ -43,6 +43,8 @@ struct CardPresentation: Sendable {
             writer.string("exposure", place.exposure?.rawValue)
             writer.string("first_seen", UTCTimestamp.format(place.firstSeen))
             writer.string("last_seen", UTCTimestamp.format(place.lastSeen))
+            // Last, so the original layout stays a prefix for clients that read it positionally.
+            writer.string("name_en", directory.displayNameEn(place.code))
             writer.endObject()
         }
         writer.endArray()
@@ -53,13 +55,26 @@ struct CardPresentation: Sendable {
     }
 
     /// The card in words for an SMS reply, like the original:
-    /// `【通信行程卡】138****8000 您于前14天内到达或途经：浙江省杭州市*，北京市。…`
-    func smsText(places directory: PlaceDirectory) -> String {
+    /// `【通信行程卡】138****8000 您于前14天内到达或途经：浙江省杭州市*，北京市。…`, or in English:
+    /// `[Itinerary Card] 138****8000 In the past 14 days visited or passed through: Hangzhou, Zhejiang*; Beijing. …`
+    func smsText(places directory: PlaceDirectory, language: SMSLanguage = .chinese) -> String {
+        let english = language == .english
         let names: [String] = card.places.map { place in
-            let name: String = directory.displayName(place.code)
+            let name: String = english ? directory.displayNameEn(place.code) : directory.displayName(place.code)
             return place.starred ? name + "*" : name
         }
-        var text: String = "【通信行程卡】" + phone.masked
+        var text: String
+        if english {
+            text = "[Itinerary Card] " + phone.masked + " In the past \(windowDays) days visited or passed through: "
+            text += names.isEmpty ? "none" : names.joined(separator: "; ")
+            text += ". Card colour: " + card.color.rawValue
+            text += ". Updated: " + ChinaTime.cardStamp(generatedAt) + " (China time)."
+            if card.places.contains(where: \.starred) {
+                text += " * The city currently has a medium- or high-risk area; this does not mean you visited that area."
+            }
+            return text
+        }
+        text = "【通信行程卡】" + phone.masked
         text += " 您于前\(windowDays)天内到达或途经："
         text += names.isEmpty ? "无" : names.joined(separator: "，")
         text += "。行程卡颜色：" + Self.colorName(card.color)

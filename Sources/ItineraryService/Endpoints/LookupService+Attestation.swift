@@ -1,6 +1,6 @@
 import Hummingbird
 
-/// `POST /v1/attestation/verify {"attestation"}` and `GET /v1/attestation/key`.
+/// `POST /v1/attestation/verify {"attestation"}`, `GET /v1/attestation/key` and `GET /v1/attestation/keys`.
 extension LookupService {
     struct VerifyRequest: Decodable {
         var attestation: String?
@@ -32,6 +32,26 @@ extension LookupService {
         writer.string("alg", "Ed25519")
         writer.string("kid", signer.keyID)
         writer.string("public_key", Base64URL.encode(signer.publicKey))
+        writer.endObject()
+        return Responses.json(writer.text, private: false)
+    }
+
+    /// Every key attestations and card codes verify with — the signer's and the retired ones
+    /// still published in the state directory — for terminals to fetch once and cache:
+    /// `{"keys":[{"alg":"Ed25519","kid":"…","public_key":"<base64url>","current":true|false}]}`.
+    func attestationKeys() -> Response {
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.beginArray("keys")
+        for key in verifier.keys {
+            writer.beginObject()
+            writer.string("alg", "Ed25519")
+            writer.string("kid", key.id)
+            writer.string("public_key", Base64URL.encode(key.publicKey))
+            writer.bool("current", key.id == signer.keyID)
+            writer.endObject()
+        }
+        writer.endArray()
         writer.endObject()
         return Responses.json(writer.text, private: false)
     }

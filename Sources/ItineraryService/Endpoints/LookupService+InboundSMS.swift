@@ -37,7 +37,13 @@ extension LookupService {
         let message = try BodyReader.decode(InboundMessage.self, from: raw)
         let phone = try phone(message.from)
         let keyword = (message.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
-        guard keyword == configuration.inboundKeyword.uppercased() else { return Self.status("ignored") }
+        // The keyword alone answers in Chinese; followed by ` EN`, in English.
+        let language: SMSLanguage
+        switch keyword {
+        case configuration.inboundKeyword.uppercased(): language = .chinese
+        case configuration.inboundKeyword.uppercased() + " EN": language = .english
+        default: return Self.status("ignored")
+        }
 
         let phoneKey = configuration.phoneKeyer.key(for: phone)
         let limit = FixedWindowLimit(limit: configuration.inboundRepliesPerMinute, length: 60)
@@ -47,7 +53,7 @@ extension LookupService {
         }
         try await spendSMSBudget(now: now)
         let presentation = try await presentCard(phone: phone, phoneKey: phoneKey, now: now)
-        try await store.enqueue(NewSMS(phone: phone, kind: .reply, body: presentation.smsText(places: places)), now: now)
+        try await store.enqueue(NewSMS(phone: phone, kind: .reply, body: presentation.smsText(places: places, language: language)), now: now)
         return Self.status("queued")
     }
 

@@ -6,6 +6,8 @@ import ItineraryStore
 extension LookupService {
     struct CodeRequest: Decodable {
         var phone: String?
+        /// `zh` (the default) or `en`: the language of the code SMS.
+        var lang: String?
     }
 
     func requestCode(_ request: Request, context: LookupRequestContext) async throws -> Response {
@@ -30,7 +32,7 @@ extension LookupService {
         let phoneKey = configuration.phoneKeyer.key(for: phone).bytes
         let code = SecureRandom.digits(configuration.otp.digits)
         let minutes = configuration.otp.codeLifetime / 60
-        let sms = NewSMS(phone: phone, kind: .otp, body: "【通信行程卡】您的验证码是\(code)，\(minutes)分钟内有效，仅用于查询本人行程，请勿泄露。")
+        let sms = NewSMS(phone: phone, kind: .otp, body: SMSLanguage(requested: body.lang).codeText(code, minutes: minutes))
         let decision = try await store.issueCode(
             phoneKey: phoneKey, codeHash: hasher.codeHash(phoneKey: phoneKey, code: code), sms: sms, now: now, policy: configuration.otp
         )

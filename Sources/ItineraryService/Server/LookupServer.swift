@@ -56,7 +56,8 @@ public struct LookupServer: Sendable {
         )
         service = LookupService(
             configuration: configuration, store: LookupStore(pool: pool, sealer: sealer), cardSource: cardSource, places: places,
-            clock: clock, hasher: SecretHasher(secret: secret), signer: signer, verifier: signer.verifier,
+            clock: clock, hasher: SecretHasher(secret: secret), signer: signer,
+            verifier: try AttestationVerifier(publicKeys: [signer.publicKey] + AttestationKeyFiles.publicKeys(inDirectory: configuration.stateDirectory)),
             metrics: metrics, logger: logger,
             cardReads: LocalRateLimiter(limit: FixedWindowLimit(limit: configuration.clientLimits.cardReadsPerMinute, length: 60))
         )
@@ -139,6 +140,10 @@ public struct LookupServer: Sendable {
         router.post("/v1/sms/inbound") { request, context in try await service.receiveSMS(request, context: context) }
         router.post("/v1/attestation/verify") { request, context in try await service.verifyAttestation(request, context: context) }
         router.get("/v1/attestation/key") { _, _ in service.attestationKey() }
+        router.get("/v1/attestation/keys") { _, _ in service.attestationKeys() }
+        router.get("/v1/itinerary/code") { request, context in try await service.cardCode(request, context: context) }
+        router.get("/v1/places") { _, _ in service.placeNames() }
+        router.get("/verify") { _, _ in VerifyPage.response }
         return router
     }
 }

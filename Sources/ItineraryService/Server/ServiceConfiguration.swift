@@ -31,6 +31,9 @@ public struct ServiceConfiguration: Sendable {
     public var tokenLifetime: Int64 = 600
     /// How long an attestation stays valid after it is issued (seconds).
     public var attestationLifetime: Int64 = 600
+    /// How long the QR code on the card page (a ``CardCode``) stays valid (seconds); the page
+    /// fetches a new one before then, so a screenshot stops verifying soon.
+    public var cardCodeLifetime: Int64 = 180
     /// A connection without a complete request head for this long — silent, half-sent, or idle
     /// between requests — is closed (Hummingbird's idle timeout; bytes that do not finish a
     /// head do not restart it).

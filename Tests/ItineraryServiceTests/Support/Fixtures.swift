@@ -8,9 +8,9 @@ import Synchronization
 enum Fixtures {
     static let places = PlaceDirectory(
         divisions: [
-            Division(adcode: 330000, name: "浙江省", level: "province", province: 330000, city: nil),
-            Division(adcode: 330100, name: "杭州市", level: "city", province: 330000, city: 330100),
-            Division(adcode: 110000, name: "北京市", level: "province", province: 110000, city: 110000),
+            Division(adcode: 330000, name: "浙江省", level: "province", province: 330000, city: nil, nameEn: "Zhejiang"),
+            Division(adcode: 330100, name: "杭州市", level: "city", province: 330000, city: 330100, nameEn: "Hangzhou"),
+            Division(adcode: 110000, name: "北京市", level: "province", province: 110000, city: 110000, nameEn: "Beijing"),
         ],
         countries: [Country(mcc: 440, code: PlaceCode(iso2: "JP")!, nameZh: "日本", nameEn: "Japan")]
     )

@@ -1,0 +1,201 @@
+#!/usr/bin/env python3
+"""Check the card page's QR code end to end, as a venue would, in headless Chromium.
+
+Reuses check_page.py's DevTools client. Steps, on a 360 px wide mobile viewport:
+  1. sign in on the card page (code read from the console SMS gateway's log) and wait for the QR;
+  2. screenshot it and decode the screenshot with zbarimg (zbar-tools): the text must be the code
+     the page shows, and `itinerary verify` must accept it;
+  3. open /verify (keys and place names fetched once), take the network away, and check the
+     scanned code there: valid, checked in the browser (WebCrypto Ed25519), colour and places shown;
+  4. each --refuse REASON=CODE must be refused with REASON shown; each --accept CODE (an old
+     key's code after a rotation) must be valid;
+  5. with --english-phone: a browser asking for English gets the card page in English (code SMS
+     included), places named in English; the switch turns it back to Chinese.
+Prints a JSON summary with the pages' sizes and first contentful paint; exit 0 when all pass.
+
+  python3 Tests/browser/check_venue.py --url http://127.0.0.1:8080/ --sms-log /tmp/sms.log \
+      --itinerary .build/debug/itinerary --state STATE --expect-places '浙江省杭州市*，北京市' \
+      [--refuse expired=ITC1.… ...] [--accept ITC1.… ...]
+"""
+import argparse, base64, json, os, re, shutil, subprocess, sys, tempfile, time, urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from check_page import Page, WebSocket, launch_chromium, read_code, set_language  # noqa: E402
+
+REASONS = {"expired": "已过期", "bad_signature": "签名无效（被篡改）", "unknown_key": "未知密钥", "malformed": "不是行程卡核验码"}
+
+
+def first_paint(page):
+    time.sleep(0.2)
+    return page.js("(performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint') || {startTime: null}).startTime")
+
+
+def check_code(page, code, timeout=10.0):
+    """Types `code` into the verifier as a scanner would (text, then Enter) and returns what it shows."""
+    page.js("document.getElementById('result').removeAttribute('data-reason'); true")
+    page.js(f"var s = document.getElementById('scan'); s.value = {json.dumps(code)};"
+            " document.getElementById('form').requestSubmit(); true")
+    page.wait_for("document.getElementById('result').getAttribute('data-reason')", timeout=timeout, what="a verdict")
+    return page.js("""({
+        reason: document.getElementById('result').getAttribute('data-reason'),
+        by: document.getElementById('result').getAttribute('data-by'),
+        verdict: document.getElementById('verdict').textContent,
+        reason_text: document.getElementById('reason').textContent,
+        phone: document.getElementById('phone').textContent,
+        places: document.getElementById('places').textContent,
+        color: document.getElementById('result').className
+    })""")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", required=True)
+    parser.add_argument("--sms-log", required=True)
+    parser.add_argument("--phone", default="13800138000")
+    parser.add_argument("--itinerary", required=True, help="the built itinerary executable")
+    parser.add_argument("--state", required=True, help="state directory with the published public keys")
+    parser.add_argument("--screenshot", default=os.path.join(tempfile.gettempdir(), "itinerary-card-qr.png"))
+    parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
+    parser.add_argument("--expect-places", help="the places the verifier must show, e.g. 浙江省杭州市*，北京市")
+    parser.add_argument("--refuse", action="append", default=[], help="REASON=CODE that /verify must refuse")
+    parser.add_argument("--accept", action="append", default=[], help="another CODE that /verify must accept")
+    parser.add_argument("--english-phone", help="a second number, to sign in with a browser asking for English")
+    parser.add_argument("--expect-places-en", help="the English places, e.g. 'Hangzhou, Zhejiang*, Beijing'")
+    options = parser.parse_args()
+
+    masked = options.phone[-11:][:3] + "****" + options.phone[-4:]
+    summary = {"url": options.url, "checks": [], "ok": False}
+    failures = []
+
+    def check(name, condition, detail=""):
+        summary["checks"].append({"check": name, "ok": bool(condition), "detail": detail})
+        if not condition:
+            failures.append(f"{name}: {detail}")
+
+    profile = tempfile.mkdtemp(prefix="itinerary-chromium-")
+    proc = None
+    try:
+        proc, browser_ws = launch_chromium(options.chromium, profile)
+        port = re.search(r":(\d+)/", browser_ws).group(1)
+        targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10))
+        target = next(t for t in targets if t.get("type") == "page")
+        page = Page(WebSocket(target["webSocketDebuggerUrl"]))
+        for domain in ("Page", "Runtime", "Network"):
+            page.call(f"{domain}.enable")
+        page.call("Emulation.setDeviceMetricsOverride", width=360, height=780, deviceScaleFactor=2, mobile=True)
+        set_language(page, "zh-CN,zh")
+
+        # 1. The card page, signed in, with its code.
+        page.load(options.url)
+        offset = os.path.getsize(options.sms_log) if os.path.exists(options.sms_log) else 0
+        page.js(f"document.getElementById('phone').value = {json.dumps(options.phone)}; document.getElementById('send').click(); true")
+        code = read_code(options.sms_log, masked, offset)
+        page.js(f"document.getElementById('code').value = {json.dumps(code)}; document.getElementById('consent').checked = true;"
+                " document.getElementById('submit').click(); true")
+        page.wait_for("(function(q){return !document.getElementById('qr-box').hidden && q.complete && q.naturalWidth > 0"
+                      " && q.getAttribute('data-code')})(document.getElementById('qr'))", what="the QR code")
+        shown = page.js("document.getElementById('qr').getAttribute('data-code')")
+        summary["code"] = shown
+        summary["code_chars"] = len(shown)
+        summary["card_page_bytes_with_code"] = page.js("document.documentElement.outerHTML.length")
+        check("card page with its code under 30 KB", summary["card_page_bytes_with_code"] <= 30 * 1024,
+              str(summary["card_page_bytes_with_code"]))
+        check("QR within 360 px", page.js("document.documentElement.scrollWidth <= 360"))
+
+        # 2. Screenshot → zbarimg → itinerary verify.
+        rect = page.js("(function(r){return {x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height}})"
+                       "(document.getElementById('qr').getBoundingClientRect())")
+        shot = page.call("Page.captureScreenshot", format="png", captureBeyondViewport=True,
+                         clip=dict(rect, x=max(0, rect["x"] - 16), y=max(0, rect["y"] - 16),
+                                   width=rect["width"] + 32, height=rect["height"] + 32, scale=1))
+        os.makedirs(os.path.dirname(os.path.abspath(options.screenshot)), exist_ok=True)
+        with open(options.screenshot, "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
+        summary["screenshot"] = os.path.abspath(options.screenshot)
+        scan = subprocess.run(["zbarimg", "--raw", "-q", options.screenshot], capture_output=True, text=True, timeout=30)
+        scanned = scan.stdout.strip()
+        summary["scanned"] = scanned
+        check("zbarimg reads the code the page shows", scanned == shown, f"{scan.returncode} {scanned!r} {scan.stderr[-200:]}")
+        verify = subprocess.run([options.itinerary, "verify", "--state", options.state, scan.stdout],
+                                capture_output=True, text=True, timeout=60)
+        check("itinerary verify accepts the scanned code", verify.returncode == 0 and '"valid":true' in verify.stdout,
+              f"{verify.returncode} {verify.stdout.strip()} {verify.stderr.strip()[-300:]}")
+
+        # 3. The venue verifier: keys once, then offline.
+        verify_url = options.url.rstrip("/") + "/verify"
+        started = time.time()
+        page.call("Page.navigate", url=verify_url)
+        page.wait_for("document.readyState === 'complete' && /公钥/.test(document.getElementById('keys').textContent)"
+                      " && !!localStorage.getItem('itinerary.verify.places')", what="keys fetched")
+        summary["verify_page_load_ms"] = round((time.time() - started) * 1000)
+        summary["verify_page_bytes"] = page.js("document.documentElement.outerHTML.length")
+        summary["verify_first_contentful_paint_ms"] = first_paint(page)
+        page.call("Network.emulateNetworkConditions", offline=True, latency=0, downloadThroughput=-1, uploadThroughput=-1)
+        shown_verdict = check_code(page, scanned)
+        summary["verdict"] = shown_verdict
+        check("/verify: the scanned code is valid", shown_verdict["reason"] == "valid", json.dumps(shown_verdict, ensure_ascii=False))
+        check("/verify: checked offline in the browser", shown_verdict["by"] == "browser", shown_verdict["by"])
+        check("/verify: colour shown", shown_verdict["color"] == "green" and "绿码" in shown_verdict["verdict"], shown_verdict["verdict"])
+        check("/verify: masked number shown", shown_verdict["phone"] == masked, shown_verdict["phone"])
+        if options.expect_places:
+            check("/verify: places shown", shown_verdict["places"] == options.expect_places, shown_verdict["places"])
+
+        # 4. Refusals with their reasons, and codes of a retired key.
+        for item in options.refuse:
+            reason, _, refused = item.partition("=")
+            got = check_code(page, refused)
+            check(f"/verify refuses: {reason}", got["reason"] == reason and got["reason_text"] == REASONS[reason]
+                  and got["verdict"] == "不通过", json.dumps(got, ensure_ascii=False))
+        for accepted in options.accept:
+            got = check_code(page, accepted)
+            check("/verify accepts another published key's code", got["reason"] == "valid", json.dumps(got, ensure_ascii=False))
+        page.call("Network.emulateNetworkConditions", offline=False, latency=0, downloadThroughput=-1, uploadThroughput=-1)
+
+        # First paint of the card page, measured on a fresh load (signed out).
+        page.js("sessionStorage.clear(); true")
+        page.load(options.url)
+        summary["card_page_bytes"] = page.js("document.documentElement.outerHTML.length")
+        summary["card_first_contentful_paint_ms"] = first_paint(page)
+        # 5. English, chosen from the browser's language.
+        if options.english_phone:
+            set_language(page, "en-GB,en")
+            page.js("localStorage.clear(); sessionStorage.clear(); true")
+            page.load(options.url)
+            check("English from the browser's language", page.js("document.querySelector('header h1').textContent") == "Itinerary Card",
+                  page.js("document.querySelector('header h1').textContent"))
+            english_masked = options.english_phone[:3] + "****" + options.english_phone[-4:]
+            offset = os.path.getsize(options.sms_log)
+            page.js(f"document.getElementById('phone').value = {json.dumps(options.english_phone)}; document.getElementById('send').click(); true")
+            english_code = read_code(options.sms_log, english_masked, offset)
+            with open(options.sms_log, "rb") as f:
+                f.seek(offset)
+                sms = f.read().decode(errors="replace")
+            check("code SMS in English", "[Itinerary Card] Your code is " + english_code in sms, sms.strip()[-200:])
+            page.js(f"document.getElementById('code').value = {json.dumps(english_code)}; document.getElementById('consent').checked = true;"
+                    " document.getElementById('submit').click(); true")
+            page.wait_for("!document.getElementById('card').hidden", what="the English card")
+            places = page.js("document.getElementById('card-places').textContent")
+            summary["english_places"] = places
+            check("English card", page.js("document.getElementById('card-phone').textContent") == "Itinerary card of " + english_masked)
+            if options.expect_places_en:
+                check("English place names", places == "In the past 14 days you visited or passed through: " + options.expect_places_en, places)
+            page.js("document.getElementById('lang').click(); true")
+            places = page.js("document.getElementById('card-places').textContent")
+            check("the switch turns it to Chinese", places.startswith("您于前14天内到达或途经：") and (
+                not options.expect_places or places.endswith(options.expect_places)), places)
+    except Exception as error:  # report, do not trace
+        failures.append(f"{type(error).__name__}: {error}")
+    finally:
+        if proc:
+            proc.kill()
+            proc.wait()
+        shutil.rmtree(profile, ignore_errors=True)
+
+    summary["ok"] = not failures
+    summary["failures"] = failures
+    print(json.dumps(summary, ensure_ascii=False, indent=2))
+    return 0 if not failures else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
