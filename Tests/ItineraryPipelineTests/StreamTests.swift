@@ -214,7 +214,7 @@ import ItineraryTestSupport
         try FileManager.default.createDirectory(at: nested, withIntermediateDirectories: true)
         try bytes.write(to: hidden)
         try bytes.write(to: nested.appendingPathComponent(source.lastPathComponent))
-        FileManager.default.createFile(atPath: temporary.path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: temporary.path, contents: nil))
         let handle = try FileHandle(forWritingTo: temporary)
         let step = max(1, bytes.count / 10)
         for offset in stride(from: 0, to: bytes.count, by: step) {
@@ -310,7 +310,7 @@ struct StreamRun {
     func start(_ arguments: [String]) throws -> Process {
         let index = (try FileManager.default.contentsOfDirectory(atPath: logs.path)).count
         let log = logs.appendingPathComponent("\(index).log")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: log.path, contents: nil))
         let process = Process()
         process.executableURL = PipelineHarness.executable
         process.arguments = ["stream", "--inbox", inbox.path, "--database", databaseURL, "--state", state.path] + arguments
@@ -427,7 +427,7 @@ struct Dropper {
 
     private func slowly(_ bytes: Data, name: String) throws {
         let temporary = inbox.appendingPathComponent(name + ".tmp")
-        FileManager.default.createFile(atPath: temporary.path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: temporary.path, contents: nil))
         let handle = try FileHandle(forWritingTo: temporary)
         let half = bytes.count / 2
         try handle.write(contentsOf: bytes.prefix(half))

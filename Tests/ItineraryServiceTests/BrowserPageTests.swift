@@ -31,7 +31,7 @@ struct BrowserPageTests {
         let output = Pipe()
         process.standardOutput = output
         try process.run()
-        let data = try await Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
+        let data = await Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
         process.waitUntilExit()
         await harness.server.stop()
         let report = String(decoding: data, as: UTF8.self)
