@@ -5,7 +5,7 @@ import struct Foundation.URL
 /// A path dependency is known by its directory's name, which depends on where the repo is cloned.
 let parent = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
 
-/// Micro-benchmarks of the itinerary stages (SPEC §7), a separate package so the main build
+/// Micro-benchmarks of the itinerary stages (Benchmarks/README.md), a separate package so the main build
 /// never pulls the benchmark harness. Run from this directory:
 ///
 ///     swift package --allow-writing-to-package-directory benchmark

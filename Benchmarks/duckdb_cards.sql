@@ -1,4 +1,4 @@
--- The card rules of SPEC §3 (no risk areas, no contact list) in DuckDB SQL: the window
+-- The card rules of docs/rules.md (no risk areas, no contact list) in DuckDB SQL: the window
 -- benchmark's baseline. window_bench.py fills in {raw}, {cells}, {divisions}, {countries},
 -- {T}, {W}, {D}, {B}, {now}, {out}.
 -- {raw} is one `SELECT msisdn, event_time, mcc, mnc, lac, cell_id, event FROM read_csv(...)` per
@@ -16,7 +16,7 @@ WHERE d.city <> '';
 CREATE OR REPLACE TEMP TABLE country_of_mcc AS
 SELECT mcc, iso2 AS code FROM read_csv('{countries}', all_varchar = true, header = true) WHERE mcc <> '460';
 
--- Field checks as the project's reader does them (SPEC §2.1); a bad line is dropped.
+-- Field checks as the project's reader does them (docs/feed-format.md); a bad line is dropped.
 CREATE OR REPLACE TEMP TABLE valid AS
 SELECT regexp_extract(msisdn, '^(?:\+?86)?(1[3-9][0-9]{{9}})$', 1) AS phone,
        CAST(event_time AS BIGINT) AS t,
@@ -39,10 +39,10 @@ LEFT JOIN city_of_cell cc ON v.mcc = '460' AND cc.mcc = 460 AND cc.mnc = v.mnc_n
 LEFT JOIN country_of_mcc co ON v.mcc <> '460' AND co.mcc = v.mcc
 WHERE coalesce(cc.code, co.code) IS NOT NULL;
 
--- Every phone with an accepted observation has a card (SPEC §3.3: visits use t <= T only).
+-- Every phone with an accepted observation has a card (docs/rules.md: visits use t <= T only).
 CREATE OR REPLACE TEMP TABLE phones AS SELECT DISTINCT phone FROM obs;
 
--- Visits (SPEC §3.2): consecutive observations of a place are linked when adjacent in the phone's
+-- Visits (docs/rules.md): consecutive observations of a place are linked when adjacent in the phone's
 -- order (by t, then code as a string) or at most B apart; a running sum of breaks numbers chains.
 CREATE OR REPLACE TEMP TABLE visits AS
 WITH ordered AS (
@@ -58,7 +58,7 @@ WITH ordered AS (
 )
 SELECT phone, code, chain, min(t) AS first, max(t) AS last FROM chained GROUP BY phone, code, chain;
 
--- The card (SPEC §3.3): a city with dwell >= D, any place abroad, meeting [T - W, T].
+-- The card (docs/rules.md): a city with dwell >= D, any place abroad, meeting [T - W, T].
 CREATE OR REPLACE TEMP TABLE places AS
 SELECT phone, code, min(first) AS first_seen, max(last) AS last_seen
 FROM visits

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Window benchmark (SPEC §7): the offline pipeline against a DuckDB baseline and the zstd floor.
+"""Window benchmark (Benchmarks/README.md): the offline pipeline against a DuckDB baseline and the zstd floor.
 
 One run builds the release binary, generates feeds with the project's generator, runs
 `itinerary cards --window Wd --at T` per size (W = the generated days, T = end of data), times

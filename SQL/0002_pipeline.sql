@@ -44,7 +44,7 @@ CREATE TABLE pipeline_state (
 );
 INSERT INTO pipeline_state (singleton, newest_accepted) VALUES (true, NULL);
 
--- Per-phone tables are hash-partitioned by the phone key (SPEC §8): the same hash a sharded
+-- Per-phone tables are hash-partitioned by the phone key: the same hash a sharded
 -- deployment splits pipelines by, so each shard's rows live in its own partitions.
 CREATE TABLE phone_tracks (
     phone_key  bytea       NOT NULL,

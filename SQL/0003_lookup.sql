@@ -1,4 +1,4 @@
--- 0003: the lookup service's own state (SPEC §6): one-time codes, access tokens, rate
+-- 0003: the lookup service's own state (docs/http-api.md): one-time codes, access tokens, rate
 -- counters and the SMS outbox. All times are Unix seconds (bigint) from the service's clock.
 -- Phone numbers appear only as keys (HMAC-SHA-256 of the normalised number under a secret
 -- kept outside the database), except sms_outbox.phone_clear, which holds the destination

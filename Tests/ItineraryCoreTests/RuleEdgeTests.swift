@@ -1,7 +1,7 @@
 import ItineraryCore
 import Testing
 
-/// The edges of SPEC §3: exact thresholds, ties, window bounds, risk and colour.
+/// The edges of the rules (docs/rules.md): exact thresholds, ties, window bounds, risk and colour.
 @Suite struct RuleEdgeTests {
     typealias F = Fixture
     let rules = CardRules()

@@ -21,7 +21,7 @@ enum Fixture {
         Observation(time: time, place: place)
     }
 
-    /// The naive reference: SPEC §3.2 read literally over all of a phone's observations.
+    /// The naive reference: the visit rules (docs/rules.md) read literally over all of a phone's observations.
     static func referenceVisits(_ observations: [Observation], bridge: Int64) -> [Visit] {
         let sorted = Array(Set(observations)).sorted()
         var visits: [Visit] = []

@@ -1,7 +1,7 @@
 import ItineraryCore
 import Testing
 
-/// SPEC §3.4, each worked example as written (W = 14 d, D = 4 h, B = 30 min).
+/// Each worked example of docs/rules.md as written (W = 14 d, D = 4 h, B = 30 min).
 @Suite struct WorkedExampleTests {
     let rules = CardRules()
     typealias F = Fixture

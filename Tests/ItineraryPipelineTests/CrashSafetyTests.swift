@@ -6,7 +6,7 @@ import ItineraryStore
 import Testing
 import ItineraryTestSupport
 
-/// Exactly once under failure (SPEC §4): a process killed at any moment, or a database that goes
+/// Exactly once under failure (docs/feed-format.md): a process killed at any moment, or a database that goes
 /// away, leaves the store as some prefix of whole files, and a restart completes it.
 @Suite(.serialized) struct CrashSafetyTests {
     @Test(arguments: [UInt64(1), 2, 3])

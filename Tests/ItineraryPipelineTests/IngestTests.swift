@@ -8,7 +8,7 @@ import PropertyBased
 import Testing
 import ItineraryTestSupport
 
-/// SPEC §4 against a real PostgreSQL: the store's cards equal the offline command's, files apply
+/// Exactly-once ingest (docs/feed-format.md) against a real PostgreSQL: the store's cards equal the offline command's, files apply
 /// exactly once, and nothing of a refused file is applied.
 @Suite(.serialized) struct IngestTests {
     @Test func storeCardsEqualOfflineCardsForRandomSubsetsAndOrders() async throws {

@@ -7,7 +7,7 @@ import ItineraryStore
 import Testing
 import ItineraryTestSupport
 
-/// The streaming daemon (`itinerary stream`, SPEC §4) as a real child process over a real
+/// The streaming daemon (`itinerary stream`) as a real child process over a real
 /// PostgreSQL: whatever the drop schedule, bursts, duplicates, corrupt files, slow writers,
 /// kills and stops, once the inbox drains the cards equal batch ingest and the offline command.
 @Suite(.serialized) struct StreamTests {

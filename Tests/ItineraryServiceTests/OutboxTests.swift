@@ -66,8 +66,10 @@ struct OutboxTests {
 
     @Test("the outbox holds destination and text sealed, never in clear")
     func sealedAtRest() async throws {
-        // A gateway that never answers leaves the message pending, so the row is there to read.
+        // The sender drains once at start, then sleeps an hour: a message queued after that first
+        // drain stays pending, so the row is there to read.
         try await TestHarness.with(label: "sealed", configure: { $0.outboxPollInterval = .seconds(3600) }) { harness in
+            try await Task.sleep(for: .seconds(1))
             #expect(try await harness.requestCode("13800138006").status == 200)
             let connection = try PostgresConnection(harness.connectionString)
             let row = try connection.execute(

@@ -1,4 +1,4 @@
-/// A phone's itinerary card at a time `T` (SPEC §3.3).
+/// A phone's itinerary card at a time `T` (docs/rules.md).
 ///
 /// It names no phone: the store knows phones only by key, and whoever shows the card knows
 /// whose it is (the offline command prints the number, the lookup service a masked one).

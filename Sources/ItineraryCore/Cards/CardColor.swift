@@ -1,4 +1,4 @@
-/// The card's colour (SPEC §3.3).
+/// The card's colour (docs/rules.md).
 public enum CardColor: String, Sendable, CaseIterable {
     case green
     case yellow

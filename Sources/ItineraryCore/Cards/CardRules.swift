@@ -1,4 +1,4 @@
-/// The card rules of SPEC §3.3 as a pure function of visits, the risk areas, close-contact
+/// The card rules (docs/rules.md) as a pure function of visits, the risk areas, close-contact
 /// status and `T`.
 public struct CardRules: Sendable {
     public var configuration: RuleConfiguration

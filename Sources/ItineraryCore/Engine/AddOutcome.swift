@@ -4,6 +4,6 @@ public enum AddOutcome: Sendable, Hashable {
     case accepted
     /// Identical to one already held: observations are a set.
     case duplicate
-    /// Older than the watermark in force when its file started: kept out (SPEC §4).
+    /// Older than the watermark in force when its file started: kept out (docs/feed-format.md).
     case late
 }

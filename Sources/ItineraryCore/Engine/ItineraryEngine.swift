@@ -82,7 +82,7 @@ public struct ItineraryEngine<Key: Hashable & Sendable>: Sendable {
     }
 
     /// Seals every phone up to the current watermark and forgets what retention no longer needs
-    /// (SPEC §4): visits that ended before `now - (W + L + 1 day)`, and phones silent since then.
+    /// (docs/rules.md): visits that ended before `now - (W + L + 1 day)`, and phones silent since then.
     /// Returns the phones forgotten, for a store to delete.
     @discardableResult
     public mutating func compact(now: Int64) -> [Key] {

@@ -2,7 +2,7 @@
 ///
 /// Observations at or after the sealed boundary wait, sorted, in `tail`, since a record up to
 /// the lateness `L` behind can still land between them. Older ones have been folded through the
-/// `chainer` into finished `visits`, of which only listable ones are kept (SPEC §3.3).
+/// `chainer` into finished `visits`, of which only listable ones are kept (docs/rules.md).
 public struct PhoneTrack: Sendable {
     /// Finished listable visits, in the order they finished.
     private var finished: [PackedVisit]

@@ -1,4 +1,4 @@
-/// A Chinese administrative division and the card city it belongs to (SPEC §2.2).
+/// A Chinese administrative division and the card city it belongs to (docs/feed-format.md).
 public struct Division: Hashable, Sendable {
     public var adcode: Int
     public var name: String

@@ -1,5 +1,5 @@
 /// The store's key for a phone: the HMAC-SHA-256 of its normalised number under a secret kept
-/// outside the database (SPEC §5). 32 bytes held inline so it hashes and compares fast.
+/// outside the database (README, Privacy). 32 bytes held inline so it hashes and compares fast.
 public struct PhoneKey: Hashable, Sendable, Comparable, CustomStringConvertible {
     public let words: (UInt64, UInt64, UInt64, UInt64)
 

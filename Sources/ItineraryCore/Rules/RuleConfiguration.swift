@@ -1,4 +1,4 @@
-/// The settings the rules depend on (SPEC §3), in seconds.
+/// The settings the rules depend on (docs/rules.md), in seconds.
 public struct RuleConfiguration: Hashable, Sendable {
     /// Window `W`: how far back a card looks.
     public var window: Int64

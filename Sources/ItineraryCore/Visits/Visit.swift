@@ -1,4 +1,4 @@
-/// A stay at one place: a maximal chain of that place's observations (SPEC §3.2).
+/// A stay at one place: a maximal chain of that place's observations (docs/rules.md).
 public struct Visit: Hashable, Sendable, CustomStringConvertible {
     public var place: PlaceCode
     /// Time of the first observation of the chain.

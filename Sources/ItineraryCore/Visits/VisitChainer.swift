@@ -1,4 +1,4 @@
-/// Builds visits incrementally from one phone's observations fed in spec order (SPEC §3.2).
+/// Builds visits incrementally from one phone's observations fed in spec order (docs/rules.md).
 ///
 /// It holds only the chains that can still grow: the place of the latest observation, and
 /// places whose last observation is within the bridge `B` of it. A chain that can no longer

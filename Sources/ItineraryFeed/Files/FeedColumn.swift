@@ -1,4 +1,4 @@
-/// The columns a feed header must name (SPEC §2.1), in any order.
+/// The columns a feed header must name (docs/feed-format.md), in any order.
 public enum FeedColumn: Int, Sendable, CaseIterable {
     case msisdn
     case eventTime

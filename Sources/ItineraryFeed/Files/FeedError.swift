@@ -1,4 +1,4 @@
-/// Why a whole feed file is refused (SPEC §2.1): nothing of it is applied.
+/// Why a whole feed file is refused (docs/feed-format.md): nothing of it is applied.
 public enum FeedError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The name does not match `<carrier>-<YYYYMMDDhhmmss>-<seq>.csv.zst`.
     case badFileName(String)

@@ -1,6 +1,6 @@
 import ItineraryCore
 
-/// A feed file name, `<carrier>-<YYYYMMDDhhmmss>-<seq>.csv.zst` (SPEC §2.1), e.g.
+/// A feed file name, `<carrier>-<YYYYMMDDhhmmss>-<seq>.csv.zst` (docs/feed-format.md), e.g.
 /// `cmcc-20220501080000-0007.csv.zst`. Names sort in delivery order within a carrier.
 public struct FeedFileName: Hashable, Sendable, Comparable, CustomStringConvertible {
     public static let suffix = ".csv.zst"

@@ -1,4 +1,4 @@
-/// The event kinds a feed record may carry (SPEC §2.1). Only their validity matters to the cards.
+/// The event kinds a feed record may carry (docs/feed-format.md). Only their validity matters to the cards.
 enum FeedEvent {
     static let names = ["attach", "detach", "lu", "ho", "call", "sms", "data"]
 

@@ -1,7 +1,7 @@
 import Foundation
 import ItineraryCore
 
-/// Turns checked feed files into observations and rejects (SPEC §2.1).
+/// Turns checked feed files into observations and rejects (docs/feed-format.md).
 ///
 /// The hot path is one pass over the decompressed bytes with index arithmetic: no `String`,
 /// `Substring` or other allocation per valid record (a rejected line allocates its raw text).

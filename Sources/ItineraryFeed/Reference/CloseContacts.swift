@@ -1,7 +1,7 @@
 import Foundation
 import ItineraryCore
 
-/// Loads the health authorities' close-contact list (SPEC §2.3): `msisdn,start,end`, RFC 3339
+/// Loads the health authorities' close-contact list (docs/feed-format.md): `msisdn,start,end`, RFC 3339
 /// times, an empty `end` while the phone is still listed.
 public enum CloseContacts {
     public static func load(contentsOf url: URL) throws -> ContactList<Phone> {

@@ -1,7 +1,7 @@
 import Foundation
 import ItineraryCore
 
-/// Loads the Chinese administrative divisions table (SPEC §2.2):
+/// Loads the Chinese administrative divisions table (docs/feed-format.md):
 /// `adcode,name,level,province,city[,longitude,latitude]`.
 public enum Divisions {
     /// The table shipped with the program.

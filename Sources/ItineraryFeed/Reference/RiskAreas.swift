@@ -1,7 +1,7 @@
 import Foundation
 import ItineraryCore
 
-/// Loads a risk-area list (SPEC §2.3): `adcode,name,level,start,end`, RFC 3339 times, an empty
+/// Loads a risk-area list (docs/feed-format.md): `adcode,name,level,start,end`, RFC 3339 times, an empty
 /// `end` while the area is active, `level` `medium` or `high`.
 public enum RiskAreas {
     public static func load(contentsOf url: URL, directory: PlaceDirectory) throws -> [RiskArea] {

@@ -1,5 +1,5 @@
 /// Hides every number in a raw feed line before it is kept, so the rejects store never holds a
-/// phone number in clear (SPEC §5), wherever the number sits: in its field, in a shifted field,
+/// phone number in clear (README, Privacy), wherever the number sits: in its field, in a shifted field,
 /// or in a line with other separators. Every run of 11 digits that reads as a mainland mobile
 /// number (`1[3-9]` and 9 more) loses its middle four: `13800138000` → `138****8000`,
 /// `+8613800138000` → `+86138****8000`. Other digits (times, cells) stay readable.

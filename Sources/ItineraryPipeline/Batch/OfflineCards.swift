@@ -5,7 +5,7 @@ import ItineraryFeed
 /// The offline command: feed files to cards at a time `T`, with no database.
 ///
 /// The engine's horizon is `T`, so observations after `T` are counted (and move the watermark,
-/// as in any run) but do not shape the card, exactly as SPEC §3.3 reads.
+/// as in any run) but do not shape the card, exactly as docs/rules.md reads.
 public struct OfflineCards: Sendable {
     public struct Result: Sendable {
         /// Cards emitted: one per phone with any accepted observation.

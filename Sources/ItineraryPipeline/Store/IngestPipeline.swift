@@ -4,7 +4,7 @@ import ItineraryFeed
 import ItineraryStore
 import Logging
 
-/// Feed files into the store, exactly once (SPEC §4).
+/// Feed files into the store, exactly once (docs/feed-format.md).
 ///
 /// Files are applied to the in-memory engine one at a time, in delivery order, and committed in
 /// batches: the ledger rows and rejects of the batch's files and the new state, visits and card
@@ -304,7 +304,7 @@ public final class IngestPipeline {
         return outcome
     }
 
-    /// Applies retention (SPEC §4) about once an hour of data time: phones silent for longer than
+    /// Applies retention (docs/rules.md) about once an hour of data time: phones silent for longer than
     /// `W + L + 1 day` are forgotten in memory and deleted from the store, with old visits.
     /// Retention runs on the data clock (newest accepted event), which is the wall clock for a
     /// live feed and keeps replays of old feeds meaningful.

@@ -1,7 +1,7 @@
 import Foundation
 import ItineraryFeed
 
-/// The drop directory of the streaming pipeline (SPEC §4): which files are ready, in what order.
+/// The drop directory of the streaming pipeline (docs/feed-format.md): which files are ready, in what order.
 ///
 /// Carriers deliver by atomic rename, so a file is ready as soon as its final name appears.
 /// Names ending in `.tmp` (still being written) and dot-files are not ready; subdirectories

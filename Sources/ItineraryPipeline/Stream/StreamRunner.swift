@@ -2,7 +2,7 @@ import Foundation
 import ItineraryStore
 import Logging
 
-/// The streaming pipeline (SPEC §4): a long-running loop that applies every file delivered into
+/// The streaming pipeline (docs/feed-format.md): a long-running loop that applies every file delivered into
 /// a drop directory, one at a time, in delivery order.
 ///
 /// Ready files (see `InboxWatcher`) go to `IngestPipeline.ingest` a few at a time: each is applied

@@ -1,7 +1,7 @@
 import Foundation
 import ItineraryStore
 
-/// Secrets kept outside the database (SPEC §5): from the environment when set, else generated on
+/// Secrets kept outside the database (README, Privacy): from the environment when set, else generated on
 /// first use into the state directory, readable by its owner only.
 public enum Secrets {
     /// The HMAC secret phone keys are derived with (`ITINERARY_PHONE_KEY_SECRET`).

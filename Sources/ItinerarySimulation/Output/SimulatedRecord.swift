@@ -12,7 +12,7 @@ struct SimulatedRecord: Sendable {
     var fault: FeedRejectReason?
 }
 
-/// The event kinds of SPEC §2.1.
+/// The event kinds of docs/feed-format.md.
 enum SimulatedEvent: String, Sendable, CaseIterable {
     case attach, detach, lu, ho, call, sms, data
 }

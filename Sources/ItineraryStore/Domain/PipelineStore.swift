@@ -3,7 +3,7 @@ import ItineraryCore
 /// The pipeline's side of the store: the ledger, rejects, engine state, visits and cards.
 ///
 /// `commit` writes one file's effects and its ledger row in a single transaction, so a file is
-/// applied exactly once whatever happens to the process (SPEC §4). Bulk rows go by COPY.
+/// applied exactly once whatever happens to the process (docs/feed-format.md). Bulk rows go by COPY.
 public final class PipelineStore: @unchecked Sendable {
     // One connection, used by one pipeline at a time.
     public let connection: PostgresConnection
@@ -242,7 +242,7 @@ public final class PipelineStore: @unchecked Sendable {
         }
     }
 
-    /// Retention (SPEC §4): deletes phones the engine forgot and every visit that ended before `cutoff`.
+    /// Retention (docs/rules.md): deletes phones the engine forgot and every visit that ended before `cutoff`.
     public func expire(_ forgotten: [PhoneKey], visitsEndingBefore cutoff: Int64) throws {
         try connection.transaction { connection in
             try deletePhones(forgotten)

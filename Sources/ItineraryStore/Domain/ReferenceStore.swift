@@ -1,7 +1,7 @@
 import ItineraryCore
 
 /// Reference data in the store: every load is kept, and a new one replaces the one in force
-/// atomically (SPEC §2.3), so cards follow a new risk list without re-ingesting feeds.
+/// atomically (docs/feed-format.md), so cards follow a new risk list without re-ingesting feeds.
 public struct ReferenceStore: Sendable {
     public enum Kind: String, Sendable, CaseIterable {
         case places, countries, cells, risk, contacts

@@ -2,7 +2,7 @@ import Crypto
 import ItineraryCore
 
 /// Derives the storage key of a phone number: HMAC-SHA-256 of its 11 normalised digits under a
-/// secret kept outside the database (SPEC §5), so the store never holds numbers in clear.
+/// secret kept outside the database (README, Privacy), so the store never holds numbers in clear.
 public struct PhoneKeyer: @unchecked Sendable {
     // SymmetricKey is an immutable value; swift-crypto just does not mark it Sendable.
     private let key: SymmetricKey

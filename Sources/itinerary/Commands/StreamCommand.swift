@@ -6,7 +6,7 @@ import Logging
 import Metrics
 import Prometheus
 
-/// `itinerary stream`: the drop-directory daemon (SPEC §4). The loop lives in
+/// `itinerary stream`: the drop-directory daemon (docs/feed-format.md). The loop lives in
 /// `ItineraryPipeline.StreamRunner`; this command wires options, signals and `/metrics`.
 struct StreamCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,7 @@
 import ArgumentParser
 import ItineraryCore
 
-/// `--window 14d --min-dwell 4h --bridge 30m --lateness 24h` (SPEC §3 defaults).
+/// `--window 14d --min-dwell 4h --bridge 30m --lateness 24h` (docs/rules.md defaults).
 struct RuleOptions: ParsableArguments {
     @Option(help: "Window W (e.g. 14d, 7d).", transform: RuleOptions.duration)
     var window: Int64 = RuleConfiguration.standard.window
