@@ -132,3 +132,12 @@ let package = Package(
         ),
     ]
 )
+
+// The upcoming language features the project writes to: explicit `any`, and members visible only
+// through the modules a file imports itself.
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+    ]
+}

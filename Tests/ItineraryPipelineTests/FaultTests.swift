@@ -4,6 +4,7 @@ import ItineraryFeed
 @testable import ItineraryPipeline
 import ItineraryStore
 import Testing
+import ItinerarySimulation
 
 /// Off the happy path, as an operator or an attacker would try it: two writers at once, junk and
 /// huge files, bytes PostgreSQL cannot take, feeds before their cells, cards asked for at a time

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ItineraryService
 
 @Suite("Browser safety: headers, content types, origins", .timeLimit(.minutes(1)))
 struct BrowserSafetyTests {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ItineraryService
 
 @Suite("Connection flood")
 struct ConnectionFloodTests {

@@ -1,6 +1,7 @@
 import Foundation
 import ItineraryStore
 import Testing
+import ItineraryService
 
 @Suite("No clear number or code in PostgreSQL's files")
 struct DataAtRestTests {

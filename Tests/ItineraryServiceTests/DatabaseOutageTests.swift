@@ -2,6 +2,7 @@ import Foundation
 import ItineraryStore
 import Testing
 import ItineraryTestSupport
+import ItineraryService
 
 @Suite("Database outage")
 struct DatabaseOutageTests {

@@ -2,6 +2,7 @@ import Foundation
 import ItineraryStore
 import Synchronization
 import Testing
+import ItineraryService
 
 @Suite("SMS outbox: at most once")
 struct OutboxTests {

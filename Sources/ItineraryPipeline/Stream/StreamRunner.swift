@@ -1,6 +1,7 @@
 import Foundation
 import ItineraryStore
 import Logging
+import CoreMetrics
 
 /// The streaming pipeline (docs/feed-format.md): a long-running loop that applies every file delivered into
 /// a drop directory, one at a time, in delivery order.

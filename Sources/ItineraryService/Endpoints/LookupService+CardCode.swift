@@ -1,5 +1,7 @@
 import Hummingbird
 import ItineraryCore
+import Foundation
+import ItineraryStore
 
 /// `GET /v1/itinerary/code` (Bearer token): the card's short-lived ``CardCode`` and its QR code.
 extension LookupService {

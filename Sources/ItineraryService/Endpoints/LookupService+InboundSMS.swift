@@ -1,6 +1,7 @@
 import Hummingbird
 import ItineraryCore
 import ItineraryStore
+import Foundation
 
 /// `POST /v1/sms/inbound`: the SMS gateway's callback for a message texted to the service.
 ///

@@ -1,6 +1,7 @@
 import Hummingbird
 import ItineraryCore
 import ItineraryStore
+import Foundation
 
 /// `POST /v1/itinerary {"phone","code","consent":true}` and `GET /v1/itinerary` (Bearer token).
 extension LookupService {

@@ -2,6 +2,7 @@ import Hummingbird
 import ItineraryCore
 import ItineraryStore
 import Logging
+import Foundation
 
 /// The endpoints' shared dependencies; one extension file per endpoint group.
 struct LookupService: Sendable {

@@ -1,6 +1,7 @@
 import Hummingbird
 import ItineraryStore
 import Logging
+import Prometheus
 
 /// Turns every thrown error into the JSON error shape: ``APIError`` as is, an unreachable
 /// database as 503 `service_unavailable`, Hummingbird's own errors (404…) by status, and

@@ -1,4 +1,5 @@
 import Hummingbird
+import Foundation
 
 /// POSTs are taken only as the page's own script and the SMS gateway send them, so another web
 /// page cannot make a visitor's browser send code SMS: a cross-site request (`Sec-Fetch-Site:

@@ -1,4 +1,5 @@
 import Logging
+import Prometheus
 
 /// Drains the SMS outbox in the background: claims due messages, opens each (destination and
 /// text are sealed in the database), hands it to the gateway and records the result.

@@ -1,4 +1,5 @@
 import ItineraryStore
+import ItineraryCore
 
 /// The service's SQL (tables of `SQL/0003_lookup.sql` and `0005_service_hardening.sql`). Each
 /// method is one short transaction run on the ``DatabasePool``; the decisions themselves are the
