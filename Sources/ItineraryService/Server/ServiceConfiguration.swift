@@ -31,6 +31,14 @@ public struct ServiceConfiguration: Sendable {
     public var tokenLifetime: Int64 = 600
     /// How long an attestation stays valid after it is issued (seconds).
     public var attestationLifetime: Int64 = 600
+    /// How long (seconds, on the service clock) a presented card — its body and attestation, which
+    /// say when they were generated — is shown again while the card source reports no change;
+    /// at most half the attestation lifetime.
+    public var cardReuse: Int64 = ServiceConfiguration.defaultCardReuse
+    public static let defaultCardReuse: Int64 = 60
+    /// How often the card source is asked whether its cards changed (new data, risk or contact
+    /// list): the longest a reused card can lag a commit.
+    public var cardChangeCheckInterval: Duration = .milliseconds(250)
     /// A connection without a complete request head for this long — silent, half-sent, or idle
     /// between requests — is closed (Hummingbird's idle timeout; bytes that do not finish a
     /// head do not restart it).
@@ -57,9 +65,9 @@ public struct ServiceConfiguration: Sendable {
     public var smsPerMinute: Int = ServiceConfiguration.defaultSMSPerMinute
     public static let defaultSMSPerMinute = 600
 
-    /// Take the client address from the last `X-Forwarded-For` entry (set only behind a proxy
-    /// that appends it), instead of the socket's peer address.
-    public var trustForwardedFor: Bool = false
+    /// Reverse proxies whose `X-Forwarded-For` names the client (``TrustedProxies``); from any
+    /// other peer the header is ignored. None by default: the client is the socket's peer.
+    public var trustedProxies = TrustedProxies()
 
     /// Connections to PostgreSQL, each driven from its own thread.
     public var databasePoolSize: Int = 4
