@@ -102,8 +102,10 @@ struct InboundSMSTests {
     @Test("a callback sent again is 409 replayed, even by another instance; stale timestamps are 401")
     func replays() async throws {
         let database = try TestHarness.migratedDatabase(label: "inboundreplay")
-        let first = try await TestHarness.start(label: "inboundreplay", connectionString: database)
-        let second = try await TestHarness.start(label: "inboundreplay", connectionString: database)
+        // Two instances of one deployment share the outbox key: either sender may send the reply.
+        let outboxKey = [UInt8](repeating: 9, count: 32)
+        let first = try await TestHarness.start(label: "inboundreplay", connectionString: database, configure: { $0.outboxKey = outboxKey })
+        let second = try await TestHarness.start(label: "inboundreplay", connectionString: database, configure: { $0.outboxKey = outboxKey })
         do {
             let body = #"{"from":"13800138000","text":"CXMYD"}"#
             let headers = Self.signedHeaders(body, clock: first.clock)
@@ -113,7 +115,10 @@ struct InboundSMSTests {
                 #expect(again.status == 409, "\(again.text)")
                 #expect(again.errorCode == "replayed")
             }
-            _ = try await first.gateway.waitFor(phone: "13800138000")
+            let deadline = ContinuousClock.now + .seconds(5)
+            while first.gateway.all.count + second.gateway.all.count == 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             try await Task.sleep(for: .milliseconds(200))
             #expect(first.gateway.all.count + second.gateway.all.count == 1)
 

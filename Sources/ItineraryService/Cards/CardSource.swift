@@ -9,4 +9,14 @@ public protocol CardSource: Sendable {
 
     /// The newest event time the data reflects (the pipeline's watermark), `nil` if no data yet.
     func dataWatermark() async throws -> Int64?
+
+    /// A version that changes whenever a card from this source can change other than by time
+    /// passing (new data committed, a new risk or contact list), so a presented card can be
+    /// shown again while it stays the same. `nil` (the default): cards are computed afresh for
+    /// every request.
+    func version() async throws -> CardSourceVersion?
+}
+
+extension CardSource {
+    public func version() async throws -> CardSourceVersion? { nil }
 }

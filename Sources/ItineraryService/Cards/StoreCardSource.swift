@@ -5,7 +5,7 @@ import Synchronization
 
 /// Cards from the pipeline's store, computed at request time on the service's own connections:
 /// one query per card (the phone's committed state); the data time and the risk list in force
-/// are re-read at most once a second.
+/// are re-read at most once a second, and at once with every new ``version()``.
 public struct StoreCardSource: CardSource {
     /// Which "now" a card is evaluated at.
     public enum CardClock: Sendable {
@@ -23,7 +23,9 @@ public struct StoreCardSource: CardSource {
 
     public init(connectionString: String, configuration: RuleConfiguration, clock: CardClock = .wall, poolSize: Int = 4) {
         pool = DatabasePool(connectionString: connectionString, size: poolSize, deadline: .seconds(3))
-        cards = CardStore(configuration: configuration)
+        // Cards are computed only when the version changed (or they aged): the risk list they
+        // use must be the one in force then, not one remembered from before.
+        cards = CardStore(configuration: configuration, riskRefreshInterval: 0)
         self.clock = clock
     }
 
@@ -32,6 +34,13 @@ public struct StoreCardSource: CardSource {
         if clock == .data, let dataTime = try await dataWatermark() { evaluated = min(time, dataTime) }
         let (cards, at) = (cards, evaluated)
         return try await pool.run { try cards.card(for: key, at: at, on: $0) }
+    }
+
+    public func version() async throws -> CardSourceVersion? {
+        let cards = cards
+        let (stamp, dataTime) = try await pool.run { try cards.changeStamp(on: $0) }
+        self.dataTime.store(dataTime)
+        return CardSourceVersion(stamp)
     }
 
     public func dataWatermark() async throws -> Int64? {

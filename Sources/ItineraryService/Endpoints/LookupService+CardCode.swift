@@ -10,7 +10,7 @@ extension LookupService {
     func cardCode(_ request: Request, context: LookupRequestContext) async throws -> Response {
         let now = clock.now()
         let entry = try await tokenEntry(request, context: context, now: now)
-        let presentation = try await presentCard(phone: entry.phone, phoneKey: entry.phoneKey, now: now)
+        let presentation = try await presentCard(phone: entry.phone, phoneKey: entry.phoneKey, now: now).presentation
         let payload = CardPresentation.attestationPayload(
             phone: entry.phone, card: presentation.card, generatedAt: now, watermark: presentation.watermark,
             windowDays: configuration.windowDays, keyID: signer.keyID, lifetime: configuration.cardCodeLifetime

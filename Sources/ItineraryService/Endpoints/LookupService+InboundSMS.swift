@@ -53,7 +53,7 @@ extension LookupService {
             return Self.status("throttled")
         }
         try await spendSMSBudget(now: now)
-        let presentation = try await presentCard(phone: phone, phoneKey: phoneKey, now: now)
+        let presentation = try await presentCard(phone: phone, phoneKey: phoneKey, now: now).presentation
         try await store.enqueue(NewSMS(phone: phone, kind: .reply, body: presentation.smsText(places: places, language: language)), now: now)
         return Self.status("queued")
     }

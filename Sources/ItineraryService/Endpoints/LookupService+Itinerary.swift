@@ -48,7 +48,7 @@ extension LookupService {
                 message: "too many wrong codes; request a new code in \(retryAfter) s", retryAfter: retryAfter
             )
         }
-        let presentation = try await presentCard(phone: phone, phoneKey: phoneKey, now: now)
+        let presentation = try await presentCard(phone: phone, phoneKey: phoneKey, now: now).presentation
         let json = presentation.json(places: places) { writer in
             writer.string("token", Base64URL.encode(token))
             writer.int("token_expires_in", configuration.tokenLifetime)
@@ -78,7 +78,6 @@ extension LookupService {
             tokens.insert(entry, tokenHash: tokenHash, now: now)
         }
         guard entry.record.admits(client: client, now: now) else { throw APIError.invalidToken }
-        let presentation = try await presentCard(phone: entry.phone, phoneKey: entry.phoneKey, now: now)
-        return Responses.json(presentation.json(places: places))
+        return Responses.json(try await presentCard(phone: entry.phone, phoneKey: entry.phoneKey, now: now).body)
     }
 }

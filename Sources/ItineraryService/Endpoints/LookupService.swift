@@ -19,15 +19,12 @@ struct LookupService: Sendable {
     /// Card re-reads per client address, counted in memory (the hot path).
     let cardReads: LocalRateLimiter
     let tokens = TokenCache()
+    let cards: CardCache
 
-    /// The client address rate limits and tokens are tied to.
+    /// The client address rate limits and tokens are tied to: the socket peer, or the address
+    /// a trusted proxy forwarded for.
     func client(of request: Request, context: LookupRequestContext) -> String {
-        if configuration.trustForwardedFor, let forwarded = request.headers[.init("X-Forwarded-For")!] {
-            if let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
-                return last
-            }
-        }
-        return context.peerAddress
+        configuration.trustedProxies.client(peer: context.peerAddress, forwardedFor: request.headers[values: .xForwardedFor])
     }
 
     /// Parses a phone number as typed: spaces and dashes are ignored.
@@ -54,8 +51,18 @@ struct LookupService: Sendable {
         }
     }
 
-    /// The card of `phone` now, as presented (an empty green card when the source has none).
-    func presentCard(phone: Phone, phoneKey: PhoneKey, now: Int64) async throws -> CardPresentation {
+    /// The card of `phone` now, as presented (an empty green card when the source has none):
+    /// the one presented last while ``CardCache`` says it still stands, else computed and signed.
+    func presentCard(phone: Phone, phoneKey: PhoneKey, now: Int64) async throws -> PresentedCard {
+        let version = try await cards.version(of: cardSource)
+        if let version, let cached = cards.card(for: phoneKey, version: version, now: now) { return cached }
+        let presentation = try await computeCard(phone: phone, phoneKey: phoneKey, now: now)
+        let presented = PresentedCard(presentation: presentation, body: presentation.json(places: places))
+        if let version { cards.insert(presented, for: phoneKey, version: version) }
+        return presented
+    }
+
+    private func computeCard(phone: Phone, phoneKey: PhoneKey, now: Int64) async throws -> CardPresentation {
         async let cardLookup = cardSource.card(forPhoneKey: phoneKey, phone: phone, at: now)
         async let watermarkLookup = cardSource.dataWatermark()
         let card = try await cardLookup ?? Card(at: now, color: .green, places: [])

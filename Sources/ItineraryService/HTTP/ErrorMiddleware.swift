@@ -10,12 +10,16 @@ struct ErrorMiddleware: RouterMiddleware {
     typealias Context = LookupRequestContext
 
     let metrics: ServiceMetrics
+    /// Told of every database failure (the card cache drops what it holds).
+    let onDatabaseUnavailable: @Sendable () -> Void
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {
-            return Responses.error(Self.apiError(for: error, context: context, metrics: metrics))
+            let apiError = Self.apiError(for: error, context: context, metrics: metrics)
+            if apiError.status == .serviceUnavailable { onDatabaseUnavailable() }
+            return Responses.error(apiError)
         }
     }
 

@@ -1,5 +1,6 @@
 import Logging
 import Prometheus
+import ServiceLifecycle
 
 /// Drains the SMS outbox in the background: claims due messages, opens each (destination and
 /// text are sealed in the database), hands it to the gateway and records the result.
@@ -9,8 +10,9 @@ import Prometheus
 /// (its sender stopped, or lost the database, between hand-off and record) becomes `unknown`
 /// instead of being sent again. A try the gateway refuses is retried with exponential backoff
 /// (5 s, 10 s, … up to 15 min) and given up after the configured number of tries; either way the
-/// sealed message is erased once it is no longer needed.
-struct OutboxSender: Sendable {
+/// sealed message is erased once it is no longer needed. On graceful shutdown it finishes the
+/// batch in hand and stops.
+struct OutboxSender: Service {
     let store: LookupStore
     let sealer: OutboxSealer
     let gateway: any SMSGateway
@@ -29,10 +31,10 @@ struct OutboxSender: Sendable {
         min(900, 5 << Int64(min(max(attempts - 1, 0), 16)))
     }
 
-    /// Runs until the task is cancelled.
+    /// Runs until the service group shuts down (or the task is cancelled).
     func run() async {
         var tick = 0
-        while !Task.isCancelled {
+        while GracefulSleep.shouldContinue {
             var claimed = 0
             do {
                 if tick % 4 == 0 {
@@ -44,9 +46,7 @@ struct OutboxSender: Sendable {
                 logger.debug("outbox drain failed", metadata: ["error": "\(error)"])
             }
             tick += 1
-            if claimed < batchSize {
-                try? await Task.sleep(for: pollInterval)
-            }
+            if claimed < batchSize, !(await GracefulSleep.sleep(for: pollInterval)) { return }
         }
     }
 
@@ -91,7 +91,8 @@ struct OutboxSender: Sendable {
                 return
             } catch {
                 logger.warning("SMS sent but not recorded yet", metadata: ["id": "\(message.id)", "error": "\(error)"])
-                do { try await Task.sleep(for: pollInterval) } catch { return }
+                // Stopping leaves it `sending`, later `unknown`: never sent twice.
+                guard await GracefulSleep.sleep(for: pollInterval) else { return }
             }
         }
     }

@@ -5,18 +5,19 @@ import ItineraryCore
 import ItineraryStore
 import Logging
 import NIOCore
+import ServiceLifecycle
 
 /// The HTTP lookup service (SPEC §6): routes, the outbox sender and housekeeping.
 ///
 /// ```swift
 /// let server = try LookupServer(configuration: config, databaseConnectionString: conninfo,
 ///                               cardSource: store, places: directory)
-/// try await server.run()                 // until cancelled
+/// try await ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
 /// // or: let running = try await server.start(); running.port; await running.stop()
 /// ```
 /// The database must already carry `SQL/0003_lookup.sql` and `0005_service_hardening.sql` (the
 /// migrator applies them).
-public struct LookupServer: Sendable {
+public struct LookupServer: Service {
     public let configuration: ServiceConfiguration
     public let metrics: ServiceMetrics
     /// The raw Ed25519 public key venue terminals verify attestations with.
@@ -59,19 +60,34 @@ public struct LookupServer: Sendable {
             clock: clock, hasher: SecretHasher(secret: secret), signer: signer,
             verifier: try AttestationVerifier(publicKeys: [signer.publicKey] + AttestationKeyFiles.publicKeys(inDirectory: configuration.stateDirectory)),
             metrics: metrics, logger: logger,
-            cardReads: LocalRateLimiter(limit: FixedWindowLimit(limit: configuration.clientLimits.cardReadsPerMinute, length: 60))
+            cardReads: LocalRateLimiter(limit: FixedWindowLimit(limit: configuration.clientLimits.cardReadsPerMinute, length: 60)),
+            cards: CardCache(maxAge: min(configuration.cardReuse, configuration.attestationLifetime / 2),
+                             checkInterval: configuration.cardChangeCheckInterval)
         )
         self.configuration = configuration
         self.metrics = metrics
         self.logger = logger
     }
 
-    /// Serves until the task is cancelled. `onListening` gets the bound port once the socket listens.
-    public func run(onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+    /// Serves until the service group shuts down gracefully (or the task is cancelled).
+    /// `onListening` gets the bound port once the socket listens.
+    ///
+    /// Runs the HTTP server, the outbox sender and the purger of expired rows as one group:
+    /// on graceful shutdown the server stops accepting and finishes the requests in hand, then
+    /// the sender finishes the message in hand, then the purger stops.
+    /// - Throws: ``ListenError`` when the address cannot be bound.
+    public func run(onListening: @escaping @Sendable (Int) async -> Void) async throws {
         let logger = self.logger
         let maxConnections = configuration.maxConnections ?? max(64, OpenFileLimit.raiseToHard() - 256)
         let connections = WaitingConnections(sheddingThreshold: maxConnections * 9 / 10)
         logger.info("connection limits", metadata: ["max": "\(maxConnections)", "idle_timeout": "\(configuration.idleTimeout)"])
+        let sender = OutboxSender(
+            store: service.store, sealer: sealer, gateway: configuration.smsGateway.makeGateway(), clock: service.clock, metrics: metrics,
+            logger: logger, pollInterval: configuration.outboxPollInterval, maxAttempts: configuration.outboxMaxAttempts
+        )
+        let purger = ExpiredRowPurger(store: service.store, clock: service.clock, policy: configuration.otp, logger: logger)
+        // Application runs its services and then the server in its own group, and shuts them
+        // down in reverse order: the server first.
         let app = Application(
             router: makeRouter(),
             server: .http1(configuration: HTTP1Channel.Configuration(
@@ -82,6 +98,7 @@ public struct LookupServer: Sendable {
                 address: .hostname(configuration.host, port: configuration.port), backlog: 1024,
                 availableConnectionsDelegate: MaximumAvailableConnections(maxConnections, logger: logger)
             ),
+            services: [purger, sender],
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 logger.info("lookup service listening", metadata: ["port": "\(port)"])
@@ -89,35 +106,30 @@ public struct LookupServer: Sendable {
             },
             logger: logger
         )
-        let sender = OutboxSender(
-            store: service.store, sealer: sealer, gateway: configuration.smsGateway.makeGateway(), clock: service.clock, metrics: metrics,
-            logger: logger, pollInterval: configuration.outboxPollInterval, maxAttempts: configuration.outboxMaxAttempts
-        )
-        let service = self.service
         defer { pool.close() }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await app.run() }
-            group.addTask { await sender.run() }
-            group.addTask {
-                while !Task.isCancelled {
-                    try? await service.store.purgeExpired(now: service.clock.now(), policy: service.configuration.otp, outboxRetention: 7 * 86_400)
-                    try? await Task.sleep(for: .seconds(600))
-                }
-            }
-            defer { group.cancelAll() }
-            try await group.next()
+        do {
+            try await app.run()
+        } catch {
+            throw ListenError(error, host: configuration.host, port: configuration.port) ?? error
         }
     }
 
-    /// Starts serving in a background task and returns once the port is bound.
+    /// Serves until the service group shuts down gracefully.
+    public func run() async throws {
+        try await run(onListening: { _ in })
+    }
+
+    /// Starts serving in a background service group and returns once the port is bound.
     public func start() async throws -> RunningLookupServer {
         let (ports, continuation) = AsyncStream<Int>.makeStream()
+        let listening = ClosureService { try await run(onListening: { port in continuation.yield(port) }) }
+        let group = ServiceGroup(services: [listening], logger: logger)
         let task = Task {
             defer { continuation.finish() }
-            try await run(onListening: { port in continuation.yield(port) })
+            try await group.run()
         }
         for await port in ports {
-            return RunningLookupServer(port: port, task: task)
+            return RunningLookupServer(port: port, group: group, task: task)
         }
         try await task.value
         throw CancellationError()
@@ -127,9 +139,9 @@ public struct LookupServer: Sendable {
         let router = Router(context: LookupRequestContext.self)
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
-        router.add(middleware: ErrorMiddleware(metrics: metrics))
-        router.add(middleware: SameOriginJSONMiddleware())
         let service = self.service
+        router.add(middleware: ErrorMiddleware(metrics: metrics, onDatabaseUnavailable: { service.cards.removeAll() }))
+        router.add(middleware: SameOriginJSONMiddleware())
         router.get("/") { _, _ in IndexPage.response }
         router.get("/healthz") { _, _ in service.health() }
         router.get("/readyz") { _, _ in try await service.readiness() }

@@ -34,6 +34,14 @@ public struct ServiceConfiguration: Sendable {
     /// How long the QR code on the card page (a ``CardCode``) stays valid (seconds); the page
     /// fetches a new one before then, so a screenshot stops verifying soon.
     public var cardCodeLifetime: Int64 = 180
+    /// How long (seconds, on the service clock) a presented card — its body and attestation, which
+    /// say when they were generated — is shown again while the card source reports no change;
+    /// at most half the attestation lifetime.
+    public var cardReuse: Int64 = ServiceConfiguration.defaultCardReuse
+    public static let defaultCardReuse: Int64 = 60
+    /// How often the card source is asked whether its cards changed (new data, risk or contact
+    /// list): the longest a reused card can lag a commit.
+    public var cardChangeCheckInterval: Duration = .milliseconds(250)
     /// A connection without a complete request head for this long — silent, half-sent, or idle
     /// between requests — is closed (Hummingbird's idle timeout; bytes that do not finish a
     /// head do not restart it).
@@ -60,9 +68,9 @@ public struct ServiceConfiguration: Sendable {
     public var smsPerMinute: Int = ServiceConfiguration.defaultSMSPerMinute
     public static let defaultSMSPerMinute = 600
 
-    /// Take the client address from the last `X-Forwarded-For` entry (set only behind a proxy
-    /// that appends it), instead of the socket's peer address.
-    public var trustForwardedFor: Bool = false
+    /// Reverse proxies whose `X-Forwarded-For` names the client (``TrustedProxies``); from any
+    /// other peer the header is ignored. None by default: the client is the socket's peer.
+    public var trustedProxies = TrustedProxies()
 
     /// Connections to PostgreSQL, each driven from its own thread.
     public var databasePoolSize: Int = 4

@@ -23,6 +23,21 @@ public final class CardStore: Sendable {
         try PipelineStore.newestAccepted(connection)
     }
 
+    /// A stamp that changes whenever a card can change other than by time passing, and the data
+    /// time with it. Every commit of phone data (pipeline, rejects replay, purge) rewrites the
+    /// `pipeline_state` row, so its row version (`xmin`) changes; a new risk or contact list
+    /// changes the load in force.
+    public func changeStamp(on connection: PostgresConnection) throws -> (stamp: String, dataTime: Int64?) {
+        let result = try connection.execute("""
+            SELECT s.xmin::text || ';' || coalesce((SELECT string_agg(r.kind || '=' || r.load_id, ',' ORDER BY r.kind)
+                                                   FROM current_reference r WHERE r.kind IN ('risk', 'contacts')), ''),
+                   s.newest_accepted
+            FROM pipeline_state s
+            """)
+        guard result.rowCount == 1, let stamp = result.string(0, 0) else { throw PostgresError(message: "pipeline_state has no row") }
+        return (stamp, try result.int64(0, 1))
+    }
+
     /// The card of the phone with `key` at `time`; no places if the store knows nothing of it.
     public func card(for key: PhoneKey, at time: Int64, on connection: PostgresConnection) throws -> Card {
         let result = try connection.execute("""

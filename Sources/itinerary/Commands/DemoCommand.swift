@@ -21,8 +21,26 @@ struct DemoCommand: AsyncParsableCommand {
 
     func run() async throws {
         let samples = try samples.map { URL(fileURLWithPath: $0) } ?? Self.findSamples()
-        let workspace = try store.workspace()
-        defer { workspace.shutdown() }
+        try await store.withWorkspace { workspace in
+            try await BlockingThread.run { [rules] in try Self.load(samples, into: workspace, rules: rules) }
+            var options = service
+            if options.cardClock == "wall" { options.cardClock = "data" }
+            let tryThese = try Self.samplePhones(samples)
+            let host = options.host
+            try await serve(workspace: workspace, rules: rules, service: options) { port in
+                printError("""
+
+                    lookup page: http://\(host):\(port)/
+                    try \(tryThese.joined(separator: " or ")); the SMS code is printed below (console gateway).
+                    cards are evaluated at the newest sample data time (--card-clock data). Ctrl-C stops.
+
+                    """)
+            }
+        }
+    }
+
+    /// Loads the reference lists and ingests the sample feeds (blocking: libpq and file I/O).
+    static func load(_ samples: URL, into workspace: Workspace, rules: RuleOptions) throws {
         printError("database: \(workspace.database.embedded == nil ? "configured server" : "embedded cluster under \(workspace.stateDirectory.path)")")
         try workspace.loadingCells(from: samples.appendingPathComponent("cells.csv"))
         try workspace.loadRisk(from: samples.appendingPathComponent("risk.csv"))
@@ -38,20 +56,6 @@ struct DemoCommand: AsyncParsableCommand {
             }
         }
         printError("samples: \(applied) new files applied (\(counts.summary)); \(pipeline.phoneCount) phones")
-
-        var options = service
-        if options.cardClock == "wall" { options.cardClock = "data" }
-        let tryThese = try Self.samplePhones(samples)
-        let host = options.host
-        try await serve(workspace: workspace, rules: rules, service: options) { port in
-            printError("""
-
-                lookup page: http://\(host):\(port)/
-                try \(tryThese.joined(separator: " or ")); the SMS code is printed below (console gateway).
-                cards are evaluated at the newest sample data time (--card-clock data). Ctrl-C stops.
-
-                """)
-        }
     }
 
     /// Two numbers worth trying: one that went abroad, one with a starred city.

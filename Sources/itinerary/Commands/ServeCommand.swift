@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import ItineraryPipeline
 import ItineraryService
+import Logging
+import ServiceLifecycle
+import UnixSignals
 
 /// `itinerary serve`: the HTTP lookup service over the store.
 struct ServeCommand: AsyncParsableCommand {
@@ -15,16 +18,16 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var service: ServiceOptions
 
     func run() async throws {
-        let workspace = try store.workspace(create: false)
-        defer { workspace.shutdown() }
-        try await serve(workspace: workspace, rules: rules, service: service) { port in
-            printError("lookup service on http://\(service.host):\(port)/")
+        try await store.withWorkspace(create: false) { workspace in
+            try await serve(workspace: workspace, rules: rules, service: service) { port in
+                printError("lookup service on http://\(service.host):\(port)/")
+            }
         }
     }
 }
 
-/// Runs the lookup service until SIGINT or SIGTERM, then returns (so the caller can stop the
-/// embedded cluster cleanly).
+/// Runs the lookup service until SIGINT or SIGTERM shuts it down gracefully, then returns (so
+/// the caller can stop the embedded cluster cleanly).
 func serve(workspace: Workspace, rules: RuleOptions, service: ServiceOptions,
            onListening: @escaping @Sendable (Int) async -> Void) async throws {
     let connectionString = workspace.connectionString
@@ -33,18 +36,10 @@ func serve(workspace: Workspace, rules: RuleOptions, service: ServiceOptions,
         databaseConnectionString: connectionString,
         cardSource: StoreCardSource(connectionString: connectionString, configuration: rules.configuration, clock: try service.clock),
         places: workspace.places)
-    let running = Task { try await server.run(onListening: onListening) }
-    let signals = [SIGINT, SIGTERM].map { number in
-        signal(number, SIG_IGN)
-        let source = DispatchSource.makeSignalSource(signal: number)
-        source.setEventHandler { running.cancel() }
-        source.resume()
-        return source
-    }
-    defer { signals.forEach { $0.cancel() } }
-    do {
-        try await running.value
-    } catch is CancellationError {
-        printError("stopped")
-    }
+    let group = ServiceGroup(
+        services: [ClosureService { try await server.run(onListening: onListening) }],
+        gracefulShutdownSignals: [.sigterm, .sigint],
+        logger: Logger(label: "itinerary.serve"))
+    try await group.run()
+    printError("stopped")
 }

@@ -2,12 +2,16 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import ItineraryPipeline
+import ItineraryService
 import Logging
 import Metrics
 import Prometheus
+import ServiceLifecycle
+import UnixSignals
 
 /// `itinerary stream`: the drop-directory daemon (docs/feed-format.md). The loop lives in
-/// `ItineraryPipeline.StreamRunner`; this command wires options, signals and `/metrics`.
+/// `ItineraryPipeline.StreamRunner`; this command runs it and `/metrics` as services
+/// (swift-service-lifecycle) that SIGTERM/SIGINT shut down gracefully.
 struct StreamCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stream",
@@ -16,7 +20,7 @@ struct StreamCommand: AsyncParsableCommand {
             Files are applied one at a time in delivery order, then moved to INBOX/processed/ (files \
             whose content was already ingested go there too); refused files end in INBOX/failed/. \
             Names ending in .tmp, dot-files and subdirectories are ignored. SIGTERM or SIGINT stops \
-            after the file in hand (exit 0); a kill at any moment is safe to restart.
+            after the files in hand (exit 0); a kill at any moment, SIGKILL included, is safe to restart.
             """
     )
 
@@ -55,21 +59,11 @@ struct StreamCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = Logger(label: "itinerary.stream")
         let stop = StopSignal()
-        stop.install { signal, count in
-            logger.notice(count == 1 ? "stopping after the files in hand" : "stopping now",
-                          metadata: ["signal": "\(signal == SIGTERM ? "SIGTERM" : signal == SIGINT ? "SIGINT" : String(signal))"])
-        }
-        var server: Task<Void, any Error>?
-        if let metricsPort {
-            server = try await Self.serveMetrics(registry: Self.bootstrapMetrics(), host: metricsHost, port: metricsPort, logger: logger)
-        }
-        defer { server?.cancel() }
-
         let (store, configuration, limits) = (store, rules.configuration, feedLimits.limits)
         let watcher = InboxWatcher(inbox: URL(fileURLWithPath: inbox), batchLimit: batch)
         let options = StreamRunner.Options(once: once, pollInterval: Double(pollInterval) / 1000, filesPerCommit: filesPerCommit)
         // The loop blocks (libpq, file I/O): it runs on a thread of its own.
-        let (totals, phones) = try await Self.onThread {
+        let runner = BlockingService(stop: stop, onStop: { logger.notice("stopping after the files in hand") }) {
             let inboxLock = try InboxLock(inbox: watcher.inbox)
             let workspace = try store.workspace()
             defer { workspace.shutdown() }
@@ -77,9 +71,17 @@ struct StreamCommand: AsyncParsableCommand {
             let pipeline = try workspace.pipeline(configuration: configuration, limits: limits,
                                                   lock: .wait(poll: 1, cancelled: { stop.isRequested }))
             let runner = StreamRunner(pipeline: pipeline, watcher: watcher, inboxLock: inboxLock, options: options, stop: stop, logger: logger)
-            return (try runner.run(), pipeline.phoneCount)
+            let totals = try runner.run()
+            printError(totals.summary + "; phones \(pipeline.phoneCount)")
         }
-        printError(totals.summary + "; phones \(phones)")
+        // The loop ending (`--once`, or after a stop) ends the group; the metrics server failing
+        // to bind stops the loop.
+        var services = [ServiceGroupConfiguration.ServiceConfiguration(service: runner, successTerminationBehavior: .gracefullyShutdownGroup)]
+        if let metricsPort {
+            services.insert(.init(service: Self.metricsServer(registry: Self.bootstrapMetrics(), host: metricsHost, port: metricsPort, logger: logger)),
+                            at: 0)
+        }
+        try await ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
     }
 
     /// Registers the Prometheus factory with swift-metrics, once per process.
@@ -91,44 +93,26 @@ struct StreamCommand: AsyncParsableCommand {
         return registry
     }
 
-    /// Serves `GET /metrics` in a background task; returns once the port is bound.
-    static func serveMetrics(registry: PrometheusCollectorRegistry, host: String, port: Int, logger: Logger) async throws
-        -> Task<Void, any Error>
-    {
+    /// Serves `GET /metrics` (and `/healthz`) as a service; logs the URL once the port is bound.
+    static func metricsServer(registry: PrometheusCollectorRegistry, host: String, port: Int, logger: Logger) -> some Service {
         let router = Router()
         router.get("/metrics") { _, _ in
             Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                      body: .init(byteBuffer: ByteBuffer(string: registry.emitToString())))
         }
         router.get("/healthz") { _, _ in "ok\n" }
-        let (bound, continuation) = AsyncStream<Int>.makeStream()
         let app = Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? port)
-                continuation.finish()
+                logger.info("metrics", metadata: ["url": "http://\(host):\(channel.localAddress?.port ?? port)/metrics"])
             },
             logger: Logger(label: "itinerary.stream.metrics"))
-        let task = Task {
-            defer { continuation.finish() }
-            try await app.run()
-        }
-        for await actual in bound {
-            logger.info("metrics", metadata: ["url": "http://\(host):\(actual)/metrics"])
-            return task
-        }
-        try await task.value
-        throw ValidationError("the metrics endpoint did not start on \(host):\(port)")
-    }
-
-    /// Runs blocking work on a thread of its own, off Swift's cooperative pool.
-    static func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(with: Result { try body() })
+        return ClosureService {
+            do {
+                try await app.run()
+            } catch {
+                throw ListenError(error, host: host, port: port) ?? error
             }
-            thread.stackSize = 8 << 20
-            thread.start()
         }
     }
 }

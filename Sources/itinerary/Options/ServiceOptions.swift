@@ -19,6 +19,12 @@ struct ServiceOptions: ParsableArguments {
     var verificationsPerMinute = ClientLimits().verificationsPerMinute
     @Option(help: "SMS (codes and card replies) the whole service may send per minute, all phones together.")
     var smsPerMinute = ServiceConfiguration.defaultSMSPerMinute
+    @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
+        "A reverse proxy's address or range (CIDR, IPv4 or IPv6; repeatable): from these peers the client is taken from X-Forwarded-For.",
+        valueName: "cidr"))
+    var trustedProxies: [AddressRange] = []
+    @Option(help: "Seconds a card re-read shows the card presented last while its data and lists are unchanged (0: compute every card afresh).")
+    var cardReuse = ServiceConfiguration.defaultCardReuse
 
     func configuration(workspace: Workspace, windowDays: Int) throws -> ServiceConfiguration {
         var configuration = ServiceConfiguration(stateDirectory: workspace.stateDirectory.path, phoneKeyer: workspace.keyer)
@@ -29,6 +35,8 @@ struct ServiceOptions: ParsableArguments {
         configuration.clientLimits.codeRequestsPerMinute = codeRequestsPerMinute
         configuration.clientLimits.verificationsPerMinute = verificationsPerMinute
         configuration.smsPerMinute = smsPerMinute
+        configuration.trustedProxies = TrustedProxies(trustedProxies)
+        configuration.cardReuse = cardReuse
         switch smsGateway {
         case "console":
             configuration.smsGateway = .console(mirrorPath: nil)

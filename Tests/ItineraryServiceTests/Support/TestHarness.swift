@@ -33,7 +33,8 @@ struct TestHarness: Sendable {
         configuration.port = 0
         configuration.smsGateway = .custom(gateway)
         configuration.inboundSecret = inboundSecret
-        configuration.trustForwardedFor = true
+        // The test client (127.0.0.1) stands for a proxy: requests name their client in X-Forwarded-For.
+        configuration.trustedProxies = TrustedProxies([AddressRange("127.0.0.0/8")!])
         configuration.outboxPollInterval = .milliseconds(20)
         configure(&configuration)
         let clock = ManualClock(Fixtures.start)
