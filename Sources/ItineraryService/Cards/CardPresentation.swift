@@ -24,7 +24,7 @@ struct CardPresentation: Sendable {
         )
     }
 
-    /// The card JSON documented in SPEC §6; `extra` fields (the token) are appended at the end.
+    /// The card JSON documented in docs/http-api.md; `extra` fields (the token) are appended at the end.
     func json(places directory: PlaceDirectory, extra: (inout JSONWriter) -> Void = { _ in }) -> String {
         var writer = JSONWriter()
         writer.beginObject()

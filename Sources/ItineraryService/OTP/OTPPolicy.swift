@@ -1,4 +1,4 @@
-/// The rules for one-time codes (SPEC §6). All durations in seconds.
+/// The rules for one-time codes (docs/http-api.md). All durations in seconds.
 public struct OTPPolicy: Sendable, Hashable {
     /// How long a code stays valid after it is sent.
     public var codeLifetime: Int64 = 300

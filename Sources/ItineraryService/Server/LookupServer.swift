@@ -7,7 +7,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 
-/// The HTTP lookup service (SPEC §6): routes, the outbox sender and housekeeping.
+/// The HTTP lookup service (docs/http-api.md): routes, the outbox sender and housekeeping.
 ///
 /// ```swift
 /// let server = try LookupServer(configuration: config, databaseConnectionString: conninfo,
