@@ -54,7 +54,10 @@ let package = Package(
         .target(
             name: "ItineraryFeed",
             dependencies: ["ItineraryCore", "CZstd", .product(name: "Crypto", package: "swift-crypto")],
-            resources: [.copy("Resources/divisions.csv"), .copy("Resources/countries.csv"), .copy("Resources/city-names-en.csv")]
+            resources: [
+                .copy("Resources/divisions.csv"), .copy("Resources/countries.csv"),
+                .copy("Resources/city-names-en.csv"),
+            ]
         ),
         .target(
             name: "ItinerarySimulation",
@@ -127,7 +130,8 @@ let package = Package(
         .testTarget(
             name: "ItineraryPipelineTests",
             dependencies: [
-                "ItineraryCore", "ItineraryFeed", "ItinerarySimulation", "ItineraryStore", "ItineraryPipeline", "ItineraryTestSupport",
+                "ItineraryCore", "ItineraryFeed", "ItinerarySimulation", "ItineraryStore", "ItineraryPipeline",
+                "ItineraryTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
@@ -141,8 +145,9 @@ let package = Package(
 // The upcoming language features the project writes to: explicit `any`, and members visible only
 // through the modules a file imports itself.
 for target in package.targets where target.type != .system {
-    target.swiftSettings = (target.swiftSettings ?? []) + [
-        .enableUpcomingFeature("ExistentialAny"),
-        .enableUpcomingFeature("MemberImportVisibility"),
-    ]
+    target.swiftSettings =
+        (target.swiftSettings ?? []) + [
+            .enableUpcomingFeature("ExistentialAny"),
+            .enableUpcomingFeature("MemberImportVisibility"),
+        ]
 }

@@ -46,14 +46,17 @@ public struct FeedGenerator: Sendable {
 
     /// Writes `feeds/*.csv.zst` and `cells.csv` under `directory` (created if needed).
     /// `progress` hears after each simulated day: days done and lines written so far.
-    public func write(to directory: URL, progress: (_ days: Int, _ lines: Int) -> Void = { _, _ in }) throws -> GeneratedFeed {
+    public func write(
+        to directory: URL, progress: (_ days: Int, _ lines: Int) -> Void = { _, _ in }
+    ) throws -> GeneratedFeed {
         precondition(options.phones > 0 && options.days > 0, "phones and days must be positive")
         let feeds = directory.appendingPathComponent("feeds", isDirectory: true)
         try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
 
         var random = Xoshiro256(seed: options.seed)
         let cities = SimulatedCity.all
-        let world = World(cities: cities, cells: CellPlan(cities: cities, directory: try Divisions.load(), random: &random))
+        let world = World(
+            cities: cities, cells: CellPlan(cities: cities, directory: try Divisions.load(), random: &random))
         let profiles = makeProfiles(world: world, random: &random)
         var agents = profiles.enumerated().map { index, profile in
             PhoneAgent(profile: profile, seed: options.seed &+ UInt64(index + 1) &* 0x9E37_79B9_7F4A_7C15)
@@ -105,15 +108,17 @@ public struct FeedGenerator: Sendable {
             let work = !neighbours.isEmpty && random.chance(0.1) ? neighbours[0] : home
             let homeCells = world.cells.cells(city: home, carrier: carrier)
             let workCells = world.cells.cells(city: work, carrier: carrier)
-            let borderCell = !neighbours.isEmpty && random.chance(0.06)
+            let borderCell =
+                !neighbours.isEmpty && random.chance(0.06)
                 ? random.pick(world.cells.cells(city: neighbours[0], carrier: carrier)) : nil
-            profiles.append(PhoneProfile(
-                number: number, carrier: carrier, home: home, work: work,
-                homeCell: random.pick(homeCells), workCell: random.pick(workCells),
-                otherHomeCells: (0..<random.int(1...3)).map { _ in random.pick(homeCells) },
-                borderCell: borderCell,
-                switchesOffAtNight: random.chance(0.2), employed: random.chance(0.7),
-                tripRate: random.chance(0.3) ? 0.08 : 0.01, abroadRate: random.chance(0.1) ? 0.03 : 0.002))
+            profiles.append(
+                PhoneProfile(
+                    number: number, carrier: carrier, home: home, work: work,
+                    homeCell: random.pick(homeCells), workCell: random.pick(workCells),
+                    otherHomeCells: (0..<random.int(1...3)).map { _ in random.pick(homeCells) },
+                    borderCell: borderCell,
+                    switchesOffAtNight: random.chance(0.2), employed: random.chance(0.7),
+                    tripRate: random.chance(0.3) ? 0.08 : 0.01, abroadRate: random.chance(0.1) ? 0.03 : 0.002))
         }
         return profiles
     }

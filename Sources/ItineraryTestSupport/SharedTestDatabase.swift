@@ -28,7 +28,8 @@ public enum SharedTestDatabase {
     /// - Parameter label: a readable hint in the database name (letters, digits, `_`).
     public static func makeScratchDatabase(label: String = "test") throws -> String {
         let base = try connectionString()
-        let cleanLabel = String(label.lowercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }.prefix(20))
+        let cleanLabel = String(
+            label.lowercased().filter { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }.prefix(20))
         let random = String(UInt32.random(in: .min ... .max), radix: 16)
         let name = "\(scratchPrefix)\(cleanLabel)_\(Int(Date().timeIntervalSince1970))_\(random)"
         try PostgresConnection(base).execute("CREATE DATABASE \(name)")

@@ -95,7 +95,8 @@ import Testing
             let observations = (0..<40).map { _ in
                 F.obs(Self.places[random.next(below: 3)], F.day0 + Int64(random.next(below: 12)) * 900)
             }
-            #expect(VisitChainer.visits(of: observations, bridge: 1800) == F.referenceVisits(observations, bridge: 1800))
+            #expect(
+                VisitChainer.visits(of: observations, bridge: 1800) == F.referenceVisits(observations, bridge: 1800))
         }
     }
 

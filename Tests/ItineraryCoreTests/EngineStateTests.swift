@@ -11,8 +11,9 @@ import Testing
             let rules = CardRules()
             var original = ItineraryEngine<Phone>(rules: rules)
             var restored = ItineraryEngine<Phone>(rules: rules)
-            let files = EngineEquivalenceTests.deliver(EngineEquivalenceTests.wander(seed: UInt64(seed), days: 10),
-                                                       seed: UInt64(seed), lateness: rules.configuration.lateness)
+            let files = EngineEquivalenceTests.deliver(
+                EngineEquivalenceTests.wander(seed: UInt64(seed), days: 10),
+                seed: UInt64(seed), lateness: rules.configuration.lateness)
             for file in files {
                 original.beginFile()
                 for observation in file { _ = original.add(observation, for: F.phone) }

@@ -27,7 +27,10 @@ import Testing
     @Test func longGapWithNothingBetweenStaysOneVisit() {
         // Switched off overnight: no other place between, so the stay continues.
         let observations = [F.obs(F.hangzhou, F.at(20)), F.obs(F.hangzhou, F.at(7, day: 1))]
-        #expect(VisitChainer.visits(of: observations, bridge: 1800) == [Visit(place: F.hangzhou, first: F.at(20), last: F.at(7, day: 1))])
+        #expect(
+            VisitChainer.visits(of: observations, bridge: 1800) == [
+                Visit(place: F.hangzhou, first: F.at(20), last: F.at(7, day: 1))
+            ])
     }
 
     @Test func windowEdgesAreInclusive() {
@@ -45,7 +48,8 @@ import Testing
     @Test func observationsAfterTDoNotBreakOrExtendAStay() {
         // Tianjin after T would split Beijing if it counted; and Beijing after T must not extend it.
         let observations = [
-            F.obs(F.beijing, F.at(8)), F.obs(F.beijing, F.at(12)), F.obs(F.tianjin, F.at(13)), F.obs(F.beijing, F.at(20)),
+            F.obs(F.beijing, F.at(8)), F.obs(F.beijing, F.at(12)), F.obs(F.tianjin, F.at(13)),
+            F.obs(F.beijing, F.at(20)),
         ]
         let result = listed(observations, at: F.at(12, 30))
         #expect(result.places.map(\.code) == [F.beijing])
@@ -105,8 +109,9 @@ import Testing
     }
 
     @Test func starMarksCitiesWithAnActiveAreaAtT() {
-        let area = RiskArea(adcode: 330106, city: F.hangzhou, name: "西湖区某街道", level: .medium,
-                            period: ActivePeriod(start: F.at(0, day: 5), end: nil))
+        let area = RiskArea(
+            adcode: 330106, city: F.hangzhou, name: "西湖区某街道", level: .medium,
+            period: ActivePeriod(start: F.at(0, day: 5), end: nil))
         let rules = CardRules(risk: RiskMap([area]))
         let stay = [F.obs(F.hangzhou, F.at(8)), F.obs(F.hangzhou, F.at(13))]
         // Star at T although the visit ended before the area became active: no exposure.
@@ -118,12 +123,15 @@ import Testing
     }
 
     @Test func exposureIsTheHighestLevelOverlappingAListedVisit() {
-        let medium = RiskArea(adcode: 330106, city: F.hangzhou, name: "A", level: .medium,
-                              period: ActivePeriod(start: F.at(0), end: F.at(10)))
-        let high = RiskArea(adcode: 330102, city: F.hangzhou, name: "B", level: .high,
-                            period: ActivePeriod(start: F.at(12), end: F.at(0, day: 1)))
-        let laterHigh = RiskArea(adcode: 330102, city: F.hangzhou, name: "C", level: .high,
-                                 period: ActivePeriod(start: F.at(0, day: 2), end: F.at(0, day: 3)))
+        let medium = RiskArea(
+            adcode: 330106, city: F.hangzhou, name: "A", level: .medium,
+            period: ActivePeriod(start: F.at(0), end: F.at(10)))
+        let high = RiskArea(
+            adcode: 330102, city: F.hangzhou, name: "B", level: .high,
+            period: ActivePeriod(start: F.at(12), end: F.at(0, day: 1)))
+        let laterHigh = RiskArea(
+            adcode: 330102, city: F.hangzhou, name: "C", level: .high,
+            period: ActivePeriod(start: F.at(0, day: 2), end: F.at(0, day: 3)))
         let stay = [F.obs(F.hangzhou, F.at(8)), F.obs(F.hangzhou, F.at(12))]
         let withMedium = CardRules(risk: RiskMap([medium, laterHigh]))
         let place = listed(stay, at: F.at(0, day: 4), rules: withMedium).places[0]

@@ -7,8 +7,10 @@ import Testing
         #expect(Phone(text)?.number == 13_800_138_000)
     }
 
-    @Test(arguments: ["1380013800", "138001380000", "12800138000", "23800138000", "+13800138000", "8713800138000",
-                      "+8713800138000", "1380013800a", "", "086138001380"])
+    @Test(arguments: [
+        "1380013800", "138001380000", "12800138000", "23800138000", "+13800138000", "8713800138000",
+        "+8713800138000", "1380013800a", "", "086138001380",
+    ])
     func phoneRefusesOthers(_ text: String) {
         #expect(Phone(text) == nil)
     }
@@ -21,7 +23,8 @@ import Testing
         let codes = ["110000", "120000", "999999", "AE", "HK", "JP", "US"].map { PlaceCode($0)! }
         #expect(codes == codes.sorted())
         #expect(codes.map(\.description) == ["110000", "120000", "999999", "AE", "HK", "JP", "US"])
-        #expect(PlaceCode("TW")!.kind == .region && PlaceCode("MO")!.kind == .region && PlaceCode("KR")!.kind == .country)
+        #expect(
+            PlaceCode("TW")!.kind == .region && PlaceCode("MO")!.kind == .region && PlaceCode("KR")!.kind == .country)
     }
 
     @Test func timestampsRoundTrip() {
@@ -46,10 +49,19 @@ import Testing
     }
 
     @Test func cardJSONLineHasTheOfflineFormat() {
-        let card = Card(at: 0, color: .green, places: [
-            CardPlace(code: Fixture.beijing, starred: false, exposure: nil, firstSeen: 1_651_363_200, lastSeen: 1_651_384_800),
-            CardPlace(code: Fixture.japan, starred: false, exposure: .high, firstSeen: 1_651_363_200, lastSeen: 1_651_363_200),
-        ])
-        #expect(card.jsonLine(phone: Fixture.phone) == #"{"phone":"13800138000","color":"green","places":[{"code":"110000","kind":"city","starred":false,"exposure":null,"first_seen":"2022-05-01T00:00:00Z","last_seen":"2022-05-01T06:00:00Z"},{"code":"JP","kind":"country","starred":false,"exposure":"high","first_seen":"2022-05-01T00:00:00Z","last_seen":"2022-05-01T00:00:00Z"}]}"#)
+        let card = Card(
+            at: 0, color: .green,
+            places: [
+                CardPlace(
+                    code: Fixture.beijing, starred: false, exposure: nil, firstSeen: 1_651_363_200,
+                    lastSeen: 1_651_384_800),
+                CardPlace(
+                    code: Fixture.japan, starred: false, exposure: .high, firstSeen: 1_651_363_200,
+                    lastSeen: 1_651_363_200),
+            ])
+        #expect(
+            card.jsonLine(phone: Fixture.phone)
+                == #"{"phone":"13800138000","color":"green","places":[{"code":"110000","kind":"city","starred":false,"exposure":null,"first_seen":"2022-05-01T00:00:00Z","last_seen":"2022-05-01T06:00:00Z"},{"code":"JP","kind":"country","starred":false,"exposure":"high","first_seen":"2022-05-01T00:00:00Z","last_seen":"2022-05-01T00:00:00Z"}]}"#
+        )
     }
 }

@@ -25,10 +25,11 @@ import Testing
         observations += [20, 40].map { F.obs(F.beijing, F.at(11, $0)) }
         observations += [0, 20, 40].map { F.obs(F.beijing, F.at(12, $0)) } + [F.obs(F.beijing, F.at(13))]
         let visits = VisitChainer.visits(of: observations, bridge: 1800)
-        #expect(visits == [
-            Visit(place: F.beijing, first: F.at(8), last: F.at(13)),
-            Visit(place: F.langfang, first: F.at(11, 10), last: F.at(11, 10)),
-        ])
+        #expect(
+            visits == [
+                Visit(place: F.beijing, first: F.at(8), last: F.at(13)),
+                Visit(place: F.langfang, first: F.at(11, 10), last: F.at(11, 10)),
+            ])
         let result = card(observations, at: F.at(14))
         #expect(result.places.map(\.code) == [F.beijing])
         #expect(result.places[0].firstSeen == F.at(8) && result.places[0].lastSeen == F.at(13))
@@ -36,13 +37,15 @@ import Testing
 
     @Test func example3LongGapWithAnotherCityBetweenSplitsTheStay() {
         let observations = [
-            F.obs(F.beijing, F.at(8)), F.obs(F.beijing, F.at(9)), F.obs(F.tianjin, F.at(10)), F.obs(F.beijing, F.at(13)),
+            F.obs(F.beijing, F.at(8)), F.obs(F.beijing, F.at(9)), F.obs(F.tianjin, F.at(10)),
+            F.obs(F.beijing, F.at(13)),
         ]
         let visits = VisitChainer.visits(of: observations, bridge: 1800)
-        #expect(visits.filter { $0.place == F.beijing } == [
-            Visit(place: F.beijing, first: F.at(8), last: F.at(9)),
-            Visit(place: F.beijing, first: F.at(13), last: F.at(13)),
-        ])
+        #expect(
+            visits.filter { $0.place == F.beijing } == [
+                Visit(place: F.beijing, first: F.at(8), last: F.at(9)),
+                Visit(place: F.beijing, first: F.at(13), last: F.at(13)),
+            ])
         #expect(card(observations, at: F.at(14)).places.isEmpty)
     }
 

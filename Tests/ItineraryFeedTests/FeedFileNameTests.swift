@@ -1,5 +1,7 @@
-import Testing
+import Foundation
 import ItineraryCore
+import Testing
+
 @testable import ItineraryFeed
 
 @Suite struct FeedFileNameTests {
@@ -12,19 +14,19 @@ import ItineraryCore
     }
 
     @Test(arguments: [
-        "cmcc-20220501080000-0007.csv",          // no .zst
+        "cmcc-20220501080000-0007.csv",  // no .zst
         "cmcc-20220501080000-0007.csv.gz",
-        "xcmcc-20220501080000-0007.csv.zst",     // unknown carrier
-        "CMCC-20220501080000-0007.csv.zst",      // carrier ids are lower case
-        "cmcc-2022050108000-0007.csv.zst",       // 13 digits
-        "cmcc-20220230080000-0007.csv.zst",      // 30 February
-        "cmcc-20230229080000-0007.csv.zst",      // not a leap year
-        "cmcc-20221301080000-0007.csv.zst",      // month 13
-        "cmcc-20220501240000-0007.csv.zst",      // hour 24
-        "cmcc-20220501086000-0007.csv.zst",      // minute 60
-        "cmcc-20220501080060-0007.csv.zst",      // second 60
-        "cmcc-20220501080000-.csv.zst",          // no sequence
-        "cmcc-20220501080000-00a7.csv.zst",      // letters in the sequence
+        "xcmcc-20220501080000-0007.csv.zst",  // unknown carrier
+        "CMCC-20220501080000-0007.csv.zst",  // carrier ids are lower case
+        "cmcc-2022050108000-0007.csv.zst",  // 13 digits
+        "cmcc-20220230080000-0007.csv.zst",  // 30 February
+        "cmcc-20230229080000-0007.csv.zst",  // not a leap year
+        "cmcc-20221301080000-0007.csv.zst",  // month 13
+        "cmcc-20220501240000-0007.csv.zst",  // hour 24
+        "cmcc-20220501086000-0007.csv.zst",  // minute 60
+        "cmcc-20220501080060-0007.csv.zst",  // second 60
+        "cmcc-20220501080000-.csv.zst",  // no sequence
+        "cmcc-20220501080000-00a7.csv.zst",  // letters in the sequence
         "cmcc-20220501080000-0007-x.csv.zst",
         "cmcc_20220501080000_0007.csv.zst",
         ".csv.zst",
@@ -51,5 +53,3 @@ import ItineraryCore
         #expect([later, sameHour, early].sorted() == [early, sameHour, later])
     }
 }
-
-import Foundation

@@ -1,7 +1,8 @@
 import Foundation
+import ItineraryCore
 import PropertyBased
 import Testing
-import ItineraryCore
+
 @testable import ItineraryFeed
 @testable import ItinerarySimulation
 

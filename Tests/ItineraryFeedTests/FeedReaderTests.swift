@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import ItineraryCore
+import Testing
+
 @testable import ItineraryFeed
 
 @Suite struct FeedReaderTests {
@@ -9,20 +10,29 @@ import ItineraryCore
 
     @Test func readsValidRecords() throws {
         let csv = """
-        \(Fixtures.header)
-        13800138000,1651392000,460,00,4113,12345,lu
-        8613800138000,1651392060,460,007,4113,777,call
-        +8613900139000,1651392120,460,01,20001,68719476735,ho
-        13800138000,1651392180,440,10,1,2,data
-        13800138000,1651392240,454,03,0,0,sms
+            \(Fixtures.header)
+            13800138000,1651392000,460,00,4113,12345,lu
+            8613800138000,1651392060,460,007,4113,777,call
+            +8613900139000,1651392120,460,01,20001,68719476735,ho
+            13800138000,1651392180,440,10,1,2,data
+            13800138000,1651392240,454,03,0,0,sms
 
-        """
+            """
         let (items, summary) = try Fixtures.items(try Fixtures.file(csv))
         let records = items.compactMap(\.asRecord)
         #expect(records.map(\.line) == [2, 3, 4, 5, 6])
-        #expect(records.map(\.phone.number) == [13_800_138_000, 13_800_138_000, 13_900_139_000, 13_800_138_000, 13_800_138_000])
-        #expect(records.map(\.observation.place) == [beijing, beijing, shanghai, PlaceCode(iso2: "JP")!, PlaceCode(iso2: "HK")!])
-        #expect(records.map(\.observation.time) == [1_651_392_000, 1_651_392_060, 1_651_392_120, 1_651_392_180, 1_651_392_240])
+        #expect(
+            records.map(\.phone.number) == [
+                13_800_138_000, 13_800_138_000, 13_900_139_000, 13_800_138_000, 13_800_138_000,
+            ])
+        #expect(
+            records.map(\.observation.place) == [
+                beijing, beijing, shanghai, PlaceCode(iso2: "JP")!, PlaceCode(iso2: "HK")!,
+            ])
+        #expect(
+            records.map(\.observation.time) == [
+                1_651_392_000, 1_651_392_060, 1_651_392_120, 1_651_392_180, 1_651_392_240,
+            ])
         #expect(summary.records == 5 && summary.valid == 5 && summary.rejectedCount == 0)
     }
 
@@ -64,7 +74,10 @@ import ItineraryCore
         var reject = try #require(items.compactMap(\.asReject).first)
         // Only what a reference load or the clock can fix keeps its parsed record, for replay.
         #expect((reject.replayable != nil) == [.future, .unknownCell, .unknownMCC].contains(reason))
-        #expect(reject.replayable.map { $0.phone.digits == "13800138000" && $0.cell.lac == Int(line.split(separator: ",")[4]) } ?? true)
+        #expect(
+            reject.replayable.map {
+                $0.phone.digits == "13800138000" && $0.cell.lac == Int(line.split(separator: ",")[4])
+            } ?? true)
         reject.replayable = nil
         #expect(reject == FeedReject(file: "cmcc-20220501080000-0001.csv.zst", line: 4, reason: reason, raw: line))
         #expect(summary.records == 2 && summary.valid == 1 && summary.rejected == [reason: 1])
@@ -78,11 +91,14 @@ import ItineraryCore
     @Test func roamingPlaceIgnoresTheCellFields() throws {
         // An MCC other than 460 is the country even when the cell fields name a mainland cell.
         let csv = "\(Fixtures.header)\n13800138000,1651392000,450,00,4113,12345,lu\n"
-        #expect(try Fixtures.items(try Fixtures.file(csv)).items.first?.asRecord?.observation.place == PlaceCode(iso2: "KR"))
+        #expect(
+            try Fixtures.items(try Fixtures.file(csv)).items.first?.asRecord?.observation.place == PlaceCode(iso2: "KR")
+        )
     }
 
     @Test func crlfLineEndingsAndBlankLines() throws {
-        let csv = "\(Fixtures.header)\r\n13800138000,1651392000,460,00,4113,12345,lu\r\n\r\n\r\n13800138000,1651392060,460,00,4113,12345,detach\r\n"
+        let csv =
+            "\(Fixtures.header)\r\n13800138000,1651392000,460,00,4113,12345,lu\r\n\r\n\r\n13800138000,1651392060,460,00,4113,12345,detach\r\n"
         let (items, summary) = try Fixtures.items(try Fixtures.file(csv))
         #expect(items.compactMap(\.asRecord).map(\.line) == [2, 5])
         #expect(summary.records == 2 && summary.valid == 2)
@@ -95,12 +111,12 @@ import ItineraryCore
 
     @Test func headerInAnotherOrderWithExtraColumns() throws {
         let csv = """
-        imsi_hash,event,cell_id,Event_Time,lac,mnc,mcc,msisdn,rat
-        ab12,lu,12345,1651392000,4113,00,460,13800138000,LTE
-        cd34,sms,777,1651392060,4113,07,460,8613800138000,NR
-        ,data,1,1651392120,1,01,455,+8613800138000,
+            imsi_hash,event,cell_id,Event_Time,lac,mnc,mcc,msisdn,rat
+            ab12,lu,12345,1651392000,4113,00,460,13800138000,LTE
+            cd34,sms,777,1651392060,4113,07,460,8613800138000,NR
+            ,data,1,1651392120,1,01,455,+8613800138000,
 
-        """
+            """
         let (items, summary) = try Fixtures.items(try Fixtures.file(csv))
         #expect(items.compactMap(\.asRecord).map(\.observation.place) == [beijing, beijing, PlaceCode(iso2: "MO")!])
         #expect(summary.valid == 3)
@@ -122,7 +138,8 @@ import ItineraryCore
         var bytes = Array("\(Fixtures.header)\n".utf8)
         bytes += Array("13800138000,1651392000,460,00,4113,12345,l".utf8) + [0xFF, 0xFE] + [10]
         bytes += Array("13800138000,1651392000,460,00,4113,12345,lu\n".utf8)
-        let file = try FeedFile(name: FeedFileName("cucc-20220501080000-0001.csv.zst")!, compressed: ZstdCompressor.compress(bytes))
+        let file = try FeedFile(
+            name: FeedFileName("cucc-20220501080000-0001.csv.zst")!, compressed: ZstdCompressor.compress(bytes))
         let (items, summary) = try Fixtures.items(file)
         #expect(items.compactMap(\.asReject).map(\.line) == [2])
         // Kept visibly, byte for byte: PostgreSQL text takes neither NUL nor invalid UTF-8.
@@ -152,7 +169,8 @@ import ItineraryCore
         let directory = try Fixtures.temporaryDirectory()
         let url = directory.appendingPathComponent("ctcc-20220501080000-0002.csv.zst")
         let lines = (0..<2000).map { "13800138000,\(1_651_392_000 + $0),460,00,4113,12345,lu" }
-        let compressed = ZstdCompressor.compress(Array((([Fixtures.header] + lines).joined(separator: "\n") + "\n").utf8))
+        let compressed = ZstdCompressor.compress(
+            Array((([Fixtures.header] + lines).joined(separator: "\n") + "\n").utf8))
         try Data(compressed.dropLast(3)).write(to: url)
         #expect(throws: FeedError.truncated) {
             try Fixtures.reader.read(contentsOf: url, now: 1_700_000_000) { _ in Issue.record("no record may be read") }

@@ -1,5 +1,6 @@
 import Foundation
 import ItineraryCore
+
 @testable import ItineraryFeed
 
 /// Shared reference data and helpers for the feed tests.
@@ -25,10 +26,14 @@ enum Fixtures {
     }
 
     /// Checks a file held in memory.
-    static func file(_ csv: String, name: String = "cmcc-20220501080000-0001.csv.zst", frames: Int = 1) throws(FeedError) -> FeedFile {
+    static func file(
+        _ csv: String, name: String = "cmcc-20220501080000-0001.csv.zst", frames: Int = 1
+    ) throws(FeedError) -> FeedFile {
         let bytes = Array(csv.utf8)
         let size = max(1, (bytes.count + frames - 1) / frames)
-        let chunks = stride(from: 0, to: max(bytes.count, 1), by: size).map { Array(bytes[$0..<min($0 + size, bytes.count)]) }
+        let chunks = stride(from: 0, to: max(bytes.count, 1), by: size).map {
+            Array(bytes[$0..<min($0 + size, bytes.count)])
+        }
         return try FeedFile(name: FeedFileName(name)!, compressed: ZstdCompressor.compress(frames: chunks))
     }
 
@@ -68,7 +73,8 @@ extension FeedItem {
     /// The record with its raw text; only within the reader's callback.
     var asRecord: RecordView? {
         switch self {
-        case .record(let phone, let observation, let line, let raw): RecordView(phone: phone, observation: observation, line: line, raw: raw.text)
+        case .record(let phone, let observation, let line, let raw):
+            RecordView(phone: phone, observation: observation, line: line, raw: raw.text)
         case .rejected: nil
         }
     }

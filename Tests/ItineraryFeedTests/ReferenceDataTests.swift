@@ -1,6 +1,7 @@
 import Foundation
-import Testing
 import ItineraryCore
+import Testing
+
 @testable import ItineraryFeed
 
 @Suite struct ReferenceDataTests {
@@ -45,10 +46,10 @@ import ItineraryCore
 
     @Test func riskListParses() throws {
         let text = """
-        adcode,name,level,start,end
-        110105,"望京街道,某小区",high,2022-05-01T00:00:00Z,
-        310115,金桥镇,medium,2022-04-01T00:00:00+08:00,2022-05-03T00:00:00Z
-        """
+            adcode,name,level,start,end
+            110105,"望京街道,某小区",high,2022-05-01T00:00:00Z,
+            310115,金桥镇,medium,2022-04-01T00:00:00+08:00,2022-05-03T00:00:00Z
+            """
         let areas = try RiskAreas.parse(text, directory: Fixtures.directory)
         #expect(areas.count == 2)
         #expect(areas[0].city == PlaceCode(adcode: 110000) && areas[0].name == "望京街道,某小区" && areas[0].level == .high)
@@ -65,7 +66,9 @@ import ItineraryCore
     ])
     func badRiskRowsNameTheirLine(row: String, mentions: String) {
         do {
-            _ = try RiskAreas.parse("adcode,name,level,start,end\n110105,ok,medium,2022-05-01T00:00:00Z,\n\(row)\n", directory: Fixtures.directory)
+            _ = try RiskAreas.parse(
+                "adcode,name,level,start,end\n110105,ok,medium,2022-05-01T00:00:00Z,\n\(row)\n",
+                directory: Fixtures.directory)
             Issue.record("expected an error")
         } catch let error as ReferenceDataError {
             #expect(error.line == 3)
@@ -76,11 +79,15 @@ import ItineraryCore
     }
 
     @Test func contactsParse() throws {
-        let entries = try CloseContacts.parse("msisdn,start,end\n13800138000,2022-05-01T00:00:00Z,\n+8613900139000,2022-05-01T00:00:00Z,2022-05-08T00:00:00Z\n")
+        let entries = try CloseContacts.parse(
+            "msisdn,start,end\n13800138000,2022-05-01T00:00:00Z,\n+8613900139000,2022-05-01T00:00:00Z,2022-05-08T00:00:00Z\n"
+        )
         let list = ContactList(entries)
         #expect(list.isContact(Phone("13800138000")!, at: 1_651_400_000))
         #expect(list.isContact(Phone("13900139000")!, at: 1_651_400_000))
         #expect(!list.isContact(Phone("13900139000")!, at: 1_652_000_000))
-        #expect(throws: ReferenceDataError.self) { try CloseContacts.parse("msisdn,start,end\n12345,2022-05-01T00:00:00Z,\n") }
+        #expect(throws: ReferenceDataError.self) {
+            try CloseContacts.parse("msisdn,start,end\n12345,2022-05-01T00:00:00Z,\n")
+        }
     }
 }

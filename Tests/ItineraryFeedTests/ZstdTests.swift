@@ -1,17 +1,21 @@
 import PropertyBased
 import Testing
+
 @testable import ItineraryFeed
 
 @Suite struct ZstdTests {
     @Test func roundTripProperty() async {
-        await propertyCheck(count: 60, input: Gen.uint8().array(of: 0...5000), Gen.int(in: 1...19)) { (bytes: [UInt8], level: Int) async throws in
+        await propertyCheck(count: 60, input: Gen.uint8().array(of: 0...5000), Gen.int(in: 1...19)) {
+            (bytes: [UInt8], level: Int) async throws in
             let compressed = ZstdCompressor.compress(bytes, level: level)
             #expect(try ZstdDecompressor.decompress(compressed) == bytes)
         }
     }
 
     @Test func concatenatedFramesDecompressAsOne() throws {
-        let parts: [[UInt8]] = [Array("header\n".utf8), Array(repeating: 65, count: 3_000_000), [], Array("tail\n".utf8)]
+        let parts: [[UInt8]] = [
+            Array("header\n".utf8), Array(repeating: 65, count: 3_000_000), [], Array("tail\n".utf8),
+        ]
         let compressed = ZstdCompressor.compress(frames: parts)
         #expect(try ZstdDecompressor.decompress(compressed) == parts.flatMap { $0 })
     }
@@ -44,7 +48,9 @@ import Testing
         compressed[compressed.count / 2] ^= 0xFF
         compressed[compressed.count / 2 + 1] ^= 0x5A
         #expect(throws: FeedError.self) { try ZstdDecompressor.decompress(compressed) }
-        #expect(throws: FeedError.corrupt("Unknown frame descriptor")) { try ZstdDecompressor.decompress(Array("not zstd at all".utf8)) }
+        #expect(throws: FeedError.corrupt("Unknown frame descriptor")) {
+            try ZstdDecompressor.decompress(Array("not zstd at all".utf8))
+        }
         #expect(throws: FeedError.empty) { try ZstdDecompressor.decompress([]) }
     }
 

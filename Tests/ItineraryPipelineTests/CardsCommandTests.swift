@@ -14,12 +14,15 @@ import Testing
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
+        )
     }
 
     @Test func samplesThroughTheBinaryGiveTheExpectedCardsAndKeepEveryReject() throws {
         let samples = SampleCardsTests.samples
-        let rejects = FileManager.default.temporaryDirectory.appendingPathComponent("rejects-\(UUID().uuidString).jsonl")
+        let rejects = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "rejects-\(UUID().uuidString).jsonl")
         defer { try? FileManager.default.removeItem(at: rejects) }
         let result = try Self.run([
             "cards", "--cells", samples.appendingPathComponent("cells.csv").path,
@@ -42,9 +45,11 @@ import Testing
     }
 
     @Test func ingestWithTheDatabaseAwayExitsNonZeroWithAClearError() throws {
-        let state = FileManager.default.temporaryDirectory.appendingPathComponent("itinerary-nodb-\(UUID().uuidString.prefix(8))")
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "itinerary-nodb-\(UUID().uuidString.prefix(8))")
         let result = try Self.run([
-            "ingest", "--database", "host=/nonexistent/socket dbname=itinerary connect_timeout=2", "--state", state.path,
+            "ingest", "--database", "host=/nonexistent/socket dbname=itinerary connect_timeout=2", "--state",
+            state.path,
             SampleCardsTests.samples.appendingPathComponent("feeds").path,
         ])
         #expect(result.status != 0)
@@ -52,7 +57,9 @@ import Testing
     }
 
     @Test func badArgumentsFailWithAMessage() throws {
-        let missing = try Self.run(["cards", "--cells", "/nonexistent/cells.csv", "--at", "2022-05-15T00:00:00Z", "/nonexistent"])
+        let missing = try Self.run([
+            "cards", "--cells", "/nonexistent/cells.csv", "--at", "2022-05-15T00:00:00Z", "/nonexistent",
+        ])
         #expect(missing.status != 0)
         #expect(!missing.stderr.isEmpty)
         let badTime = try Self.run(["cards", "--cells", "x", "--at", "yesterday", "y"])

@@ -16,7 +16,8 @@ final class ChildProcess {
 
     /// Starts `itinerary ARGUMENTS` with standard output discarded.
     static func start(_ arguments: [String]) throws -> ChildProcess {
-        let stderrURL = FileManager.default.temporaryDirectory.appendingPathComponent("child-\(UUID().uuidString).stderr")
+        let stderrURL = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "child-\(UUID().uuidString).stderr")
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -26,7 +27,9 @@ final class ChildProcess {
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
         let code = posix_spawn(&pid, PipelineHarness.executable.path, &actions, nil, argv, environ)
-        guard code == 0 else { throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "posix_spawn: \(code)"]) }
+        guard code == 0 else {
+            throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "posix_spawn: \(code)"])
+        }
         return ChildProcess(pid: pid, stderrURL: stderrURL)
     }
 

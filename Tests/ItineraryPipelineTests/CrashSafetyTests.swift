@@ -3,8 +3,8 @@ import ItineraryCore
 import ItineraryPipeline
 import ItinerarySimulation
 import ItineraryStore
-import Testing
 import ItineraryTestSupport
+import Testing
 
 /// Exactly once under failure (docs/feed-format.md): a process killed at any moment, or a database that goes
 /// away, leaves the store as some prefix of whole files, and a restart completes it.
@@ -28,11 +28,15 @@ import ItineraryTestSupport
             let process = Process()
             process.executableURL = PipelineHarness.executable
             // Small batches: many commits for a kill to land between.
-            process.arguments = ["ingest", "--database", databaseURL, "--state", state.path, "--records-per-commit", "3000",
-                                 harness.directory.appendingPathComponent("generated/feeds").path]
+            process.arguments = [
+                "ingest", "--database", databaseURL, "--state", state.path, "--records-per-commit", "3000",
+                harness.directory.appendingPathComponent("generated/feeds").path,
+            ]
             process.standardError = FileHandle.nullDevice
             // The child loads cells from the store: make sure they are there first.
-            if kills == 0 { try Workspace(stateDirectory: state, databaseURL: databaseURL).loadingCells(from: harness.feed.cells) }
+            if kills == 0 {
+                try Workspace(stateDirectory: state, databaseURL: databaseURL).loadingCells(from: harness.feed.cells)
+            }
             try process.run()
             if let delay = delays.first {
                 delays.removeFirst()
@@ -74,7 +78,9 @@ import ItineraryTestSupport
         let reopened = try Workspace(stateDirectory: harness.stateDirectory, databaseURL: cluster.connectionString)
         let committed = Set(try files.prefix(half).map { ContentHash.sha256([UInt8](try Data(contentsOf: $0))) })
         #expect(try harness.ledger(reopened) == committed)
-        #expect(try harness.storeCards(reopened) == harness.offlineCards(Array(files.prefix(half)), places: reopened.places))
+        #expect(
+            try harness.storeCards(reopened) == harness.offlineCards(Array(files.prefix(half)), places: reopened.places)
+        )
         // And the same pipeline carries on once the database is back.
         for url in files.dropFirst(half) { _ = try pipeline.ingest(url) }
         #expect(try harness.storeCards(reopened) == harness.offlineCards(files, places: reopened.places))

@@ -6,7 +6,8 @@ import Testing
 /// (another process's) leaves it be.
 @Suite struct EmbeddedLifecycleTests {
     @Test func commandsStopOnlyTheClusterTheyStarted() throws {
-        let state = FileManager.default.temporaryDirectory.appendingPathComponent("itinerary-lifecycle-\(UUID().uuidString.prefix(8))")
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "itinerary-lifecycle-\(UUID().uuidString.prefix(8))")
         let cells = SampleCardsTests.samples.appendingPathComponent("cells.csv").path
         func load() throws -> Int32 {
             let process = Process()

@@ -1,10 +1,11 @@
 import Foundation
 import ItineraryCore
 import ItineraryFeed
-@testable import ItineraryPipeline
+import ItinerarySimulation
 import ItineraryStore
 import Testing
-import ItinerarySimulation
+
+@testable import ItineraryPipeline
 
 /// Off the happy path, as an operator or an attacker would try it: two writers at once, junk and
 /// huge files, bytes PostgreSQL cannot take, feeds before their cells, cards asked for at a time
@@ -20,7 +21,9 @@ import ItinerarySimulation
 
         // A batch command exits at once with its own status and applies nothing.
         let feeds = harness.directory.appendingPathComponent("generated/feeds").path
-        let busy = try ChildProcess.run(["ingest", "--database", harness.databaseURL, "--state", harness.stateDirectory.path, feeds])
+        let busy = try ChildProcess.run([
+            "ingest", "--database", harness.databaseURL, "--state", harness.stateDirectory.path, feeds,
+        ])
         #expect(busy.status == 4)
         #expect(busy.stderr.contains("another process is applying feeds to this store"))
         #expect(try harness.ledger(workspace).isEmpty)
@@ -28,9 +31,13 @@ import ItinerarySimulation
         // A daemon waits as a standby and takes over once the lock is free.
         let inbox = harness.directory.appendingPathComponent("inbox")
         try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
-        for url in harness.feed.files { try FileManager.default.copyItem(at: url, to: inbox.appendingPathComponent(url.lastPathComponent)) }
-        let standby = try ChildProcess.start(["stream", "--once", "--inbox", inbox.path, "--database", harness.databaseURL,
-                                              "--state", harness.stateDirectory.path])
+        for url in harness.feed.files {
+            try FileManager.default.copyItem(at: url, to: inbox.appendingPathComponent(url.lastPathComponent))
+        }
+        let standby = try ChildProcess.start([
+            "stream", "--once", "--inbox", inbox.path, "--database", harness.databaseURL,
+            "--state", harness.stateDirectory.path,
+        ])
         try standby.waitForStderr(containing: "waiting for the store's writer lock", timeout: 60)
         #expect(try harness.ledger(workspace).isEmpty)
         holder.releaseWriterLock()
@@ -45,37 +52,46 @@ import ItinerarySimulation
         let workspace = try harness.workspace()
         let feeds = harness.directory.appendingPathComponent("feeds")
         try FileManager.default.createDirectory(at: feeds, withIntermediateDirectories: true)
-        for url in harness.feed.files { try FileManager.default.copyItem(at: url, to: feeds.appendingPathComponent(url.lastPathComponent)) }
+        for url in harness.feed.files {
+            try FileManager.default.copyItem(at: url, to: feeds.appendingPathComponent(url.lastPathComponent))
+        }
         let junk = try JunkFiles(directory: feeds, time: harness.feed.start)
 
-        let run = try ChildProcess.run(["ingest", "--database", harness.databaseURL, "--state", harness.stateDirectory.path,
-                                        "--max-file-bytes", "100000000", feeds.path])
+        let run = try ChildProcess.run([
+            "ingest", "--database", harness.databaseURL, "--state", harness.stateDirectory.path,
+            "--max-file-bytes", "100000000", feeds.path,
+        ])
         #expect(run.status == 3, "files were refused: \(run.stderr)")
         // Two files of 2 GB and 150 MB, and an 80 MB line: memory stays at the size of the good work.
         #expect(run.peakMemoryBytes < 160 << 20, "peak RSS \(run.peakMemoryBytes >> 20) MiB")
         print("junk run peak RSS \(run.peakMemoryBytes >> 20) MiB")
 
         let connection = try workspace.connect()
-        let refused = Dictionary(uniqueKeysWithValues: try connection.execute("SELECT file_name, reason FROM refused_files")
-            .rows { ($0.string(0)!, $0.string(1)!) })
+        let refused = Dictionary(
+            uniqueKeysWithValues: try connection.execute("SELECT file_name, reason FROM refused_files")
+                .rows { ($0.string(0)!, $0.string(1)!) })
         #expect(refused[junk.sparse]?.contains("corrupt") == true)
         #expect(refused[junk.tooLarge]?.contains("more than 100000000 bytes") == true)
         #expect(refused[junk.fifo]?.contains("not a regular file") == true)
         #expect(refused[junk.badName]?.contains("does not match") == true)
         #expect(refused.count == 4)
-        let failed = Set(try FileManager.default.contentsOfDirectory(atPath: feeds.appendingPathComponent("failed").path))
+        let failed = Set(
+            try FileManager.default.contentsOfDirectory(atPath: feeds.appendingPathComponent("failed").path))
         #expect(failed == Set(refused.keys))
 
-        let rejects = try connection.execute("SELECT file_name, reason, raw FROM rejects WHERE file_name = ANY($1::text[])",
-                                             .text("{\(junk.longLine),\(junk.poisoned)}"))
-            .rows { (file: $0.string(0)!, reason: $0.string(1)!, raw: $0.string(2)!) }
+        let rejects = try connection.execute(
+            "SELECT file_name, reason, raw FROM rejects WHERE file_name = ANY($1::text[])",
+            .text("{\(junk.longLine),\(junk.poisoned)}")
+        )
+        .rows { (file: $0.string(0)!, reason: $0.string(1)!, raw: $0.string(2)!) }
         let long = try #require(rejects.first { $0.file == junk.longLine })
         #expect(long.reason == "line_too_long" && long.raw.utf8.count == FeedReader.keptPrefixOfLongLine)
         let poisoned = rejects.filter { $0.file == junk.poisoned }.map { "\($0.reason) \($0.raw)" }.sorted()
-        #expect(poisoned == [
-            "bad_event 139****0001,1651363200,460,00,4113,1,l\\xFF\\xFE",
-            "bad_msisdn 1390000\\x000001,1651363200,460,00,4113,1,lu",
-        ])
+        #expect(
+            poisoned == [
+                "bad_event 139****0001,1651363200,460,00,4113,1,l\\xFF\\xFE",
+                "bad_msisdn 1390000\\x000001,1651363200,460,00,4113,1,lu",
+            ])
         #expect(try harness.storeCards(workspace) == harness.offlineCards(harness.feed.files, places: workspace.places))
     }
 
@@ -83,16 +99,21 @@ import ItinerarySimulation
         let harness = try PipelineHarness(label: "poison", phones: 20, days: 2)
         let workspace = try harness.workspace()
         // Stands for any value PostgreSQL cannot take: a constraint the store's data breaks.
-        try workspace.connect().execute("ALTER TABLE rejects ADD CONSTRAINT test_poison CHECK (raw NOT LIKE '%POISON%')")
+        try workspace.connect().execute(
+            "ALTER TABLE rejects ADD CONSTRAINT test_poison CHECK (raw NOT LIKE '%POISON%')")
         let inbox = harness.directory.appendingPathComponent("inbox")
         let watcher = InboxWatcher(inbox: inbox)
         try watcher.prepare()
-        for url in harness.feed.files { try FileManager.default.copyItem(at: url, to: inbox.appendingPathComponent(url.lastPathComponent)) }
+        for url in harness.feed.files {
+            try FileManager.default.copyItem(at: url, to: inbox.appendingPathComponent(url.lastPathComponent))
+        }
         let poison = FeedFileName(carrier: .cucc, time: harness.feed.start + 7200, sequence: 77).description
-        try Data(ZstdCompressor.compress(Array("\(JunkFiles.header)\nPOISON\n".utf8))).write(to: inbox.appendingPathComponent(poison))
+        try Data(ZstdCompressor.compress(Array("\(JunkFiles.header)\nPOISON\n".utf8))).write(
+            to: inbox.appendingPathComponent(poison))
 
-        let runner = StreamRunner(pipeline: try workspace.pipeline(configuration: .standard), watcher: watcher,
-                                  options: .init(once: true, filesPerCommit: 8))
+        let runner = StreamRunner(
+            pipeline: try workspace.pipeline(configuration: .standard), watcher: watcher,
+            options: .init(once: true, filesPerCommit: 8))
         let totals = try runner.run()
         #expect(totals.refused == 1 && totals.applied + totals.alreadyIngested == harness.feed.files.count)
         #expect(try FileManager.default.contentsOfDirectory(atPath: watcher.failed.path) == [poison])
@@ -121,15 +142,19 @@ import ItinerarySimulation
         // never late: the replayed store must then equal the offline cards with every cell.
         let rows = try String(contentsOf: harness.feed.cells, encoding: .utf8).split(separator: "\n")
         let partial = harness.directory.appendingPathComponent("partial-cells.csv")
-        try (rows.enumerated().filter { $0.offset == 0 || $0.offset % 3 != 0 }.map(\.element).joined(separator: "\n") + "\n")
+        try
+            (rows.enumerated().filter { $0.offset == 0 || $0.offset % 3 != 0 }.map(\.element).joined(separator: "\n")
+            + "\n")
             .write(to: partial, atomically: true, encoding: .utf8)
         try bare.loadingCells(from: partial)
         let patient = RuleConfiguration(lateness: 40 * 86_400)
         let first = try bare.pipeline(configuration: patient)
         try first.ingest(FeedFileList.sorted(harness.feed.files)) { _, _ in }
         first.releaseWriterLock()
-        let unknown = try bare.connect().execute("SELECT count(*) FROM rejects WHERE reason = 'unknown_cell'").int64(0, 0) ?? 0
-        let replayable = try bare.connect().execute("SELECT count(*) FROM rejects WHERE phone_key IS NOT NULL").int64(0, 0) ?? 0
+        let unknown =
+            try bare.connect().execute("SELECT count(*) FROM rejects WHERE reason = 'unknown_cell'").int64(0, 0) ?? 0
+        let replayable =
+            try bare.connect().execute("SELECT count(*) FROM rejects WHERE phone_key IS NOT NULL").int64(0, 0) ?? 0
         #expect(unknown > 100 && replayable >= unknown)
 
         try bare.loadingCells(from: harness.feed.cells, replacing: true)
@@ -151,7 +176,9 @@ import ItinerarySimulation
         let workspace = try Workspace(stateDirectory: harness.stateDirectory, databaseURL: harness.databaseURL)
         let rows = try String(contentsOf: harness.feed.cells, encoding: .utf8).split(separator: "\n")
         let partial = harness.directory.appendingPathComponent("partial-cells.csv")
-        try (rows.enumerated().filter { $0.offset == 0 || $0.offset % 2 != 0 }.map(\.element).joined(separator: "\n") + "\n")
+        try
+            (rows.enumerated().filter { $0.offset == 0 || $0.offset % 2 != 0 }.map(\.element).joined(separator: "\n")
+            + "\n")
             .write(to: partial, atomically: true, encoding: .utf8)
         try workspace.loadingCells(from: partial)
         let first = try workspace.pipeline(configuration: .standard)
@@ -162,10 +189,15 @@ import ItinerarySimulation
         // Three days of data and a one-day lateness: the first days' records are late now.
         #expect(outcome.late > 0 && outcome.applied > 0)
         let connection = try workspace.connect()
-        let lateRows = try connection.execute("SELECT count(*) FROM rejects WHERE reason = 'late' AND phone_key IS NULL").int64(0, 0) ?? 0
-        let ledgerLate = try connection.execute("SELECT coalesce(sum(late), 0)::int8 FROM ingest_files").int64(0, 0) ?? 0
+        let lateRows =
+            try connection.execute("SELECT count(*) FROM rejects WHERE reason = 'late' AND phone_key IS NULL").int64(
+                0, 0) ?? 0
+        let ledgerLate =
+            try connection.execute("SELECT coalesce(sum(late), 0)::int8 FROM ingest_files").int64(0, 0) ?? 0
         #expect(lateRows == ledgerLate + Int64(outcome.late))
-        #expect(try connection.execute("SELECT count(*) FROM rejects WHERE phone_key IS NOT NULL").int64(0, 0) == Int64(outcome.stillRejected))
+        #expect(
+            try connection.execute("SELECT count(*) FROM rejects WHERE phone_key IS NOT NULL").int64(0, 0)
+                == Int64(outcome.stillRejected))
     }
 
     // MARK: Cards at an earlier time
@@ -178,17 +210,25 @@ import ItinerarySimulation
         let connection = try workspace.connect()
         let store = CardStore(configuration: .standard)
         let dataTime = try #require(try store.dataTime(on: connection))
-        let reader = FeedReader(directory: workspace.places, cells: try CellTable.load(contentsOf: harness.feed.cells, directory: workspace.places))
+        let reader = FeedReader(
+            directory: workspace.places,
+            cells: try CellTable.load(contentsOf: harness.feed.cells, directory: workspace.places))
         var refused = 0, exact = 0
         for time in [harness.feed.start + 86_400, harness.feed.start + 2 * 86_400 + 5_000, dataTime - 3_600, dataTime] {
             var offline: [Phone: Card] = [:]
-            _ = try OfflineCards(reader: reader, rules: CardRules()).run(files: FeedFileList.sorted(harness.feed.files), at: time,
-                                                                          now: dataTime) { _ in } emit: { offline[$0] = $1 }
+            _ = try OfflineCards(reader: reader, rules: CardRules()).run(
+                files: FeedFileList.sorted(harness.feed.files), at: time,
+                now: dataTime
+            ) { _ in
+            } emit: {
+                offline[$0] = $1
+            }
             for phone in harness.feed.phones {
                 do {
                     let card = try store.exactCard(for: workspace.keyer.key(for: phone), at: time, on: connection)
                     let expected = offline[phone] ?? CardRules().card(visits: [], at: time, closeContact: false)
-                    #expect(card.jsonLine(phone: phone) == expected.jsonLine(phone: phone), "\(phone.masked) at \(time)")
+                    #expect(
+                        card.jsonLine(phone: phone) == expected.jsonLine(phone: phone), "\(phone.masked) at \(time)")
                     exact += 1
                 } catch is CardTimeError {
                     #expect(time < dataTime, "the data time itself is never refused")
@@ -253,9 +293,11 @@ struct JunkFiles {
         #expect(mkfifo(directory.appendingPathComponent(fifo).path, 0o644) == 0)
         try Data("not zstd".utf8).write(to: directory.appendingPathComponent(badName))
         // One 80 MB line (past the in-memory size, so parsed as a stream), then a blank line.
-        try Data(ZstdCompressor.compress(Array("\(Self.header)\n".utf8)) + Array(repeating: frame, count: 80).joined()
-                 + ZstdCompressor.compress([10, 10]))
-            .write(to: directory.appendingPathComponent(longLine))
+        try Data(
+            ZstdCompressor.compress(Array("\(Self.header)\n".utf8)) + Array(repeating: frame, count: 80).joined()
+                + ZstdCompressor.compress([10, 10])
+        )
+        .write(to: directory.appendingPathComponent(longLine))
         // A NUL in a number and invalid UTF-8 in an event: rejects PostgreSQL can still keep.
         var bytes = Array("\(Self.header)\n1390000".utf8) + [0] + Array("0001,1651363200,460,00,4113,1,lu\n".utf8)
         bytes += Array("13900000001,1651363200,460,00,4113,1,l".utf8) + [0xFF, 0xFE, 10]
@@ -263,7 +305,9 @@ struct JunkFiles {
     }
 
     private static func create(_ url: URL) throws -> URL {
-        guard FileManager.default.createFile(atPath: url.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+        guard FileManager.default.createFile(atPath: url.path, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown)
+        }
         return url
     }
 }
@@ -293,7 +337,8 @@ struct JunkFiles {
         try Data(ZstdCompressor.compress(Array("\(JunkFiles.header)\n\(body)\n".utf8))).write(to: junk)
         let pipeline = try workspace.pipeline(configuration: .standard)
         try pipeline.ingest(FeedFileList.sorted(harness.feed.files + [junk])) { _, _ in }
-        let rejected = try workspace.connect().execute("SELECT count(*) FROM rejects WHERE file_name = $1", .text(junk.lastPathComponent))
+        let rejected = try workspace.connect().execute(
+            "SELECT count(*) FROM rejects WHERE file_name = $1", .text(junk.lastPathComponent))
         #expect(try rejected.int64(0, 0) == Int64(numbers.count))
         try workspace.connect().execute("CHECKPOINT")
         try cluster.stop()

@@ -4,9 +4,9 @@ import ItineraryFeed
 import ItineraryPipeline
 import ItinerarySimulation
 import ItineraryStore
+import ItineraryTestSupport
 import PropertyBased
 import Testing
-import ItineraryTestSupport
 
 /// Exactly-once ingest (docs/feed-format.md) against a real PostgreSQL: the store's cards equal the offline command's, files apply
 /// exactly once, and nothing of a refused file is applied.
@@ -15,8 +15,9 @@ import ItineraryTestSupport
         let harness = try PipelineHarness(label: "subsets")
         await propertyCheck(count: 3, input: Gen.int(in: 0...1_000_000)) { seed in
             do {
-                let workspace = try Workspace(stateDirectory: harness.stateDirectory,
-                                              databaseURL: try SharedTestDatabase.makeScratchDatabase(label: "subset"))
+                let workspace = try Workspace(
+                    stateDirectory: harness.stateDirectory,
+                    databaseURL: try SharedTestDatabase.makeScratchDatabase(label: "subset"))
                 try workspace.loadingCells(from: harness.feed.cells)
                 var generator = Xoshiro256(seed: UInt64(seed))
                 let subset = harness.feed.files.filter { _ in generator.next() % 4 != 0 }
@@ -28,7 +29,8 @@ import ItineraryTestSupport
                 let pipeline = try workspace.pipeline(configuration: .standard)
                 // Files with the same bytes (an hour with no records) apply once: the first of each.
                 var seen = Set<[UInt8]>()
-                let firsts = Set(try order.filter { seen.insert(ContentHash.sha256([UInt8](try Data(contentsOf: $0)))).inserted })
+                let firsts = Set(
+                    try order.filter { seen.insert(ContentHash.sha256([UInt8](try Data(contentsOf: $0)))).inserted })
                 // Commit batches of random size, down to one file each.
                 try pipeline.ingest(order, recordsPerCommit: Int(generator.next() % 5000)) { url, outcome in
                     let fresh = firsts.contains(url)
@@ -69,7 +71,8 @@ import ItineraryTestSupport
         // The same bytes under another valid name are the same file.
         let original = harness.feed.files[0]
         let name = FeedFileName(original.lastPathComponent)!
-        let renamed = harness.directory.appendingPathComponent(FeedFileName(carrier: name.carrier, time: name.time, sequence: 9999).description)
+        let renamed = harness.directory.appendingPathComponent(
+            FeedFileName(carrier: name.carrier, time: name.time, sequence: 9999).description)
         try FileManager.default.copyItem(at: original, to: renamed)
         guard case .alreadyIngested = try again.ingest(renamed) else {
             Issue.record("renamed copy was applied")
@@ -99,7 +102,8 @@ import ItineraryTestSupport
                 continue
             }
             #expect(!reason.isEmpty)
-            #expect(movedTo == inbox.appendingPathComponent("failed").appendingPathComponent(url.lastPathComponent).path)
+            #expect(
+                movedTo == inbox.appendingPathComponent("failed").appendingPathComponent(url.lastPathComponent).path)
             #expect(FileManager.default.fileExists(atPath: movedTo ?? ""))
             #expect(!FileManager.default.fileExists(atPath: url.path))
         }
@@ -126,12 +130,14 @@ import ItineraryTestSupport
         let key = workspace.keyer.key(for: phone)
         func starred() throws -> (live: Bool, stored: Bool) {
             let live = try store.card(for: key, at: time, on: connection).places.first { $0.code == city }!.starred
-            let stored = try connection.execute("SELECT card::text FROM cards WHERE phone_key = $1", .bytes(key.bytes)).string(0, 0)!
+            let stored = try connection.execute("SELECT card::text FROM cards WHERE phone_key = $1", .bytes(key.bytes))
+                .string(0, 0)!
             return (live, stored.contains(#""code":"\#(city)","kind":"city","starred":true"#))
         }
         #expect(try starred() == (false, false))
         let risk = harness.directory.appendingPathComponent("risk.csv")
-        try "adcode,name,level,start,end\n\(city),某社区,high,2000-01-01T00:00:00Z,\n".write(to: risk, atomically: true, encoding: .utf8)
+        try "adcode,name,level,start,end\n\(city),某社区,high,2000-01-01T00:00:00Z,\n".write(
+            to: risk, atomically: true, encoding: .utf8)
         try workspace.loadRisk(from: risk)
         #expect(try starred() == (true, true))
         try "adcode,name,level,start,end\n".write(to: risk, atomically: true, encoding: .utf8)
@@ -147,14 +153,18 @@ import ItineraryTestSupport
         let pipeline = try workspace.pipeline(configuration: .standard)
         for url in harness.feed.files { _ = try pipeline.ingest(url) }
         let connection = try workspace.connect()
-        func count(_ table: String) throws -> Int64 { try connection.execute("SELECT count(*) FROM \(table)").int64(0, 0)! }
+        func count(_ table: String) throws -> Int64 {
+            try connection.execute("SELECT count(*) FROM \(table)").int64(0, 0)!
+        }
         #expect(try count("phone_tracks") == Int64(harness.feed.phones.count))
 
         // Twenty days later (past W + L + 1 day) one new phone shows up; everyone else is silent.
-        let cell = try String(contentsOf: harness.feed.cells, encoding: .utf8).split(separator: "\n")[1].split(separator: ",")
+        let cell = try String(contentsOf: harness.feed.cells, encoding: .utf8).split(separator: "\n")[1].split(
+            separator: ",")
         let later = harness.feed.end + 20 * 86_400
         let name = FeedFileName(carrier: .cmcc, time: later, sequence: 1).description
-        let csv = "msisdn,event_time,mcc,mnc,lac,cell_id,event\n13900000000,\(later),\(cell[0]),\(cell[1]),\(cell[2]),\(cell[3]),lu\n"
+        let csv =
+            "msisdn,event_time,mcc,mnc,lac,cell_id,event\n13900000000,\(later),\(cell[0]),\(cell[1]),\(cell[2]),\(cell[3]),lu\n"
         let file = harness.directory.appendingPathComponent(name)
         try Data(ZstdCompressor.compress(Array(csv.utf8))).write(to: file)
         guard case .applied = try pipeline.ingest(file) else {
@@ -180,14 +190,17 @@ import ItineraryTestSupport
         let connection = try workspace.connect()
         #expect(try connection.execute("SELECT count(*) FROM rejects").int64(0, 0)! > 0)
         let numbers = harness.feed.phones.map(\.digits).joined(separator: "|")
-        let columns = try connection.execute("""
+        let columns = try connection.execute(
+            """
             SELECT table_name, column_name, data_type FROM information_schema.columns
             WHERE table_schema = 'public' AND data_type IN ('text', 'bytea', 'json', 'jsonb', 'character varying')
-            """).rows { ($0.string(0)!, $0.string(1)!, $0.string(2)!) }
+            """
+        ).rows { ($0.string(0)!, $0.string(1)!, $0.string(2)!) }
         #expect(columns.count > 10)
         for (table, column, type) in columns {
             let text = type == "bytea" ? "encode(\(column), 'escape')" : "\(column)::text"
-            let found = try connection.execute("SELECT count(*) FROM \(table) WHERE \(text) ~ $1", .text(numbers)).int64(0, 0)
+            let found = try connection.execute("SELECT count(*) FROM \(table) WHERE \(text) ~ $1", .text(numbers))
+                .int64(0, 0)
             #expect(found == 0, "\(table).\(column) holds a clear number")
         }
     }

@@ -1,15 +1,18 @@
 import Foundation
 import ItineraryStore
-import Testing
 import ItineraryTestSupport
+import Testing
 
 /// Installed under a prefix, the program works from any directory: its migrations, reference
 /// data and samples travel with it.
 @Suite(.serialized) struct InstallTests {
-    static let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     /// Runs `executable ARGUMENTS` in `directory`; returns status, stdout and stderr.
-    static func run(_ executable: URL, _ arguments: [String], in directory: URL) throws -> (status: Int32, stdout: String, stderr: String) {
+    static func run(
+        _ executable: URL, _ arguments: [String], in directory: URL
+    ) throws -> (status: Int32, stdout: String, stderr: String) {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -21,34 +24,48 @@ import ItineraryTestSupport
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
+        )
     }
 
     @Test func theInstalledBinaryRunsFromAnotherDirectory() throws {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("install-\(UUID().uuidString.prefix(8))")
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "install-\(UUID().uuidString.prefix(8))")
         defer { try? FileManager.default.removeItem(at: scratch) }
         let prefix = scratch.appendingPathComponent("prefix")
         let elsewhere = scratch.appendingPathComponent("elsewhere")
         try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
-        let install = try Self.run(Self.checkout.appendingPathComponent("scripts/install"),
-                                   ["--from", PipelineHarness.executable.deletingLastPathComponent().path, prefix.path], in: elsewhere)
+        let install = try Self.run(
+            Self.checkout.appendingPathComponent("scripts/install"),
+            ["--from", PipelineHarness.executable.deletingLastPathComponent().path, prefix.path], in: elsewhere)
         #expect(install.status == 0, "\(install.stderr)")
         let binary = prefix.appendingPathComponent("bin/itinerary")
         let samples = prefix.appendingPathComponent("share/itinerary/Samples")
 
-        let cards = try Self.run(binary, [
-            "cards", "--cells", samples.appendingPathComponent("cells.csv").path, "--risk", samples.appendingPathComponent("risk.csv").path,
-            "--contacts", samples.appendingPathComponent("contacts.csv").path,
-            "--at", "2022-05-15T00:00:00Z", "--now", "2022-05-15T00:00:00Z", samples.appendingPathComponent("feeds").path,
-        ], in: elsewhere)
+        let cards = try Self.run(
+            binary,
+            [
+                "cards", "--cells", samples.appendingPathComponent("cells.csv").path, "--risk",
+                samples.appendingPathComponent("risk.csv").path,
+                "--contacts", samples.appendingPathComponent("contacts.csv").path,
+                "--at", "2022-05-15T00:00:00Z", "--now", "2022-05-15T00:00:00Z",
+                samples.appendingPathComponent("feeds").path,
+            ], in: elsewhere)
         #expect(cards.status == 0)
-        #expect(cards.stdout == (try String(contentsOf: samples.appendingPathComponent("expected-cards.jsonl"), encoding: .utf8)))
+        #expect(
+            cards.stdout
+                == (try String(contentsOf: samples.appendingPathComponent("expected-cards.jsonl"), encoding: .utf8)))
 
         // The store's migrations come from the install too.
         let database = try SharedTestDatabase.makeScratchDatabase(label: "install")
         let store = ["--database", database, "--state", scratch.appendingPathComponent("state").path]
-        #expect(try Self.run(binary, ["cells", "load"] + store + [samples.appendingPathComponent("cells.csv").path], in: elsewhere).status == 0)
-        let ingest = try Self.run(binary, ["ingest"] + store + [samples.appendingPathComponent("feeds").path], in: elsewhere)
+        #expect(
+            try Self.run(
+                binary, ["cells", "load"] + store + [samples.appendingPathComponent("cells.csv").path], in: elsewhere
+            ).status == 0)
+        let ingest = try Self.run(
+            binary, ["ingest"] + store + [samples.appendingPathComponent("feeds").path], in: elsewhere)
         #expect(ingest.status == 0, "\(ingest.stderr)")
         let phone = try #require(cards.stdout.firstMatch(of: /"phone":"(\d{11})"/).map { String($0.1) })
         let card = try Self.run(binary, ["card"] + store + [phone], in: elsewhere)
@@ -60,9 +77,12 @@ import ItineraryTestSupport
     }
 
     @Test func readOnlyCommandsNeverCreateACluster() throws {
-        let state = FileManager.default.temporaryDirectory.appendingPathComponent("no-such-state-\(UUID().uuidString.prefix(8))")
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "no-such-state-\(UUID().uuidString.prefix(8))")
         for arguments in [["card", "13800138000"], ["serve", "--port", "0"]] {
-            let result = try Self.run(PipelineHarness.executable, arguments + ["--state", state.path], in: FileManager.default.temporaryDirectory)
+            let result = try Self.run(
+                PipelineHarness.executable, arguments + ["--state", state.path],
+                in: FileManager.default.temporaryDirectory)
             #expect(result.status == 1)
             #expect(result.stderr.contains("no embedded cluster under \(state.path)"))
             #expect(!FileManager.default.fileExists(atPath: state.path))
@@ -70,8 +90,9 @@ import ItineraryTestSupport
     }
 
     @Test func aMistypedOptionIsReportedAsUnknown() throws {
-        let result = try Self.run(PipelineHarness.executable, ["cards", "--cell", "x.csv", "--at", "0", "feeds"],
-                                  in: FileManager.default.temporaryDirectory)
+        let result = try Self.run(
+            PipelineHarness.executable, ["cards", "--cell", "x.csv", "--at", "0", "feeds"],
+            in: FileManager.default.temporaryDirectory)
         #expect(result.status == 64 && result.stderr.contains("Unknown option '--cell'"))
     }
 }

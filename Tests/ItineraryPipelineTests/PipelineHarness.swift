@@ -16,9 +16,11 @@ struct PipelineHarness {
 
     init(label: String, phones: Int = 40, days: Int = 6, seed: UInt64 = 11) throws {
         setenv("ITINERARY_PHONE_KEY_SECRET", Self.secret, 1)
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("itinerary-\(label)-\(UUID().uuidString.prefix(8))")
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "itinerary-\(label)-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        feed = try FeedGenerator(phones: phones, days: days, seed: seed).write(to: directory.appendingPathComponent("generated"))
+        feed = try FeedGenerator(phones: phones, days: days, seed: seed).write(
+            to: directory.appendingPathComponent("generated"))
         databaseURL = try SharedTestDatabase.makeScratchDatabase(label: label)
     }
 
@@ -39,7 +41,8 @@ struct PipelineHarness {
         let reader = FeedReader(directory: places, cells: try CellTable.load(contentsOf: feed.cells, directory: places))
         var cards: [String: String] = [:]
         _ = try OfflineCards(reader: reader, rules: CardRules()).run(
-            files: FeedFileList.sorted(files), at: evaluationTime, now: Int64(Date().timeIntervalSince1970)) { _ in
+            files: FeedFileList.sorted(files), at: evaluationTime, now: Int64(Date().timeIntervalSince1970)
+        ) { _ in
         } emit: { phone, card in
             cards[phone.digits] = card.jsonLine(phone: phone)
         }
@@ -50,8 +53,9 @@ struct PipelineHarness {
     func storeCards(_ workspace: Workspace) throws -> [String: String] {
         let connection = try workspace.connect()
         let store = CardStore(configuration: .standard)
-        let known = Set(try connection.execute("SELECT phone_key FROM phone_tracks", parameters: [], resultFormat: .binary)
-            .rows { try $0.bytes(0) }.compactMap { $0.flatMap { PhoneKey(bytes: $0) } })
+        let known = Set(
+            try connection.execute("SELECT phone_key FROM phone_tracks", parameters: [], resultFormat: .binary)
+                .rows { try $0.bytes(0) }.compactMap { $0.flatMap { PhoneKey(bytes: $0) } })
         var cards: [String: String] = [:]
         for phone in feed.phones {
             let key = workspace.keyer.key(for: phone)
@@ -63,7 +67,10 @@ struct PipelineHarness {
 
     /// Content hashes in the ledger.
     func ledger(_ workspace: Workspace) throws -> Set<[UInt8]> {
-        Set(try workspace.connect().execute("SELECT content_hash FROM ingest_files", parameters: [], resultFormat: .binary)
+        Set(
+            try workspace.connect().execute(
+                "SELECT content_hash FROM ingest_files", parameters: [], resultFormat: .binary
+            )
             .rows { try $0.bytes(0) }.compactMap { $0 })
     }
 

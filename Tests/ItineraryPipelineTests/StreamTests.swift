@@ -4,8 +4,8 @@ import ItineraryFeed
 import ItineraryPipeline
 import ItinerarySimulation
 import ItineraryStore
-import Testing
 import ItineraryTestSupport
+import Testing
 
 /// The streaming daemon (`itinerary stream`) as a real child process over a real
 /// PostgreSQL: whatever the drop schedule, bursts, duplicates, corrupt files, slow writers,
@@ -19,14 +19,17 @@ import ItineraryTestSupport
             "cmcc-20220501010000-0001.csv.zst", ".hidden.csv.zst", "cmcc-20220501000000-0001.csv.zst.tmp", "processed",
             "failed", "notes.txt", "cmcc-20220501030000-0001.csv.zst.1",
         ]
-        #expect(InboxWatcher.candidates(names) == [
-            "cmcc-20220501010000-0001.csv.zst", "cmcc-20220501010000-0002.csv.zst", "cmcc-20220501020000-0001.csv.zst",
-            "cucc-20220501020000-0001.csv.zst", "cmcc-20220501030000-0001.csv.zst.1", "notes.txt",
-        ])
+        #expect(
+            InboxWatcher.candidates(names) == [
+                "cmcc-20220501010000-0001.csv.zst", "cmcc-20220501010000-0002.csv.zst",
+                "cmcc-20220501020000-0001.csv.zst",
+                "cucc-20220501020000-0001.csv.zst", "cmcc-20220501030000-0001.csv.zst.1", "notes.txt",
+            ])
     }
 
     @Test func listingIsBoundedAndIgnoresDirectories() throws {
-        let inbox = FileManager.default.temporaryDirectory.appendingPathComponent("inbox-\(UUID().uuidString.prefix(8))")
+        let inbox = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "inbox-\(UUID().uuidString.prefix(8))")
         let watcher = InboxWatcher(inbox: inbox, batchLimit: 5)
         try watcher.prepare()
         defer { try? FileManager.default.removeItem(at: inbox) }
@@ -34,26 +37,36 @@ import ItineraryTestSupport
             let name = FeedFileName(carrier: .cmcc, time: 1_651_363_200 + Int64(hour) * 3600, sequence: 1).description
             try Data([1]).write(to: inbox.appendingPathComponent(name))
         }
-        try FileManager.default.createDirectory(at: inbox.appendingPathComponent("cmcc-20220501000000-0000.csv.zst"),
-                                                withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: inbox.appendingPathComponent("cmcc-20220501000000-0000.csv.zst"),
+            withIntermediateDirectories: true)
         let listing = try watcher.list()
         #expect(listing.waiting == 21)
-        #expect(listing.batch.map(\.lastPathComponent) == (0..<5).map {
-            FeedFileName(carrier: .cmcc, time: 1_651_363_200 + Int64($0) * 3600, sequence: 1).description
-        })
+        #expect(
+            listing.batch.map(\.lastPathComponent)
+                == (0..<5).map {
+                    FeedFileName(carrier: .cmcc, time: 1_651_363_200 + Int64($0) * 3600, sequence: 1).description
+                })
     }
 
     @Test func decisions() {
-        let record = IngestRecord(fileName: "f", contentHash: [], compressedBytes: 0, decompressedBytes: 0, records: 0, accepted: 0,
-                                  duplicates: 0, late: 0, rejected: 0, watermark: nil, newestEvent: nil)
+        let record = IngestRecord(
+            fileName: "f", contentHash: [], compressedBytes: 0, decompressedBytes: 0, records: 0, accepted: 0,
+            duplicates: 0, late: 0, rejected: 0, watermark: nil, newestEvent: nil)
         #expect(StreamRunner.disposition(of: .applied(record, FileOutcomeCounts()), stillInInbox: true) == .processed)
         // A commit whose move was lost to a crash comes back as already ingested: it is moved then.
         #expect(StreamRunner.disposition(of: .alreadyIngested(fileName: "f"), stillInInbox: true) == .processed)
-        #expect(StreamRunner.disposition(of: .refused(fileName: "f", reason: "r", movedTo: "x"), stillInInbox: false) == .none)
-        #expect(StreamRunner.disposition(of: .refused(fileName: "f", reason: "r", movedTo: nil), stillInInbox: true) == .failed)
+        #expect(
+            StreamRunner.disposition(of: .refused(fileName: "f", reason: "r", movedTo: "x"), stillInInbox: false)
+                == .none)
+        #expect(
+            StreamRunner.disposition(of: .refused(fileName: "f", reason: "r", movedTo: nil), stillInInbox: true)
+                == .failed)
         #expect(StreamRunner.next(stopRequested: true, once: false, batchIsEmpty: false, pollInterval: 1) == .stop)
         #expect(StreamRunner.next(stopRequested: false, once: true, batchIsEmpty: true, pollInterval: 1) == .stop)
-        #expect(StreamRunner.next(stopRequested: false, once: false, batchIsEmpty: true, pollInterval: 0.2) == .wait(seconds: 0.2))
+        #expect(
+            StreamRunner.next(stopRequested: false, once: false, batchIsEmpty: true, pollInterval: 0.2)
+                == .wait(seconds: 0.2))
         #expect(StreamRunner.next(stopRequested: false, once: true, batchIsEmpty: false, pollInterval: 1) == .work)
         #expect(StreamRunner.retryDelay(failures: 1, maximum: 30) == 0.5)
         #expect(StreamRunner.retryDelay(failures: 3, maximum: 30) == 2)
@@ -69,7 +82,9 @@ import ItineraryTestSupport
         let watcher = InboxWatcher(inbox: inbox)
         try watcher.prepare()
         let files = FeedFileList.sorted(harness.feed.files).prefix(8)
-        for url in files { try FileManager.default.copyItem(at: url, to: inbox.appendingPathComponent(url.lastPathComponent)) }
+        for url in files {
+            try FileManager.default.copyItem(at: url, to: inbox.appendingPathComponent(url.lastPathComponent))
+        }
         // A process that committed the first three files and died before moving them.
         let dead = try workspace.pipeline(configuration: .standard)
         for url in files.prefix(3) {
@@ -80,14 +95,17 @@ import ItineraryTestSupport
         }
         let ledger = try harness.ledger(workspace)
         dead.releaseWriterLock()
-        let runner = StreamRunner(pipeline: try workspace.pipeline(configuration: .standard), watcher: watcher,
-                                  options: .init(once: true))
+        let runner = StreamRunner(
+            pipeline: try workspace.pipeline(configuration: .standard), watcher: watcher,
+            options: .init(once: true))
         let totals = try runner.run()
         #expect(totals.refused == 0)
         #expect(totals.applied + totals.alreadyIngested == files.count)
         #expect(try harness.ledger(workspace).isSuperset(of: ledger))
         #expect(try Self.waiting(inbox).isEmpty)
-        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: watcher.processed.path)) == Set(files.map(\.lastPathComponent)))
+        #expect(
+            Set(try FileManager.default.contentsOfDirectory(atPath: watcher.processed.path))
+                == Set(files.map(\.lastPathComponent)))
         #expect(try harness.storeCards(workspace) == harness.offlineCards(Array(files), places: workspace.places))
     }
 
@@ -119,9 +137,11 @@ import ItineraryTestSupport
         #expect(try harness.storeCards(workspace) == expected)
         #expect(try harness.storeCards(workspace) == harness.offlineCards(harness.feed.files, places: workspace.places))
         #expect(try harness.ledger(workspace) == Self.distinctHashes(harness.feed.files))
-        let failed = try FileManager.default.contentsOfDirectory(atPath: run.inbox.appendingPathComponent("failed").path)
+        let failed = try FileManager.default.contentsOfDirectory(
+            atPath: run.inbox.appendingPathComponent("failed").path)
         #expect(Set(failed) == drop.corrupt)
-        let processed = try FileManager.default.contentsOfDirectory(atPath: run.inbox.appendingPathComponent("processed").path)
+        let processed = try FileManager.default.contentsOfDirectory(
+            atPath: run.inbox.appendingPathComponent("processed").path)
         #expect(processed.count == harness.feed.files.count + drop.duplicates)
         let log = run.log(0)
         #expect(log.contains("outcome=applied"))
@@ -163,7 +183,9 @@ import ItineraryTestSupport
         let workspace = try run.workspace()
         #expect(try harness.storeCards(workspace) == expected)
         #expect(try harness.ledger(workspace) == Self.distinctHashes(harness.feed.files))
-        #expect(try FileManager.default.contentsOfDirectory(atPath: run.inbox.appendingPathComponent("failed").path).isEmpty)
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: run.inbox.appendingPathComponent("failed").path).isEmpty
+        )
     }
 
     /// SIGTERM while applying: the files in hand finish, exit status 0, and `--once` completes.
@@ -171,7 +193,9 @@ import ItineraryTestSupport
         let harness = try PipelineHarness(label: "streamterm", phones: 60, days: 4, seed: 9)
         let expected = try Self.batchCards(harness)
         let run = try StreamRun(harness: harness)
-        for url in harness.feed.files { try FileManager.default.copyItem(at: url, to: run.inbox.appendingPathComponent(url.lastPathComponent)) }
+        for url in harness.feed.files {
+            try FileManager.default.copyItem(at: url, to: run.inbox.appendingPathComponent(url.lastPathComponent))
+        }
         let daemon = try run.start([])
         try run.waitForLog(0, containing: "outcome=applied", timeout: 60)
         kill(daemon.processIdentifier, SIGTERM)
@@ -181,10 +205,12 @@ import ItineraryTestSupport
         #expect(log.contains("stopped"))
         #expect(!(try Self.waiting(run.inbox).isEmpty), "the daemon drained before SIGTERM: make the feed larger")
         // Whatever it stopped on was finished: every file it moved is in the ledger, the rest are not.
-        let processed = try FileManager.default.contentsOfDirectory(atPath: run.inbox.appendingPathComponent("processed").path)
-        let processedHashes = Set(try processed.map {
-            ContentHash.sha256([UInt8](try Data(contentsOf: run.inbox.appendingPathComponent("processed/\($0)"))))
-        })
+        let processed = try FileManager.default.contentsOfDirectory(
+            atPath: run.inbox.appendingPathComponent("processed").path)
+        let processedHashes = Set(
+            try processed.map {
+                ContentHash.sha256([UInt8](try Data(contentsOf: run.inbox.appendingPathComponent("processed/\($0)"))))
+            })
         #expect(try harness.ledger(try run.workspace()) == processedHashes)
 
         let once = try run.start(["--once"])
@@ -231,7 +257,9 @@ import ItineraryTestSupport
         #expect(rename(temporary.path, run.inbox.appendingPathComponent(source.lastPathComponent).path) == 0)
         try run.waitUntilDrained(timeout: 30)
         #expect(try harness.ledger(workspace) == [ContentHash.sha256([UInt8](bytes))])
-        #expect(FileManager.default.fileExists(atPath: run.inbox.appendingPathComponent("processed/\(source.lastPathComponent)").path))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: run.inbox.appendingPathComponent("processed/\(source.lastPathComponent)").path))
         #expect(FileManager.default.fileExists(atPath: hidden.path))
         #expect(FileManager.default.fileExists(atPath: nested.appendingPathComponent(source.lastPathComponent).path))
         kill(daemon.processIdentifier, SIGINT)
@@ -256,7 +284,8 @@ import ItineraryTestSupport
     static func waiting(_ inbox: URL) throws -> [String] {
         InboxWatcher.candidates(try FileManager.default.contentsOfDirectory(atPath: inbox.path)).filter {
             var isDirectory: ObjCBool = false
-            return FileManager.default.fileExists(atPath: inbox.appendingPathComponent($0).path, isDirectory: &isDirectory)
+            return FileManager.default.fileExists(
+                atPath: inbox.appendingPathComponent($0).path, isDirectory: &isDirectory)
                 && !isDirectory.boolValue
         }
     }
@@ -313,7 +342,8 @@ struct StreamRun {
         #expect(FileManager.default.createFile(atPath: log.path, contents: nil))
         let process = Process()
         process.executableURL = PipelineHarness.executable
-        process.arguments = ["stream", "--inbox", inbox.path, "--database", databaseURL, "--state", state.path] + arguments
+        process.arguments =
+            ["stream", "--inbox", inbox.path, "--database", databaseURL, "--state", state.path] + arguments
         process.standardError = try FileHandle(forWritingTo: log)
         process.standardOutput = FileHandle.nullDevice
         try process.run()
@@ -327,7 +357,9 @@ struct StreamRun {
     func waitForLog(_ index: Int, containing text: String, timeout: Double) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while !log(index).contains(text) {
-            guard Date() < deadline else { throw StreamTestError("no '\(text)' in log \(index) after \(timeout) s:\n\(log(index))") }
+            guard Date() < deadline else {
+                throw StreamTestError("no '\(text)' in log \(index) after \(timeout) s:\n\(log(index))")
+            }
             Thread.sleep(forTimeInterval: 0.05)
         }
     }

@@ -27,7 +27,8 @@ struct AttestationTests {
         let json = String(decoding: Data(base64Encoded: Self.padded(parts[0]))!, as: UTF8.self)
         let forged = json.replacingOccurrences(of: "green", with: "gray!")
         let forgedHead = Data(forged.utf8).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(
+                of: "=", with: "")
         #expect(verifier.verify(forgedHead + "." + parts[1], now: 1_000_100) == .badSignature)
         // Flipped signature.
         var signature = parts[1]
@@ -52,9 +53,12 @@ struct AttestationTests {
         let first = try AttestationSigner.loadOrCreate(inDirectory: directory)
         let second = try AttestationSigner.loadOrCreate(inDirectory: directory)
         #expect(first.publicKey == second.publicKey)
-        let mode = try FileManager.default.attributesOfItem(atPath: directory + "/attestation-ed25519.key")[.posixPermissions] as? NSNumber
+        let mode =
+            try FileManager.default.attributesOfItem(atPath: directory + "/attestation-ed25519.key")[.posixPermissions]
+            as? NSNumber
         #expect(mode?.intValue == 0o600)
-        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: directory + "/attestation-ed25519.key")
+        try FileManager.default.setAttributes(
+            [.posixPermissions: 0o644], ofItemAtPath: directory + "/attestation-ed25519.key")
         #expect(throws: (any Error).self) { try AttestationSigner.loadOrCreate(inDirectory: directory) }
     }
 
@@ -62,8 +66,10 @@ struct AttestationTests {
     func endpoint() async throws {
         try await TestHarness.with(label: "attest") { harness in
             let code = try await harness.sendAndReadCode("13800138005")
-            let attestation = try #require(try await harness.verify("13800138005", code: code).json["attestation"] as? String)
-            let valid = try await harness.client.post("/v1/attestation/verify", json: #"{"attestation":"\#(attestation)"}"#)
+            let attestation = try #require(
+                try await harness.verify("13800138005", code: code).json["attestation"] as? String)
+            let valid = try await harness.client.post(
+                "/v1/attestation/verify", json: #"{"attestation":"\#(attestation)"}"#)
             #expect(valid.status == 200)
             #expect(valid.json["valid"] as? Bool == true)
             #expect((valid.json["payload"] as? [String: Any])?["phone"] as? String == "138****8005")
@@ -73,7 +79,8 @@ struct AttestationTests {
             #expect(bad.json["valid"] as? Bool == false)
 
             harness.clock.advance(by: 661)
-            let expired = try await harness.client.post("/v1/attestation/verify", json: #"{"attestation":"\#(attestation)"}"#)
+            let expired = try await harness.client.post(
+                "/v1/attestation/verify", json: #"{"attestation":"\#(attestation)"}"#)
             #expect(expired.json["valid"] as? Bool == false)
             #expect(expired.json["reason"] as? String == "expired")
 

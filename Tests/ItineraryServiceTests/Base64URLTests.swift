@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ItineraryService
 
 @Suite("Base64URL", .timeLimit(.minutes(1)))

@@ -15,7 +15,8 @@ struct BrowserPageTests {
 
     @Test("fill the form, read the code from the console gateway, see the card", .enabled(if: enabled))
     func page() async throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let smsLog = FileManager.default.temporaryDirectory.appendingPathComponent("sms-\(UUID().uuidString).log").path
         let harness = try await TestHarness.start(label: "browser") { $0.smsGateway = .console(mirrorPath: smsLog) }
         defer { try? FileManager.default.removeItem(atPath: smsLog) }

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import ItineraryService
+import Testing
 
 @Suite("Browser safety: headers, content types, origins", .timeLimit(.minutes(1)))
 struct BrowserSafetyTests {
@@ -18,7 +18,8 @@ struct BrowserSafetyTests {
                 ("200 JSON", try await harness.requestCode("13800138000")),
             ]
             for (what, response) in responses {
-                #expect(response.header("Content-Security-Policy")?.contains("frame-ancestors 'none'") == true, "\(what)")
+                #expect(
+                    response.header("Content-Security-Policy")?.contains("frame-ancestors 'none'") == true, "\(what)")
                 #expect(response.header("X-Content-Type-Options") == "nosniff", "\(what)")
                 #expect(response.header("X-Frame-Options") == "DENY", "\(what)")
             }
@@ -32,12 +33,16 @@ struct BrowserSafetyTests {
     func contentType() async throws {
         try await TestHarness.with(label: "ctype") { harness in
             let body = #"{"phone":"13800138000"}"#
-            for type in ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/jsonp"] {
+            for type in [
+                "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x",
+                "application/jsonp",
+            ] {
                 let response = try await harness.client.post("/v1/otp", json: body, headers: ["Content-Type": type])
                 #expect(response.status == 415, "\(type)")
                 #expect(response.errorCode == "unsupported_media_type", "\(type)")
             }
-            let withCharset = try await harness.client.post("/v1/otp", json: body, headers: ["Content-Type": "Application/JSON; charset=utf-8"])
+            let withCharset = try await harness.client.post(
+                "/v1/otp", json: body, headers: ["Content-Type": "Application/JSON; charset=utf-8"])
             #expect(withCharset.status == 200, "\(withCharset.text)")
             _ = try await harness.gateway.waitFor(phone: "13800138000")
             #expect(harness.gateway.all.count == 1)
@@ -60,7 +65,8 @@ struct BrowserSafetyTests {
             for (index, (headers, status)) in cases.enumerated() {
                 let phone = "1380013810\(index)"
                 let response = try await harness.client.post(
-                    "/v1/otp", json: #"{"phone":"\#(phone)"}"#, headers: headers.merging(["X-Forwarded-For": "10.1.0.\(index)"]) { $1 }
+                    "/v1/otp", json: #"{"phone":"\#(phone)"}"#,
+                    headers: headers.merging(["X-Forwarded-For": "10.1.0.\(index)"]) { $1 }
                 )
                 #expect(response.status == status, "\(headers): \(response.text)")
                 if status == 403 { #expect(response.errorCode == "cross_origin", "\(headers)") }

@@ -4,7 +4,9 @@ import Testing
 
 @Suite("Card codes (the QR on the card)", .timeLimit(.minutes(1)))
 struct CardCodeTests {
-    static func payload(signer: AttestationSigner, issued: Int64 = 1_652_486_400, lifetime: Int64 = 180) -> AttestationPayload {
+    static func payload(
+        signer: AttestationSigner, issued: Int64 = 1_652_486_400, lifetime: Int64 = 180
+    ) -> AttestationPayload {
         AttestationPayload(
             keyID: signer.keyID, phone: "138****0042", color: "yellow", windowDays: 14,
             places: [
@@ -22,7 +24,8 @@ struct CardCodeTests {
         var bytes = [UInt8](try #require(Data(base64Encoded: AttestationTests.padded(parts[1]))))
         bytes[index] = value
         let head = Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(
+                of: "=", with: "")
         return parts[0] + "." + head + "." + parts[2]
     }
 
@@ -45,13 +48,17 @@ struct CardCodeTests {
         #expect(verifier.verify(code, now: payload.expiresAt + 59).isValid)
         #expect(verifier.verify(code, now: payload.expiresAt + 60) == .expired(payload))
 
-        #expect(verifier.verify(try Self.tampered(code, byte: 13, to: 0), now: payload.issuedAt) == .badSignature)  // colour → green
-        #expect(verifier.verify(try Self.tampered(code, byte: 26, to: 0xFF), now: payload.issuedAt) == .badSignature)  // expiry
+        // The colour turned green, then the expiry moved.
+        #expect(verifier.verify(try Self.tampered(code, byte: 13, to: 0), now: payload.issuedAt) == .badSignature)
+        #expect(verifier.verify(try Self.tampered(code, byte: 26, to: 0xFF), now: payload.issuedAt) == .badSignature)
         #expect(AttestationSigner.random().verifier.verify(code, now: payload.issuedAt) == .unknownKey)
         // The JSON form's signature over the same key does not make a code (the prefix is signed).
         let json = try signer.sign(payload)
         #expect(verifier.verify("ITC1." + json, now: payload.issuedAt) == .malformed)
-        for junk in ["ITC1.", "ITC1.AAAA.AAAA", "ITC1..", try Self.tampered(code, byte: 0, to: 2), try Self.tampered(code, byte: 13, to: 9)] {
+        for junk in [
+            "ITC1.", "ITC1.AAAA.AAAA", "ITC1..", try Self.tampered(code, byte: 0, to: 2),
+            try Self.tampered(code, byte: 13, to: 9),
+        ] {
             #expect(verifier.verify(junk, now: payload.issuedAt) == .malformed, "\(junk)")
         }
     }
@@ -84,10 +91,12 @@ struct CardCodeTests {
             #expect(Set(listed.compactMap { $0["kid"] as? String }) == [old.keyID, new.keyID])
             #expect(listed.first { $0["current"] as? Bool == true }?["kid"] as? String == new.keyID)
 
-            let verified = try await harness.client.post("/v1/attestation/verify", json: #"{"attestation":"\#(oldCode)"}"#)
+            let verified = try await harness.client.post(
+                "/v1/attestation/verify", json: #"{"attestation":"\#(oldCode)"}"#)
             #expect(verified.json["valid"] as? Bool == true, "\(verified.text)")
             harness.clock.advance(by: 180 + 60)
-            let expired = try await harness.client.post("/v1/attestation/verify", json: #"{"attestation":"\#(oldCode)"}"#)
+            let expired = try await harness.client.post(
+                "/v1/attestation/verify", json: #"{"attestation":"\#(oldCode)"}"#)
             #expect(expired.json["reason"] as? String == "expired")
         }
     }
@@ -97,13 +106,15 @@ struct CardCodeTests {
         try await TestHarness.with(label: "cardcode") { harness in
             let code = try await harness.sendAndReadCode("13800138042")
             let token = try #require(try await harness.verify("13800138042", code: code).json["token"] as? String)
-            let first = try await harness.client.get("/v1/itinerary/code", headers: ["Authorization": "Bearer \(token)", "X-Forwarded-For": "10.0.0.1"])
+            let first = try await harness.client.get(
+                "/v1/itinerary/code", headers: ["Authorization": "Bearer \(token)", "X-Forwarded-For": "10.0.0.1"])
             #expect(first.status == 200, "\(first.text)")
             #expect(first.header("Cache-Control")?.contains("no-store") == true)
             #expect(first.json["expires_in"] as? Int == 180)
             #expect((first.json["qr_svg"] as? String)?.hasPrefix("<svg") == true)
             let text = try #require(first.json["code"] as? String)
-            guard case .valid(let payload) = harness.lookup.attestationVerifier.verify(text, now: harness.clock.now()) else {
+            guard case .valid(let payload) = harness.lookup.attestationVerifier.verify(text, now: harness.clock.now())
+            else {
                 Issue.record("code not valid")
                 return
             }
@@ -114,12 +125,14 @@ struct CardCodeTests {
 
             harness.clock.advance(by: 300)
             #expect(harness.lookup.attestationVerifier.verify(text, now: harness.clock.now()).reason == "expired")
-            let again = try await harness.client.get("/v1/itinerary/code", headers: ["Authorization": "Bearer \(token)", "X-Forwarded-For": "10.0.0.1"])
+            let again = try await harness.client.get(
+                "/v1/itinerary/code", headers: ["Authorization": "Bearer \(token)", "X-Forwarded-For": "10.0.0.1"])
             let renewed = try #require(again.json["code"] as? String)
             #expect(renewed != text)
             #expect(harness.lookup.attestationVerifier.verify(renewed, now: harness.clock.now()).isValid)
 
-            let other = try await harness.client.get("/v1/itinerary/code", headers: ["Authorization": "Bearer \(token)", "X-Forwarded-For": "10.0.0.2"])
+            let other = try await harness.client.get(
+                "/v1/itinerary/code", headers: ["Authorization": "Bearer \(token)", "X-Forwarded-For": "10.0.0.2"])
             #expect(other.status == 401)
             let none = try await harness.client.get("/v1/itinerary/code")
             #expect(none.errorCode == "invalid_token")

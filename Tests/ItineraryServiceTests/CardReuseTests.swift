@@ -9,14 +9,19 @@ struct CardReuseTests {
     @Test("a re-read shows the card presented last until new data, a new contact list or its age says otherwise")
     func reuseAndInvalidation() async throws {
         // The source's version is asked on every request here, so each change shows at once.
-        let harness = try await TestHarness.start(label: "cardreuse", storeCards: true, configure: { $0.cardChangeCheckInterval = .zero })
+        let harness = try await TestHarness.start(
+            label: "cardreuse", storeCards: true, configure: { $0.cardChangeCheckInterval = .zero })
         do {
             let phone = "13800138030"
-            let token = try #require(try await harness.verify(phone, code: harness.sendAndReadCode(phone)).json["token"] as? String)
+            let token = try #require(
+                try await harness.verify(phone, code: harness.sendAndReadCode(phone)).json["token"] as? String)
             func reread() async throws -> (generatedAt: String?, color: String?, attestation: String?) {
                 let response = try await harness.showAgain(token: token)
                 #expect(response.status == 200, "\(response.text)")
-                return (response.json["generated_at"] as? String, response.json["color"] as? String, response.json["attestation"] as? String)
+                return (
+                    response.json["generated_at"] as? String, response.json["color"] as? String,
+                    response.json["attestation"] as? String
+                )
             }
             let first = try await reread()
             #expect(first.generatedAt == UTCTimestamp.format(Fixtures.start))
@@ -38,7 +43,8 @@ struct CardReuseTests {
             // A new close-contact list naming the phone turns its card orange at once.
             harness.clock.advance(by: 10)
             let key = Fixtures.phoneKeyer.key(for: Phone(phone)!)
-            try ReferenceStore(connection: connection).replaceContacts([(key, ActivePeriod(start: Fixtures.start - 86_400, end: nil))], source: "test")
+            try ReferenceStore(connection: connection).replaceContacts(
+                [(key, ActivePeriod(start: Fixtures.start - 86_400, end: nil))], source: "test")
             let contact = try await reread()
             #expect(contact.color == "orange")
             #expect(contact.generatedAt == UTCTimestamp.format(Fixtures.start + 40))

@@ -1,6 +1,6 @@
 import Foundation
-import Testing
 import ItineraryService
+import Testing
 
 @Suite("Connection flood")
 struct ConnectionFloodTests {
@@ -22,11 +22,15 @@ struct ConnectionFloodTests {
     )
     func halfSentFlood() async throws {
         let idleTimeout = Duration.seconds(2)
-        try await TestHarness.with(label: "flood", configure: {
-            $0.idleTimeout = idleTimeout
-            $0.maxConnections = 2_000  // the flood outnumbers it: the oldest silent connections make room
-        }) { harness in
-            #expect(try Self.healthz(port: harness.server.port).answer.hasPrefix("HTTP/1.1 200"))  // warm: first-request costs are not the flood's
+        try await TestHarness.with(
+            label: "flood",
+            configure: {
+                $0.idleTimeout = idleTimeout
+                $0.maxConnections = 2_000  // the flood outnumbers it: the oldest silent connections make room
+            }
+        ) { harness in
+            // Warm: first-request costs are not the flood's.
+            #expect(try Self.healthz(port: harness.server.port).answer.hasPrefix("HTTP/1.1 200"))
             var flood: [RawSocket] = []
             for _ in 0..<3_000 {
                 let socket = try RawSocket(port: harness.server.port)
@@ -51,7 +55,9 @@ struct ConnectionFloodTests {
             // The newest silent connections are still open (the timeout, not the flood, closes them)…
             #expect(flood.suffix(100).filter(\.closedByPeer).isEmpty)
             // …and every one is closed by the server soon after the idle timeout.
-            while ContinuousClock.now < floodDone + idleTimeout + .seconds(5), flood.contains(where: { !$0.closedByPeer }) {
+            while ContinuousClock.now < floodDone + idleTimeout + .seconds(5),
+                flood.contains(where: { !$0.closedByPeer })
+            {
                 try await Task.sleep(for: .milliseconds(200))
             }
             #expect(flood.filter { !$0.closedByPeer }.count == 0)

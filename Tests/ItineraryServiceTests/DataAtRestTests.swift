@@ -1,7 +1,7 @@
 import Foundation
+import ItineraryService
 import ItineraryStore
 import Testing
-import ItineraryService
 
 @Suite("No clear number or code in PostgreSQL's files")
 struct DataAtRestTests {
@@ -32,7 +32,9 @@ struct DataAtRestTests {
             #expect(queued.json["status"] as? String == "queued")
             _ = try await harness.gateway.waitFor(phone: viaSMS)
             let connection = try PostgresConnection(cluster.connectionString)
-            try await waitUntil { try connection.execute("SELECT count(*) FROM sms_outbox WHERE status = 'sent'").int64(0, 0) == 2 }
+            try await waitUntil {
+                try connection.execute("SELECT count(*) FROM sms_outbox WHERE status = 'sent'").int64(0, 0) == 2
+            }
             try connection.execute("CHECKPOINT")
             texts = harness.gateway.all.map(\.body)
             #expect(texts.count == 2)
@@ -49,7 +51,8 @@ struct DataAtRestTests {
         var maskedFound = false
         var scanned = 0
         let files = FileManager.default.enumerator(at: state, includingPropertiesForKeys: [.isRegularFileKey])!
-        for case let file as URL in files where (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
+        for case let file as URL in files
+        where (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
             guard let bytes = try? Data(contentsOf: file) else { continue }
             scanned += 1
             maskedFound = maskedFound || bytes.range(of: masked) != nil

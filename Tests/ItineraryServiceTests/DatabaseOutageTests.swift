@@ -1,8 +1,8 @@
 import Foundation
-import ItineraryStore
-import Testing
-import ItineraryTestSupport
 import ItineraryService
+import ItineraryStore
+import ItineraryTestSupport
+import Testing
 
 @Suite("Database outage")
 struct DatabaseOutageTests {
@@ -34,23 +34,31 @@ struct DatabaseOutageTests {
             try? cluster.stop()
             try? FileManager.default.removeItem(at: state)
         }
-        let harness = try await TestHarness.start(label: "outage", connectionString: cluster.connectionString, storeCards: true)
+        let harness = try await TestHarness.start(
+            label: "outage", connectionString: cluster.connectionString, storeCards: true)
         do {
             // One token already re-read (cached by the process), one never re-read.
-            let readToken = try #require(try await harness.verify("13800138000", code: harness.sendAndReadCode("13800138000")).json["token"] as? String)
+            let readToken = try #require(
+                try await harness.verify("13800138000", code: harness.sendAndReadCode("13800138000")).json["token"]
+                    as? String)
             #expect(try await harness.showAgain(token: readToken).status == 200)
-            let freshToken = try #require(try await harness.verify("13800138005", code: harness.sendAndReadCode("13800138005")).json["token"] as? String)
+            let freshToken = try #require(
+                try await harness.verify("13800138005", code: harness.sendAndReadCode("13800138005")).json["token"]
+                    as? String)
             try cluster.stop()
 
             let started = ContinuousClock.now
-            Self.expectUnavailable(try await harness.showAgain(token: freshToken), "first re-read of an unchecked token")
+            Self.expectUnavailable(
+                try await harness.showAgain(token: freshToken), "first re-read of an unchecked token")
             #expect(ContinuousClock.now - started < .seconds(4), "answered in \(ContinuousClock.now - started)")
             Self.expectUnavailable(try await harness.showAgain(token: readToken), "re-read of a checked token")
             Self.expectUnavailable(try await harness.requestCode("13800138001"), "POST /v1/otp")
             Self.expectUnavailable(try await harness.verify("13800138000", code: "123456"), "POST /v1/itinerary")
             let inbound = #"{"from":"13800138000","text":"CXMYD"}"#
             Self.expectUnavailable(
-                try await harness.client.post("/v1/sms/inbound", json: inbound, headers: InboundSMSTests.signedHeaders(inbound, clock: harness.clock)),
+                try await harness.client.post(
+                    "/v1/sms/inbound", json: inbound,
+                    headers: InboundSMSTests.signedHeaders(inbound, clock: harness.clock)),
                 "POST /v1/sms/inbound"
             )
             Self.expectUnavailable(try await harness.client.get("/readyz"), "GET /readyz")

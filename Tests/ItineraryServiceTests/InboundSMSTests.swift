@@ -1,27 +1,37 @@
 import Crypto
 import Foundation
+import ItineraryService
 import ItineraryStore
 import Testing
 
 @Suite("Inbound SMS and the outbox", .timeLimit(.minutes(1)))
 struct InboundSMSTests {
     /// The signature as a gateway computes it, written out here independently of the service's code.
-    static func sign(_ body: String, timestamp: Int64, nonce: String, secret: [UInt8] = TestHarness.inboundSecret) -> String {
-        HMAC<SHA256>.authenticationCode(for: Array("\(timestamp)\n\(nonce)\n\(body)".utf8), using: SymmetricKey(data: secret))
-            .map { String(format: "%02x", $0) }.joined()
+    static func sign(
+        _ body: String, timestamp: Int64, nonce: String, secret: [UInt8] = TestHarness.inboundSecret
+    ) -> String {
+        HMAC<SHA256>.authenticationCode(
+            for: Array("\(timestamp)\n\(nonce)\n\(body)".utf8), using: SymmetricKey(data: secret)
+        )
+        .map { String(format: "%02x", $0) }.joined()
     }
 
     /// The headers the gateway sends with `body`: the clock's time, a fresh nonce, the signature.
-    static func signedHeaders(_ body: String, clock: ManualClock, nonce: String = UUID().uuidString) -> [String: String] {
+    static func signedHeaders(_ body: String, clock: ManualClock, nonce: String = UUID().uuidString) -> [String: String]
+    {
         let timestamp = clock.now()
-        return ["X-Timestamp": String(timestamp), "X-Nonce": nonce, "X-Signature": sign(body, timestamp: timestamp, nonce: nonce)]
+        return [
+            "X-Timestamp": String(timestamp), "X-Nonce": nonce,
+            "X-Signature": sign(body, timestamp: timestamp, nonce: nonce),
+        ]
     }
 
     @Test("a signed CXMYD text gets the card in words; the sealed message is erased once sent")
     func keyword() async throws {
         try await TestHarness.with(label: "inbound") { harness in
             let body = #"{"from":"8613800138000","text":"  cxmyd \n"}"#
-            let response = try await harness.client.post("/v1/sms/inbound", json: body, headers: Self.signedHeaders(body, clock: harness.clock))
+            let response = try await harness.client.post(
+                "/v1/sms/inbound", json: body, headers: Self.signedHeaders(body, clock: harness.clock))
             #expect(response.status == 200, "\(response.text)")
             #expect(response.json["status"] as? String == "queued")
             let reply = try await harness.gateway.waitFor(phone: "13800138000") { $0.contains("行程") }
@@ -46,10 +56,14 @@ struct InboundSMSTests {
     func keywordInEnglish() async throws {
         try await TestHarness.with(label: "inbound-en") { harness in
             let body = #"{"from":"13800138006","text":"cxmyd en"}"#
-            let response = try await harness.client.post("/v1/sms/inbound", json: body, headers: Self.signedHeaders(body, clock: harness.clock))
+            let response = try await harness.client.post(
+                "/v1/sms/inbound", json: body, headers: Self.signedHeaders(body, clock: harness.clock))
             #expect(response.json["status"] as? String == "queued", "\(response.text)")
             let reply = try await harness.gateway.waitFor(phone: "13800138006") { $0.hasPrefix("[Itinerary Card]") }
-            #expect(reply.body.contains("138****8006 In the past 14 days visited or passed through: Hangzhou, Zhejiang*; Beijing."), "\(reply.body)")
+            #expect(
+                reply.body.contains(
+                    "138****8006 In the past 14 days visited or passed through: Hangzhou, Zhejiang*; Beijing."),
+                "\(reply.body)")
         }
     }
 
@@ -63,15 +77,25 @@ struct InboundSMSTests {
                 [:],
                 good.merging(["X-Signature": "zz"]) { $1 },
                 good.merging(["X-Signature": Self.sign(body + " ", timestamp: now, nonce: "n0nce-0001")]) { $1 },
-                good.merging(["X-Signature": Self.sign(body, timestamp: now, nonce: "n0nce-0001", secret: Array("another secret".utf8))]) { $1 },
+                good.merging([
+                    "X-Signature": Self.sign(
+                        body, timestamp: now, nonce: "n0nce-0001", secret: Array("another secret".utf8))
+                ]) { $1 },
                 good.merging(["X-Timestamp": String(now + 1)]) { $1 },  // signed over another time
                 good.merging(["X-Nonce": "n0nce-0002"]) { $1 },  // signed over another nonce
                 good.filter { $0.key != "X-Timestamp" },
                 good.filter { $0.key != "X-Nonce" },
-                ["X-Timestamp": String(now), "X-Nonce": "short", "X-Signature": Self.sign(body, timestamp: now, nonce: "short")],
+                [
+                    "X-Timestamp": String(now), "X-Nonce": "short",
+                    "X-Signature": Self.sign(body, timestamp: now, nonce: "short"),
+                ],
                 // The old scheme (body only) no longer passes.
-                ["X-Signature": HMAC<SHA256>.authenticationCode(for: Array(body.utf8), using: SymmetricKey(data: TestHarness.inboundSecret))
-                    .map { String(format: "%02x", $0) }.joined()],
+                [
+                    "X-Signature": HMAC<SHA256>.authenticationCode(
+                        for: Array(body.utf8), using: SymmetricKey(data: TestHarness.inboundSecret)
+                    )
+                    .map { String(format: "%02x", $0) }.joined()
+                ],
             ]
             for headers in variants {
                 let response = try await harness.client.post("/v1/sms/inbound", json: body, headers: headers)
@@ -87,12 +111,14 @@ struct InboundSMSTests {
     func ignoredAndThrottled() async throws {
         try await TestHarness.with(label: "inboundother") { harness in
             let other = #"{"from":"13800138000","text":"hello"}"#
-            let ignored = try await harness.client.post("/v1/sms/inbound", json: other, headers: Self.signedHeaders(other, clock: harness.clock))
+            let ignored = try await harness.client.post(
+                "/v1/sms/inbound", json: other, headers: Self.signedHeaders(other, clock: harness.clock))
             #expect(ignored.json["status"] as? String == "ignored")
             let body = #"{"from":"13800138000","text":"CXMYD"}"#
             var statuses: [String] = []
             for _ in 0..<3 {
-                let response = try await harness.client.post("/v1/sms/inbound", json: body, headers: Self.signedHeaders(body, clock: harness.clock))
+                let response = try await harness.client.post(
+                    "/v1/sms/inbound", json: body, headers: Self.signedHeaders(body, clock: harness.clock))
                 statuses.append(response.json["status"] as? String ?? "?")
             }
             #expect(statuses == ["queued", "queued", "throttled"])
@@ -104,12 +130,16 @@ struct InboundSMSTests {
         let database = try TestHarness.migratedDatabase(label: "inboundreplay")
         // Two instances of one deployment share the outbox key: either sender may send the reply.
         let outboxKey = [UInt8](repeating: 9, count: 32)
-        let first = try await TestHarness.start(label: "inboundreplay", connectionString: database, configure: { $0.outboxKey = outboxKey })
-        let second = try await TestHarness.start(label: "inboundreplay", connectionString: database, configure: { $0.outboxKey = outboxKey })
+        let first = try await TestHarness.start(
+            label: "inboundreplay", connectionString: database, configure: { $0.outboxKey = outboxKey })
+        let second = try await TestHarness.start(
+            label: "inboundreplay", connectionString: database, configure: { $0.outboxKey = outboxKey })
         do {
             let body = #"{"from":"13800138000","text":"CXMYD"}"#
             let headers = Self.signedHeaders(body, clock: first.clock)
-            #expect(try await first.client.post("/v1/sms/inbound", json: body, headers: headers).json["status"] as? String == "queued")
+            #expect(
+                try await first.client.post("/v1/sms/inbound", json: body, headers: headers).json["status"] as? String
+                    == "queued")
             for harness in [first, second] {
                 let again = try await harness.client.post("/v1/sms/inbound", json: body, headers: headers)
                 #expect(again.status == 409, "\(again.text)")
@@ -126,10 +156,13 @@ struct InboundSMSTests {
             for (offset, status) in [(-300, 200), (300, 200), (-301, 401), (301, 401)] as [(Int64, Int)] {
                 let nonce = UUID().uuidString
                 let timestamp = first.clock.now() + offset
-                let response = try await first.client.post("/v1/sms/inbound", json: #"{"from":"13800138000","text":"hello"}"#, headers: [
-                    "X-Timestamp": String(timestamp), "X-Nonce": nonce,
-                    "X-Signature": Self.sign(#"{"from":"13800138000","text":"hello"}"#, timestamp: timestamp, nonce: nonce),
-                ])
+                let response = try await first.client.post(
+                    "/v1/sms/inbound", json: #"{"from":"13800138000","text":"hello"}"#,
+                    headers: [
+                        "X-Timestamp": String(timestamp), "X-Nonce": nonce,
+                        "X-Signature": Self.sign(
+                            #"{"from":"13800138000","text":"hello"}"#, timestamp: timestamp, nonce: nonce),
+                    ])
                 #expect(response.status == status, "offset \(offset): \(response.text)")
                 if status == 401 { #expect(response.errorCode == "stale_timestamp") }
             }
@@ -152,8 +185,6 @@ struct InboundSMSTests {
         #expect(!text.contains("13800138000"))
     }
 }
-
-import ItineraryService
 
 enum ConsoleSMSGatewayProbe {
     static func make(mirrorPath: String) -> ConsoleSMSGateway { ConsoleSMSGateway(mirrorPath: mirrorPath) }

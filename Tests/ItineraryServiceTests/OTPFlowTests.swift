@@ -33,7 +33,8 @@ struct OTPFlowTests {
             let token = try #require(card["token"] as? String)
             #expect(token.count == 43)  // 32 bytes, unpadded base64url
 
-            let verdict = harness.lookup.attestationVerifier.verify(try #require(card["attestation"] as? String), now: harness.clock.now())
+            let verdict = harness.lookup.attestationVerifier.verify(
+                try #require(card["attestation"] as? String), now: harness.clock.now())
             guard case .valid(let payload) = verdict else { Issue.record("attestation: \(verdict)"); return }
             #expect(payload.phone == "138****8000")
             #expect(payload.places.map(\.code) == ["330100", "110000"])
@@ -49,7 +50,9 @@ struct OTPFlowTests {
             let metrics = try await harness.client.get("/metrics")
             #expect(metrics.text.contains(#"lookup_otp_verifications_total{outcome="accepted"} 1"#))
             #expect(metrics.text.contains(#"lookup_otp_sends_total{outcome="sent"} 1"#))
-            #expect(metrics.text.contains(#"lookup_http_requests_total{route="/v1/itinerary",method="POST",status="200"} 1"#))
+            #expect(
+                metrics.text.contains(
+                    #"lookup_http_requests_total{route="/v1/itinerary",method="POST",status="200"} 1"#))
             #expect(metrics.text.contains("lookup_http_request_duration_seconds_bucket"))
         }
     }
@@ -107,7 +110,9 @@ struct OTPFlowTests {
             for remaining in (0..<5).reversed() {
                 let response = try await harness.verify("13500135000", code: wrong)
                 #expect(response.status == 401)
-                #expect((response.json["error"] as? [String: Any])?["message"] as? String == "wrong code; \(remaining) attempts left")
+                #expect(
+                    (response.json["error"] as? [String: Any])?["message"] as? String
+                        == "wrong code; \(remaining) attempts left")
             }
             harness.clock.advance(by: 10)
             let burnt = try await harness.verify("13500135000", code: code)
@@ -149,7 +154,8 @@ struct OTPFlowTests {
 
     @Test("per-client-address limit on code requests")
     func clientLimit() async throws {
-        try await TestHarness.with(label: "client", configure: { $0.clientLimits.codeRequestsPerMinute = 3 }) { harness in
+        try await TestHarness.with(label: "client", configure: { $0.clientLimits.codeRequestsPerMinute = 3 }) {
+            harness in
             for index in 0..<3 {
                 #expect(try await harness.requestCode("1330013300\(index)", client: "192.0.2.7").status == 200)
             }
@@ -165,17 +171,20 @@ struct OTPFlowTests {
     func smsBudget() async throws {
         try await TestHarness.with(label: "budget", configure: { $0.smsPerMinute = 3 }) { harness in
             for index in 0..<2 {
-                #expect(try await harness.requestCode("1310013100\(index)", client: "198.51.100.\(index)").status == 200)
+                #expect(
+                    try await harness.requestCode("1310013100\(index)", client: "198.51.100.\(index)").status == 200)
             }
             let reply = #"{"from":"13100131005","text":"CXMYD"}"#
-            let queued = try await harness.client.post("/v1/sms/inbound", json: reply, headers: InboundSMSTests.signedHeaders(reply, clock: harness.clock))
+            let queued = try await harness.client.post(
+                "/v1/sms/inbound", json: reply, headers: InboundSMSTests.signedHeaders(reply, clock: harness.clock))
             #expect(queued.json["status"] as? String == "queued")
             harness.clock.advance(by: 20)
             let spent = try await harness.requestCode("13100131009", client: "198.51.100.9")
             #expect(spent.status == 429)
             #expect(spent.errorCode == "sms_budget_exhausted")
             #expect(spent.header("Retry-After") == "40")
-            let spentReply = try await harness.client.post("/v1/sms/inbound", json: reply, headers: InboundSMSTests.signedHeaders(reply, clock: harness.clock))
+            let spentReply = try await harness.client.post(
+                "/v1/sms/inbound", json: reply, headers: InboundSMSTests.signedHeaders(reply, clock: harness.clock))
             #expect(spentReply.status == 429)
             #expect(spentReply.errorCode == "sms_budget_exhausted")
             harness.clock.advance(by: 40)
@@ -189,7 +198,9 @@ struct OTPFlowTests {
             let code = try await harness.sendAndReadCode("13200132000")
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<24 {
-                    group.addTask { try await harness.verify("13200132000", code: code, client: "10.1.0.\(index)").status }
+                    group.addTask {
+                        try await harness.verify("13200132000", code: code, client: "10.1.0.\(index)").status
+                    }
                 }
                 return try await group.reduce(into: [Int]()) { $0.append($1) }
             }

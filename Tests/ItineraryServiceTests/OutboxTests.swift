@@ -1,8 +1,8 @@
 import Foundation
+import ItineraryService
 import ItineraryStore
 import Synchronization
 import Testing
-import ItineraryService
 
 @Suite("SMS outbox: at most once")
 struct OutboxTests {
@@ -20,11 +20,16 @@ struct OutboxTests {
         // The first gateway stops PostgreSQL once it has the message, before the sender can record it.
         let stopped = Mutex(false)
         let first = RecordingGateway { _ in
-            guard stopped.withLock({ done in defer { done = true }; return !done }) else { return }
+            guard
+                stopped.withLock({ done in
+                    defer { done = true }; return !done
+                })
+            else { return }
             try? cluster.stop()
         }
         let before = try await TestHarness.start(
-            label: "outbox", connectionString: cluster.connectionString, gateway: first, configure: { $0.outboxKey = outboxKey }
+            label: "outbox", connectionString: cluster.connectionString, gateway: first,
+            configure: { $0.outboxKey = outboxKey }
         )
         do {
             #expect(try await before.requestCode("13800138000").status == 200)
@@ -42,15 +47,18 @@ struct OutboxTests {
         try cluster.start()
         let second = RecordingGateway()
         let after = try await TestHarness.start(
-            label: "outbox", connectionString: cluster.connectionString, gateway: second, configure: { $0.outboxKey = outboxKey }
+            label: "outbox", connectionString: cluster.connectionString, gateway: second,
+            configure: { $0.outboxKey = outboxKey }
         )
         do {
             after.clock.advance(by: 121)
             let connection = try PostgresConnection(cluster.connectionString)
             try await waitUntil {
-                try connection.execute("SELECT status FROM sms_outbox WHERE phone_masked = '138****8000'").string(0, 0) == "unknown"
+                try connection.execute("SELECT status FROM sms_outbox WHERE phone_masked = '138****8000'").string(0, 0)
+                    == "unknown"
             }
-            let row = try connection.execute("SELECT sealed IS NULL, last_error FROM sms_outbox WHERE phone_masked = '138****8000'")
+            let row = try connection.execute(
+                "SELECT sealed IS NULL, last_error FROM sms_outbox WHERE phone_masked = '138****8000'")
             #expect(try row.bool(0, 0) == true)
             #expect(row.string(0, 1)?.contains("not sent again") == true)
             // The sender works (a new message goes out) and the first one never went out twice.

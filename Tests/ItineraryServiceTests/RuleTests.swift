@@ -1,5 +1,6 @@
 import ItineraryCore
 import Testing
+
 @testable import ItineraryService
 
 @Suite("Pure rules", .timeLimit(.minutes(1)))
@@ -14,11 +15,15 @@ struct RuleTests {
         #expect(evaluate(nil, [1, 2, 3], 1000) == .init(outcome: .noCode, change: .keep))
         #expect(evaluate(record, [1, 2, 3], 1299) == .init(outcome: .accepted, change: .delete))
         #expect(evaluate(record, [1, 2, 3], 1300) == .init(outcome: .expired, change: .delete))
-        #expect(evaluate(record, [1, 2, 4], 1100) == .init(outcome: .wrongCode(remainingAttempts: 4), change: .setWrongAttempts(1)))
+        #expect(
+            evaluate(record, [1, 2, 4], 1100)
+                == .init(outcome: .wrongCode(remainingAttempts: 4), change: .setWrongAttempts(1)))
         #expect(evaluate(record, [1, 2], 1100).outcome == .wrongCode(remainingAttempts: 4))
         var burnt = record
         burnt.wrongAttempts = 4
-        #expect(evaluate(burnt, [9], 1100) == .init(outcome: .wrongCode(remainingAttempts: 0), change: .setWrongAttempts(5)))
+        #expect(
+            evaluate(burnt, [9], 1100) == .init(outcome: .wrongCode(remainingAttempts: 0), change: .setWrongAttempts(5))
+        )
         burnt.wrongAttempts = 5
         #expect(evaluate(burnt, [1, 2, 3], 1010) == .init(outcome: .tooManyAttempts(retryAfter: 50), change: .keep))
         #expect(evaluate(burnt, [1, 2, 3], 1100) == .init(outcome: .tooManyAttempts(retryAfter: 1), change: .keep))
@@ -29,9 +34,11 @@ struct RuleTests {
         #expect(OTPSendPolicy.decide(previousSends: [100], now: 130, policy: policy) == .limited(retryAfter: 30))
         #expect(OTPSendPolicy.decide(previousSends: [100], now: 160, policy: policy) == .allowed)
         let ten = (0..<10).map { Int64($0) * 100 }
-        #expect(OTPSendPolicy.decide(previousSends: ten, now: 2000, policy: policy) == .limited(retryAfter: 86_400 - 2000))
+        #expect(
+            OTPSendPolicy.decide(previousSends: ten, now: 2000, policy: policy) == .limited(retryAfter: 86_400 - 2000))
         #expect(OTPSendPolicy.decide(previousSends: ten, now: 86_400, policy: policy) == .allowed)
-        #expect(OTPSendPolicy.decide(previousSends: ten.reversed(), now: 86_399, policy: policy) == .limited(retryAfter: 1))
+        #expect(
+            OTPSendPolicy.decide(previousSends: ten.reversed(), now: 86_399, policy: policy) == .limited(retryAfter: 1))
     }
 
     @Test func fixedWindow() {
@@ -48,27 +55,34 @@ struct RuleTests {
     }
 
     @Test func smsText() {
-        let card = Card(at: 1_652_486_400, color: .yellow, places: [
-            CardPlace(code: PlaceCode(adcode: 330100)!, starred: true, exposure: nil, firstSeen: 1, lastSeen: 2),
-            CardPlace(code: PlaceCode(adcode: 110000)!, starred: false, exposure: nil, firstSeen: 3, lastSeen: 4),
-            CardPlace(code: PlaceCode(iso2: "JP")!, starred: false, exposure: nil, firstSeen: 5, lastSeen: 6),
-        ])
+        let card = Card(
+            at: 1_652_486_400, color: .yellow,
+            places: [
+                CardPlace(code: PlaceCode(adcode: 330100)!, starred: true, exposure: nil, firstSeen: 1, lastSeen: 2),
+                CardPlace(code: PlaceCode(adcode: 110000)!, starred: false, exposure: nil, firstSeen: 3, lastSeen: 4),
+                CardPlace(code: PlaceCode(iso2: "JP")!, starred: false, exposure: nil, firstSeen: 5, lastSeen: 6),
+            ])
         let presentation = CardPresentation(
-            phone: Phone("13800138000")!, card: card, generatedAt: 1_652_486_400, watermark: nil, windowDays: 14, attestation: "x"
+            phone: Phone("13800138000")!, card: card, generatedAt: 1_652_486_400, watermark: nil, windowDays: 14,
+            attestation: "x"
         )
         let text = presentation.smsText(places: Fixtures.places)
         #expect(text.hasPrefix("【通信行程卡】138****8000 您于前14天内到达或途经：浙江省杭州市*，北京市，日本。行程卡颜色：黄色。更新于：2022.05.14 08:00:00。"))
         #expect(text.hasSuffix("*注：* 表示当前该城市存在中风险或高风险地区，并不表示用户实际到访过这些中高风险地区。"))
         let json = presentation.json(places: Fixtures.places)
-        #expect(json.hasPrefix(#"{"phone":"138****8000","generated_at":"2022-05-14T00:00:00Z","watermark":null,"window_days":14,"color":"yellow","places":[{"code":"330100","name":"浙江省杭州市","kind":"city","starred":true,"exposure":null,"first_seen":"1970-01-01T00:00:01Z""#))
+        #expect(
+            json.hasPrefix(
+                #"{"phone":"138****8000","generated_at":"2022-05-14T00:00:00Z","watermark":null,"window_days":14,"color":"yellow","places":[{"code":"330100","name":"浙江省杭州市","kind":"city","starred":true,"exposure":null,"first_seen":"1970-01-01T00:00:01Z""#
+            ))
         #expect(json.contains(#"{"code":"JP","name":"日本","kind":"country""#))
         #expect(json.contains(#""last_seen":"1970-01-01T00:00:02Z","name_en":"Hangzhou, Zhejiang"}"#))
         #expect(json.contains(#""name_en":"Japan"}"#))
 
         let english = presentation.smsText(places: Fixtures.places, language: .english)
-        #expect(english.hasPrefix(
-            "[Itinerary Card] 138****8000 In the past 14 days visited or passed through: Hangzhou, Zhejiang*; Beijing; Japan. Card colour: yellow. Updated: 2022.05.14 08:00:00 (China time)."
-        ))
+        #expect(
+            english.hasPrefix(
+                "[Itinerary Card] 138****8000 In the past 14 days visited or passed through: Hangzhou, Zhejiang*; Beijing; Japan. Card colour: yellow. Updated: 2022.05.14 08:00:00 (China time)."
+            ))
         #expect(english.hasSuffix("this does not mean you visited that area."))
     }
 
@@ -81,6 +95,7 @@ struct RuleTests {
     }
 
     @Test func outboxBackoff() {
-        #expect((1...10).map { OutboxSender.backoff(afterAttempts: $0) } == [5, 10, 20, 40, 80, 160, 320, 640, 900, 900])
+        #expect(
+            (1...10).map { OutboxSender.backoff(afterAttempts: $0) } == [5, 10, 20, 40, 80, 160, 320, 640, 900, 900])
     }
 }

@@ -28,8 +28,10 @@ struct TokenAndInputTests {
     @Test("missing, malformed and unknown tokens are 401 invalid_token")
     func badTokens() async throws {
         try await TestHarness.with(label: "badtoken") { harness in
-            for headers in [[:], ["Authorization": "Bearer"], ["Authorization": "Basic abc"], ["Authorization": "Bearer !!!"],
-                            ["Authorization": "Bearer " + String(repeating: "A", count: 43)]] {
+            for headers in [
+                [:], ["Authorization": "Bearer"], ["Authorization": "Basic abc"], ["Authorization": "Bearer !!!"],
+                ["Authorization": "Bearer " + String(repeating: "A", count: 43)],
+            ] {
                 let response = try await harness.client.get("/v1/itinerary", headers: headers)
                 #expect(response.status == 401, "\(headers)")
                 #expect(response.errorCode == "invalid_token")
@@ -44,7 +46,8 @@ struct TokenAndInputTests {
             let refused = try await harness.verify("13800138002", code: code, consent: false)
             #expect(refused.status == 400)
             #expect(refused.errorCode == "consent_required")
-            let missing = try await harness.client.post("/v1/itinerary", json: #"{"phone":"13800138002","code":"\#(code)"}"#)
+            let missing = try await harness.client.post(
+                "/v1/itinerary", json: #"{"phone":"13800138002","code":"\#(code)"}"#)
             #expect(missing.status == 400)
             #expect(missing.errorCode == "consent_required")
             // Refusals did not consume the code.
@@ -61,7 +64,8 @@ struct TokenAndInputTests {
                 #expect(response.errorCode == "malformed_json", "\(body)")
                 #expect((response.json["error"] as? [String: Any])?["message"] is String)
             }
-            let wrongType = try await harness.client.post("/v1/itinerary", json: #"{"phone":"13800138000","code":"123456","consent":"yes"}"#)
+            let wrongType = try await harness.client.post(
+                "/v1/itinerary", json: #"{"phone":"13800138000","code":"123456","consent":"yes"}"#)
             #expect(wrongType.status == 400)
             #expect(wrongType.errorCode == "invalid_request")
             let numberPhone = try await harness.client.post("/v1/otp", json: #"{"phone":13800138000}"#)
@@ -86,7 +90,10 @@ struct TokenAndInputTests {
     @Test("bad phone formats are 400 invalid_phone; 86/+86 prefixes and spaces are accepted")
     func phoneFormats() async throws {
         try await TestHarness.with(label: "phones") { harness in
-            for phone in ["", "12345", "12800138000", "1380013800", "138001380001", "+8713800138000", "abcdefghijk", "+86-1380013800x", "8613800138000000"] {
+            for phone in [
+                "", "12345", "12800138000", "1380013800", "138001380001", "+8713800138000", "abcdefghijk",
+                "+86-1380013800x", "8613800138000000",
+            ] {
                 let response = try await harness.requestCode(phone)
                 #expect(response.status == 400, "\(phone)")
                 #expect(response.errorCode == "invalid_phone", "\(phone)")

@@ -13,9 +13,12 @@ struct VenueBrowserTests {
         BrowserPageTests.enabled && FileManager.default.isExecutableFile(atPath: "/usr/bin/zbarimg")
     }
 
-    @Test("scan the card's QR from a screenshot, verify it with the CLI and on /verify; refusals show their reason; the page in English", .enabled(if: enabled))
+    @Test(
+        "scan the card's QR from a screenshot, verify it with the CLI and on /verify; refusals show their reason; the page in English",
+        .enabled(if: enabled))
     func venue() async throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
         let smsLog = FileManager.default.temporaryDirectory.appendingPathComponent("sms-\(UUID().uuidString).log").path
         defer { try? FileManager.default.removeItem(atPath: smsLog) }
         // A state directory that has been through a rotation: `retired` only has its public key left.
@@ -47,7 +50,8 @@ struct VenueBrowserTests {
             "--itinerary", Self.executable.path, "--state", state,
             "--screenshot", root.appendingPathComponent("Tests/artifacts/card-qr.png").path,
             "--expect-places", "浙江省杭州市*，北京市",
-            "--refuse", "expired=\(expired)", "--refuse", "bad_signature=\(tampered)", "--refuse", "unknown_key=\(unknown)",
+            "--refuse", "expired=\(expired)", "--refuse", "bad_signature=\(tampered)", "--refuse",
+            "unknown_key=\(unknown)",
             "--accept", oldKey,
             "--english-phone", "13800138001", "--expect-places-en", "Hangzhou, Zhejiang*, Beijing",
         ]

@@ -1,7 +1,7 @@
 import Foundation
 import ItineraryStore
-import Testing
 import ItineraryTestSupport
+import Testing
 
 @Suite("Connection failures")
 struct ConnectionFailureTests {

@@ -29,7 +29,9 @@ struct ConnectionTests {
         let connection = try scratchConnection("binary")
         let result = try connection.execute(
             "SELECT $1::int8, $2::int4, $3::int2, $4::bool, $5::float8, $6::text, $7::bytea",
-            parameters: [.int(-7), .int(123_456), .int(-3), .bool(false), .double(-1.5), .text("é"), .bytes([0, 255])],
+            parameters: [
+                .int(-7), .int(123_456), .int(-3), .bool(false), .double(-1.5), .text("é"), .bytes([0, 255]),
+            ],
             resultFormat: .binary)
         #expect(try result.int64(0, 0) == -7)
         #expect(try result.int64(0, 1) == 123_456)
@@ -60,10 +62,12 @@ struct ConnectionTests {
     @Test func preparedStatements() throws {
         let connection = try scratchConnection("prepared")
         try connection.execute("CREATE TABLE places (code text PRIMARY KEY, visits int8 NOT NULL)")
-        try connection.prepare(name: "upsert", sql: """
-            INSERT INTO places VALUES ($1, $2)
-            ON CONFLICT (code) DO UPDATE SET visits = places.visits + EXCLUDED.visits
-            """)
+        try connection.prepare(
+            name: "upsert",
+            sql: """
+                INSERT INTO places VALUES ($1, $2)
+                ON CONFLICT (code) DO UPDATE SET visits = places.visits + EXCLUDED.visits
+                """)
         for _ in 0..<3 { try connection.executePrepared(name: "upsert", "330100", 2) }
         let updated = try connection.executePrepared(name: "upsert", parameters: [.text("110000"), .int(1)])
         #expect(updated.affectedRows == 1)
@@ -103,17 +107,21 @@ struct ConnectionTests {
 
     @Test func specialDoubles() throws {
         let connection = try scratchConnection("doubles")
-        let result = try connection.execute("SELECT $1::float8, $2::float8, $3::float8", .double(.infinity), .double(-.infinity), .double(.nan))
+        let result = try connection.execute(
+            "SELECT $1::float8, $2::float8, $3::float8", .double(.infinity), .double(-.infinity), .double(.nan))
         #expect(try result.double(0, 0) == .infinity)
         #expect(try result.double(0, 1) == -.infinity)
         #expect(try result.double(0, 2)?.isNaN == true)
     }
 
     @Test func connectionStringRewritesDatabase() throws {
-        #expect(try ConnectionString.replacingDatabase(in: "postgresql://u@localhost:5433/a", with: "b")
-            .contains("dbname='b'"))
+        #expect(
+            try ConnectionString.replacingDatabase(in: "postgresql://u@localhost:5433/a", with: "b")
+                .contains("dbname='b'"))
         let rewritten = try ConnectionString.replacingDatabase(in: "host=/tmp/x dbname=a", with: "it's")
         #expect(rewritten == #"host='/tmp/x' dbname='it\'s'"#)
-        #expect(throws: PostgresError.self) { try ConnectionString.replacingDatabase(in: "host='unterminated", with: "b") }
+        #expect(throws: PostgresError.self) {
+            try ConnectionString.replacingDatabase(in: "host='unterminated", with: "b")
+        }
     }
 }

@@ -22,13 +22,15 @@ struct CopyTests {
 
     static func row(_ index: Int) -> Row {
         let pieces = awkwardPieces
-        let body = index % 97 == 0
+        let body =
+            index % 97 == 0
             ? nil : pieces[index % pieces.count] + String(index) + pieces[(index * 7 + 3) % pieces.count]
-        let number: Int64 = switch index {
-        case 1: .min
-        case 2: .max
-        default: Int64(index) * (index % 2 == 0 ? 1_000_003 : -999_983)
-        }
+        let number: Int64 =
+            switch index {
+            case 1: .min
+            case 2: .max
+            default: Int64(index) * (index % 2 == 0 ? 1_000_003 : -999_983)
+            }
         let payload = (0..<(index % 9)).map { UInt8(truncatingIfNeeded: index &* 31 &+ $0 &* 17) }
         // 1969 to about 2033, including times before the epoch.
         let epochSeconds = Int64(index) * 20_011 - 86_400 * 365
@@ -37,7 +39,8 @@ struct CopyTests {
 
     @Test func hundredThousandAwkwardRowsRoundTrip() throws {
         let connection = try scratchConnection("copy")
-        try connection.execute("CREATE TABLE t (id int8 PRIMARY KEY, body text, payload bytea, number int8, at timestamptz)")
+        try connection.execute(
+            "CREATE TABLE t (id int8 PRIMARY KEY, body text, payload bytea, number int8, at timestamptz)")
         let count = 100_000
         let copied = try connection.copyIn(sql: "COPY t (id, body, payload, number, at) FROM STDIN") { writer in
             for index in 0..<count {

@@ -1,7 +1,8 @@
 import Foundation
-@testable import ItineraryStore
-import Testing
 import ItineraryTestSupport
+import Testing
+
+@testable import ItineraryStore
 
 @Suite("EmbeddedPostgres")
 struct EmbeddedPostgresTests {
@@ -18,7 +19,8 @@ struct EmbeddedPostgresTests {
         #expect(try connection.execute("SHOW listen_addresses").string(0, 0) == "")
         #expect(try connection.execute("SHOW server_encoding").string(0, 0) == "UTF8")
         for directory in [cluster.dataDirectory, cluster.socketDirectory] {
-            let mode = try #require(FileManager.default.attributesOfItem(atPath: directory.path)[.posixPermissions] as? Int)
+            let mode = try #require(
+                FileManager.default.attributesOfItem(atPath: directory.path)[.posixPermissions] as? Int)
             #expect(mode == 0o700, "\(directory.path) has mode \(String(mode, radix: 8))")
         }
     }
@@ -36,9 +38,11 @@ struct EmbeddedPostgresTests {
 
     @Test func databaseOpenPrefersConfiguredServers() throws {
         let state = URL(fileURLWithPath: "/nonexistent/state")
-        let explicit = try Database.open(url: "postgresql://h/db", stateDirectory: state, environment: ["DATABASE_URL": "x"])
+        let explicit = try Database.open(
+            url: "postgresql://h/db", stateDirectory: state, environment: ["DATABASE_URL": "x"])
         #expect(explicit.source == .explicit && explicit.embedded == nil)
-        let fromURL = try Database.open(url: nil, stateDirectory: state, environment: ["DATABASE_URL": "postgresql://h/db"])
+        let fromURL = try Database.open(
+            url: nil, stateDirectory: state, environment: ["DATABASE_URL": "postgresql://h/db"])
         #expect(fromURL.connectionString == "postgresql://h/db" && fromURL.source == .environment)
         let fromPG = try Database.open(url: "", stateDirectory: state, environment: ["PGHOST": "/run/postgresql"])
         #expect(fromPG.connectionString == "" && fromPG.source == .environment)

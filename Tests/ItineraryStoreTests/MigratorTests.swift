@@ -1,7 +1,7 @@
 import Foundation
 import ItineraryStore
-import Testing
 import ItineraryTestSupport
+import Testing
 
 @Suite("Migrator")
 struct MigratorTests {
@@ -29,7 +29,8 @@ struct MigratorTests {
         #expect(try migrator.migrate(connection).map(\.version) == [1, 2])
         #expect(try migrator.migrate(connection).isEmpty)
 
-        let recorded = try connection.execute("SELECT version, name, applied_at IS NOT NULL FROM schema_migrations ORDER BY version")
+        let recorded = try connection.execute(
+            "SELECT version, name, applied_at IS NOT NULL FROM schema_migrations ORDER BY version")
         #expect(recorded.rowCount == 2)
         #expect(recorded.string(0, 1) == "create")
         #expect(recorded.string(1, 1) == "fill")
@@ -85,7 +86,9 @@ struct MigratorTests {
     @Test func findsTheProjectSQLDirectoryAndItApplies() throws {
         let directory = try Migrator.defaultDirectory(environment: [:])
         #expect(directory.lastPathComponent == "SQL")
-        #expect(FileManager.default.fileExists(atPath: directory.deletingLastPathComponent().appendingPathComponent("Package.swift").path))
+        #expect(
+            FileManager.default.fileExists(
+                atPath: directory.deletingLastPathComponent().appendingPathComponent("Package.swift").path))
         let migrator = Migrator(directory: directory)
         #expect(try !migrator.migrations().isEmpty)
 
@@ -96,6 +99,8 @@ struct MigratorTests {
 
         let overridden = try Migrator.defaultDirectory(environment: ["ITINERARY_SQL_DIR": directory.path])
         #expect(overridden.path == directory.path)
-        #expect(throws: MigrationError.self) { try Migrator.defaultDirectory(environment: ["ITINERARY_SQL_DIR": "/nonexistent"]) }
+        #expect(throws: MigrationError.self) {
+            try Migrator.defaultDirectory(environment: ["ITINERARY_SQL_DIR": "/nonexistent"])
+        }
     }
 }

@@ -40,9 +40,9 @@ public struct CardRules: Sendable {
         }
         places.sort { ($0.firstSeen, $0.code) < ($1.firstSeen, $1.code) }
         let color: CardColor =
-            if closeContact { .orange }
-            else if places.contains(where: { !$0.code.isMainland }) { .yellow }
-            else { .green }
+            if closeContact { .orange } else if places.contains(where: { !$0.code.isMainland }) { .yellow } else {
+                .green
+            }
         return Card(at: time, color: color, places: places)
     }
 }

@@ -35,13 +35,14 @@ extension PhoneTrack {
             visits.reserveCapacity(Int(count))
             for _ in 0..<count {
                 guard let place = reader.read(UInt32.self), let first = reader.read(UInt32.self),
-                      let last = reader.read(UInt32.self) else { return nil }
+                    let last = reader.read(UInt32.self)
+                else { return nil }
                 visits.append(Visit(place: PlaceCode(rawValue: place), first: Int64(first), last: Int64(last)))
             }
             return visits
         }
         guard let visits = readVisits(), let open = readVisits(), let latest = reader.read(UInt64.self),
-              let tailCount = reader.read(UInt32.self), Int(tailCount) * 8 == reader.remaining
+            let tailCount = reader.read(UInt32.self), Int(tailCount) * 8 == reader.remaining
         else { return nil }
         var tail: [Observation] = []
         tail.reserveCapacity(Int(tailCount))

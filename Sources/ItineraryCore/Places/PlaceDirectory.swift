@@ -50,7 +50,7 @@ public struct PlaceDirectory: Sendable {
         guard let adcode = code.adcode else { return countriesByCode[code]?.nameEn ?? code.description }
         guard let city = divisions[adcode], let cityName = city.nameEn else { return displayName(code) }
         guard city.province != adcode, let province = divisions[city.province], province.name != city.name,
-              let provinceName = province.nameEn
+            let provinceName = province.nameEn
         else { return cityName }
         return cityName + ", " + provinceName
     }

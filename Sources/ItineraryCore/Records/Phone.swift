@@ -23,7 +23,9 @@ public struct Phone: Hashable, Comparable, Sendable {
                 guard bytes[index] == UInt8(ascii: "+") else { return nil }
                 index = bytes.index(after: index)
             }
-            guard bytes[index] == UInt8(ascii: "8"), bytes[bytes.index(after: index)] == UInt8(ascii: "6") else { return nil }
+            guard bytes[index] == UInt8(ascii: "8"), bytes[bytes.index(after: index)] == UInt8(ascii: "6") else {
+                return nil
+            }
             index = bytes.index(index, offsetBy: 2)
         default:
             return nil

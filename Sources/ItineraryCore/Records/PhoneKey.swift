@@ -13,7 +13,9 @@ public struct PhoneKey: Hashable, Sendable, Comparable, CustomStringConvertible 
 
     /// The 32 bytes, big-endian word by word (the digest's own order).
     public var bytes: [UInt8] {
-        [words.0, words.1, words.2, words.3].flatMap { word in (0..<8).reversed().map { UInt8(truncatingIfNeeded: word >> ($0 * 8)) } }
+        [words.0, words.1, words.2, words.3].flatMap { word in
+            (0..<8).reversed().map { UInt8(truncatingIfNeeded: word >> ($0 * 8)) }
+        }
     }
 
     public static func == (lhs: PhoneKey, rhs: PhoneKey) -> Bool {

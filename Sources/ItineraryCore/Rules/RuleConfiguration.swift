@@ -9,7 +9,9 @@ public struct RuleConfiguration: Hashable, Sendable {
     /// Allowed lateness `L` of a record behind the newest accepted event time.
     public var lateness: Int64
 
-    public init(window: Int64 = 14 * 86_400, minimumDwell: Int64 = 4 * 3_600, bridge: Int64 = 30 * 60, lateness: Int64 = 86_400) {
+    public init(
+        window: Int64 = 14 * 86_400, minimumDwell: Int64 = 4 * 3_600, bridge: Int64 = 30 * 60, lateness: Int64 = 86_400
+    ) {
         self.window = window
         self.minimumDwell = minimumDwell
         self.bridge = bridge

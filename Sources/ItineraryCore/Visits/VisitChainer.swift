@@ -63,7 +63,8 @@ public struct VisitChainer: Sendable {
 
 extension VisitChainer {
     /// The visits of a complete set of observations, in any order, with duplicates.
-    public static func visits<S: Sequence>(of observations: S, bridge: Int64) -> [Visit] where S.Element == Observation {
+    public static func visits<S: Sequence>(of observations: S, bridge: Int64) -> [Visit]
+    where S.Element == Observation {
         var chainer = VisitChainer()
         var visits: [Visit] = []
         for observation in observations.sorted() {

@@ -11,8 +11,8 @@ public struct CellKey: Hashable, Sendable {
     /// `nil` if a part is out of range (mcc and mnc 0...999).
     public init?(mcc: Int, mnc: Int, lac: Int, cellID: Int) {
         guard (0...999).contains(mcc), (0...999).contains(mnc),
-              lac >= 0, CellKey.lacRange.contains(UInt64(lac)),
-              cellID >= 0, CellKey.cellIDRange.contains(UInt64(cellID))
+            lac >= 0, CellKey.lacRange.contains(UInt64(lac)),
+            cellID >= 0, CellKey.cellIDRange.contains(UInt64(cellID))
         else { return nil }
         self.init(unchecked: UInt32(mcc), mnc: UInt32(mnc), lac: UInt64(lac), cellID: UInt64(cellID))
     }

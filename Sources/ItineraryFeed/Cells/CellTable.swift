@@ -74,7 +74,8 @@ extension CellTable {
     /// - Throws: `ReferenceDataError` naming the line of a malformed row, an unknown adcode,
     ///   or a cell listed twice with different places.
     public static func load(contentsOf url: URL, directory: PlaceDirectory) throws -> CellTable {
-        CellTable(try rows(contentsOf: url, directory: directory).map { ($0.key, directory.city(ofAdcode: $0.adcode)!) })
+        CellTable(
+            try rows(contentsOf: url, directory: directory).map { ($0.key, directory.city(ofAdcode: $0.adcode)!) })
     }
 
     /// The checked rows of a cells CSV with their division adcodes, as a store keeps them.
@@ -84,8 +85,8 @@ extension CellTable {
         entries.reserveCapacity(rows.count)
         try rows.forEach { row in
             guard let mcc = Int(row["mcc"]), let mnc = Int(row["mnc"]), let lac = Int(row["lac"]),
-                  let cellID = Int(row["cell_id"]),
-                  let key = CellKey(mcc: mcc, mnc: mnc, lac: lac, cellID: cellID)
+                let cellID = Int(row["cell_id"]),
+                let key = CellKey(mcc: mcc, mnc: mnc, lac: lac, cellID: cellID)
             else { throw row.error("malformed cell key") }
             guard let adcode = Int(row["adcode"]), let city = directory.city(ofAdcode: adcode) else {
                 throw row.error("adcode '\(row["adcode"])' is not a known division with a card city")

@@ -54,7 +54,9 @@ public struct FeedFile: Sendable {
                 } else {
                     headerLine.append(contentsOf: bytes)
                 }
-                guard headerLine.count <= limits.maxLineBytes + 4 else { throw .headerTooLong(limit: limits.maxLineBytes) }
+                guard headerLine.count <= limits.maxLineBytes + 4 else {
+                    throw .headerTooLong(limit: limits.maxLineBytes)
+                }
             }
             total += count
             guard total <= limits.maxFileBytes else { throw .tooLarge(limit: limits.maxFileBytes) }

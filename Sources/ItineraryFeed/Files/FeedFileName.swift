@@ -20,14 +20,15 @@ public struct FeedFileName: Hashable, Sendable, Comparable, CustomStringConverti
         guard bytes.count > suffix.count, bytes.suffix(suffix.count).elementsEqual(suffix) else { return nil }
         let stem = bytes.dropLast(suffix.count).split(separator: UInt8(ascii: "-"), omittingEmptySubsequences: false)
         guard stem.count == 3,
-              let carrier = FeedCarrier(rawValue: String(decoding: stem[0], as: UTF8.self)),
-              stem[1].count == 14, !stem[2].isEmpty,
-              stem[2].allSatisfy(Self.isDigit), stem[1].allSatisfy(Self.isDigit)
+            let carrier = FeedCarrier(rawValue: String(decoding: stem[0], as: UTF8.self)),
+            stem[1].count == 14, !stem[2].isEmpty,
+            stem[2].allSatisfy(Self.isDigit), stem[1].allSatisfy(Self.isDigit)
         else { return nil }
         let digits = String(decoding: stem[1], as: UTF8.self)
         // Reuse the RFC 3339 parser for its calendar checks (Feb 30 and hour 24 are refused).
         let d = Array(digits)
-        let rfc3339 = "\(String(d[0..<4]))-\(String(d[4..<6]))-\(String(d[6..<8]))T\(String(d[8..<10])):\(String(d[10..<12])):\(String(d[12..<14]))Z"
+        let rfc3339 =
+            "\(String(d[0..<4]))-\(String(d[4..<6]))-\(String(d[6..<8]))T\(String(d[8..<10])):\(String(d[10..<12])):\(String(d[12..<14]))Z"
         guard let time = UTCTimestamp.parse(rfc3339), d[12...13] != ["6", "0"] else { return nil }
         self.carrier = carrier
         self.time = time
@@ -39,7 +40,8 @@ public struct FeedFileName: Hashable, Sendable, Comparable, CustomStringConverti
     public init(carrier: FeedCarrier, time: Int64, sequence: Int) {
         let stamp = UTCTimestamp.format(time).filter(\.isNumber)
         let seq = String(sequence)
-        let name = "\(carrier.rawValue)-\(stamp)-\(String(repeating: "0", count: max(0, 4 - seq.count)))\(seq)\(Self.suffix)"
+        let name =
+            "\(carrier.rawValue)-\(stamp)-\(String(repeating: "0", count: max(0, 4 - seq.count)))\(seq)\(Self.suffix)"
         self.init(name)!
     }
 

@@ -8,7 +8,9 @@ public struct FeedLine: @unchecked Sendable {
     public var text: String { Self.text(bytes) }
 
     static func text(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
-        if !bytes.contains(where: { $0 == 0 || $0 >= 0x80 }) || (!bytes.contains(0) && String(validating: bytes, as: UTF8.self) != nil) {
+        if !bytes.contains(where: { $0 == 0 || $0 >= 0x80 })
+            || (!bytes.contains(0) && String(validating: bytes, as: UTF8.self) != nil)
+        {
             return String(decoding: bytes, as: UTF8.self)
         }
         var result = ""
@@ -39,6 +41,7 @@ public struct FeedLine: @unchecked Sendable {
         default: return 0
         }
         guard index + length <= bytes.count else { return 0 }
-        return String(validating: UnsafeBufferPointer(rebasing: bytes[index..<index + length]), as: UTF8.self) != nil ? length : 0
+        return String(validating: UnsafeBufferPointer(rebasing: bytes[index..<index + length]), as: UTF8.self) != nil
+            ? length : 0
     }
 }

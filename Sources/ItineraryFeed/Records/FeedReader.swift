@@ -22,7 +22,8 @@ public struct FeedReader: Sendable {
         self.directory = directory
         self.cells = cells
         var table = [UInt32](repeating: 0, count: 1000)
-        for country in directory.countries where (0..<1000).contains(country.mcc) && country.mcc != PlaceDirectory.mainlandMCC {
+        for country in directory.countries
+        where (0..<1000).contains(country.mcc) && country.mcc != PlaceDirectory.mainlandMCC {
             table[country.mcc] = country.code.rawValue
         }
         countryByMCC = table
@@ -31,7 +32,9 @@ public struct FeedReader: Sendable {
     /// Reads, checks and parses the file at `url`, calling `body` for each non-blank record line.
     /// - Throws: `FeedError` before any call to `body` if the file is refused whole;
     ///   otherwise only what `body` throws, or `.changedWhileReading`.
-    public func read(contentsOf url: URL, now: Int64, limits: FeedLimits = .standard, _ body: (FeedItem) throws -> Void) throws -> FeedSummary {
+    public func read(
+        contentsOf url: URL, now: Int64, limits: FeedLimits = .standard, _ body: (FeedItem) throws -> Void
+    ) throws -> FeedSummary {
         try read(FeedFile(contentsOf: url, limits: limits), now: now, body)
     }
 
@@ -67,7 +70,9 @@ public struct FeedReader: Sendable {
         while true {
             let count: Int
             do {
-                count = try stream.read(into: UnsafeMutableRawBufferPointer(start: window + filled, count: min(chunkSize, capacity - filled)))
+                count = try stream.read(
+                    into: UnsafeMutableRawBufferPointer(
+                        start: window + filled, count: min(chunkSize, capacity - filled)))
             } catch {
                 throw FeedError.changedWhileReading
             }
@@ -92,7 +97,8 @@ public struct FeedReader: Sendable {
             }
             filled = end - lineStart
             if filled > file.limits.maxLineBytes + 1 {
-                try parser.rejectLongLine(UnsafeBufferPointer(start: window + lineStart, count: Self.keptPrefixOfLongLine), body)
+                try parser.rejectLongLine(
+                    UnsafeBufferPointer(start: window + lineStart, count: Self.keptPrefixOfLongLine), body)
                 skipping = true
                 filled = 0
                 continue
@@ -166,11 +172,15 @@ public struct FeedReader: Sendable {
             lineNumber += 1
             summary.records += 1
             rejectCounts[FeedRejectReason.lineTooLong.index] += 1
-            try body(.rejected(FeedReject(file: fileName, line: lineNumber, reason: .lineTooLong, raw: FeedLine.text(prefix))))
+            try body(
+                .rejected(
+                    FeedReject(file: fileName, line: lineNumber, reason: .lineTooLong, raw: FeedLine.text(prefix))))
         }
 
         /// Parses the lines in `base[start..<end]`; the last may end at `end` without a newline.
-        mutating func parse(_ base: UnsafePointer<UInt8>, from start: Int, to end: Int, _ body: (FeedItem) throws -> Void) throws {
+        mutating func parse(
+            _ base: UnsafePointer<UInt8>, from start: Int, to end: Int, _ body: (FeedItem) throws -> Void
+        ) throws {
             let fieldCount = fieldCount
             try starts.withUnsafeMutableBufferPointer { starts in
                 try reader.countryByMCC.withUnsafeBufferPointer { countries in
@@ -193,9 +203,14 @@ public struct FeedReader: Sendable {
 
                         func reject(_ reason: FeedRejectReason, _ replayable: ReplayableRecord? = nil) throws {
                             rejectCounts[reason.index] += 1
-                            let kept = reason == .lineTooLong ? UnsafeBufferPointer(rebasing: line.prefix(FeedReader.keptPrefixOfLongLine)) : line
-                            try body(.rejected(FeedReject(file: fileName, line: lineNumber, reason: reason, raw: FeedLine.text(kept),
-                                                          replayable: replayable)))
+                            let kept =
+                                reason == .lineTooLong
+                                ? UnsafeBufferPointer(rebasing: line.prefix(FeedReader.keptPrefixOfLongLine)) : line
+                            try body(
+                                .rejected(
+                                    FeedReject(
+                                        file: fileName, line: lineNumber, reason: reason, raw: FeedLine.text(kept),
+                                        replayable: replayable)))
                         }
                         guard line.count <= maxLine else { try reject(.lineTooLong); continue }
 
@@ -226,13 +241,18 @@ public struct FeedReader: Sendable {
                         guard mccBytes.count == 3, mcc >= 0 else { try reject(.badMCC); continue }
                         let mncBytes = field(mncField)
                         let mnc = ByteParsing.unsigned(mncBytes, maximum: 999)
-                        guard mncBytes.count == 2 || mncBytes.count == 3, mnc >= 0 else { try reject(.badMNC); continue }
+                        guard mncBytes.count == 2 || mncBytes.count == 3, mnc >= 0 else {
+                            try reject(.badMNC); continue
+                        }
                         let lac = ByteParsing.unsigned(field(lacField), maximum: CellKey.lacRange.upperBound)
                         guard lac >= 0 else { try reject(.badLAC); continue }
                         let cellID = ByteParsing.unsigned(field(cellField), maximum: CellKey.cellIDRange.upperBound)
                         guard cellID >= 0 else { try reject(.badCellID); continue }
-                        guard FeedEvent.isKnown(field(eventField), names: events) else { try reject(.badEvent); continue }
-                        let key = CellKey(unchecked: UInt32(mcc), mnc: UInt32(mnc), lac: UInt64(lac), cellID: UInt64(cellID))
+                        guard FeedEvent.isKnown(field(eventField), names: events) else {
+                            try reject(.badEvent); continue
+                        }
+                        let key = CellKey(
+                            unchecked: UInt32(mcc), mnc: UInt32(mnc), lac: UInt64(lac), cellID: UInt64(cellID))
                         guard time <= latest else {
                             try reject(.future, ReplayableRecord(phone: phone, time: time, cell: key))
                             continue
@@ -241,14 +261,21 @@ public struct FeedReader: Sendable {
                         let place: UInt32
                         if mcc == PlaceDirectory.mainlandMCC {
                             place = reader.cells.place(of: key)
-                            guard place != 0 else { try reject(.unknownCell, ReplayableRecord(phone: phone, time: time, cell: key)); continue }
+                            guard place != 0 else {
+                                try reject(.unknownCell, ReplayableRecord(phone: phone, time: time, cell: key));
+                                continue
+                            }
                         } else {
                             place = countries[Int(mcc)]
-                            guard place != 0 else { try reject(.unknownMCC, ReplayableRecord(phone: phone, time: time, cell: key)); continue }
+                            guard place != 0 else {
+                                try reject(.unknownMCC, ReplayableRecord(phone: phone, time: time, cell: key)); continue
+                            }
                         }
                         summary.valid += 1
-                        try body(.record(phone: phone, observation: Observation(time: time, place: PlaceCode(rawValue: place)),
-                                         line: lineNumber, raw: FeedLine(bytes: line)))
+                        try body(
+                            .record(
+                                phone: phone, observation: Observation(time: time, place: PlaceCode(rawValue: place)),
+                                line: lineNumber, raw: FeedLine(bytes: line)))
                     }
                 }
             }

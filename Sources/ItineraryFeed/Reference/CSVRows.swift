@@ -44,7 +44,9 @@ struct CSVRows {
         self.file = file
         var numbered: [(Int, Substring)] = []
         // "\r\n" is one Character in Swift, so split on either line end, not on "\n" alone.
-        for (index, line) in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }).enumerated() {
+        for (index, line) in text.split(
+            omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }
+        ).enumerated() {
             if !line.allSatisfy({ $0 == " " || $0 == "\t" }) { numbered.append((index + 1, line)) }
         }
         guard let header = numbered.first else {
@@ -56,7 +58,8 @@ struct CSVRows {
         let known = columns
         let missing = required.filter { known[$0] == nil }
         guard missing.isEmpty else {
-            throw ReferenceDataError(file: file, line: header.0, message: "header lacks column(s): \(missing.joined(separator: ", "))")
+            throw ReferenceDataError(
+                file: file, line: header.0, message: "header lacks column(s): \(missing.joined(separator: ", "))")
         }
         lines = Array(numbered.dropFirst())
     }

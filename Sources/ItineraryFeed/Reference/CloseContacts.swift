@@ -18,7 +18,9 @@ public enum CloseContacts {
     private static func entries(_ rows: CSVRows) throws -> [(Phone, ActivePeriod)] {
         var entries: [(Phone, ActivePeriod)] = []
         try rows.forEach { row in
-            guard let phone = Phone(row["msisdn"]) else { throw row.error("msisdn '\(row["msisdn"])' is not a mainland mobile number") }
+            guard let phone = Phone(row["msisdn"]) else {
+                throw row.error("msisdn '\(row["msisdn"])' is not a mainland mobile number")
+            }
             entries.append((phone, try ActivePeriod(row: row)))
         }
         return entries

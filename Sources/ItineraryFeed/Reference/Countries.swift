@@ -26,7 +26,9 @@ public enum Countries {
             }
             guard mcc != PlaceDirectory.mainlandMCC else { throw row.error("mcc 460 is the mainland, not a country") }
             if let line = seen[mcc] { throw row.error("mcc \(mcc) already listed on line \(line)") }
-            guard let code = PlaceCode(iso2: row["iso2"]) else { throw row.error("iso2 '\(row["iso2"])' is not two capital letters") }
+            guard let code = PlaceCode(iso2: row["iso2"]) else {
+                throw row.error("iso2 '\(row["iso2"])' is not two capital letters")
+            }
             guard !row["name_zh"].isEmpty else { throw row.error("name_zh is empty") }
             seen[mcc] = row.line
             countries.append(Country(mcc: mcc, code: code, nameZh: row["name_zh"], nameEn: row["name_en"]))

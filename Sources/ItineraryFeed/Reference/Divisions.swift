@@ -49,7 +49,8 @@ public enum Divisions {
             let cityText = row["city"]
             let city = Int(cityText)
             guard cityText.isEmpty || city != nil else { throw row.error("bad city '\(cityText)'") }
-            divisions.append(Division(adcode: adcode, name: row["name"], level: row["level"], province: province, city: city))
+            divisions.append(
+                Division(adcode: adcode, name: row["name"], level: row["level"], province: province, city: city))
         }
         return divisions
     }

@@ -9,7 +9,8 @@ public enum RiskAreas {
     }
 
     /// Parses list text; `file` names it in errors.
-    public static func parse(_ text: String, file: String = "risk.csv", directory: PlaceDirectory) throws -> [RiskArea] {
+    public static func parse(_ text: String, file: String = "risk.csv", directory: PlaceDirectory) throws -> [RiskArea]
+    {
         try parse(CSVRows(text: text, file: file, required: columns), directory: directory)
     }
 

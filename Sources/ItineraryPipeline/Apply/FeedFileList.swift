@@ -16,7 +16,9 @@ public enum FeedFileList {
             let url = URL(fileURLWithPath: path)
             if isDirectory.boolValue {
                 let names = try manager.contentsOfDirectory(atPath: path)
-                urls += names.filter { $0.hasSuffix(".zst") && !$0.hasPrefix(".") }.map { url.appendingPathComponent($0) }
+                urls += names.filter { $0.hasSuffix(".zst") && !$0.hasPrefix(".") }.map {
+                    url.appendingPathComponent($0)
+                }
             } else {
                 urls.append(url)
             }

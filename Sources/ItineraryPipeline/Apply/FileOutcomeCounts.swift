@@ -24,9 +24,13 @@ public struct FileOutcomeCounts: Hashable, Sendable {
 
     /// One line a person can read: `records 120 accepted 100 duplicate 5 late 3 rejected 12 (bad_msisdn 4, …)`.
     public var summary: String {
-        var text = "records \(records) accepted \(accepted) duplicate \(duplicates) late \(late) rejected \(rejectedCount)"
+        var text =
+            "records \(records) accepted \(accepted) duplicate \(duplicates) late \(late) rejected \(rejectedCount)"
         if !rejected.isEmpty {
-            text += " (" + rejected.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ") + ")"
+            text +=
+                " ("
+                + rejected.sorted { $0.key < $1.key }.map { "\($0.key.rawValue) \($0.value)" }.joined(separator: ", ")
+                + ")"
         }
         return text
     }

@@ -11,7 +11,8 @@ enum RawLineMasker {
             if index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { continue }
             var start = runStart
             while index - start >= 11 {
-                if bytes[start] == UInt8(ascii: "1"), (UInt8(ascii: "3")...UInt8(ascii: "9")).contains(bytes[start + 1]) {
+                if bytes[start] == UInt8(ascii: "1"), (UInt8(ascii: "3")...UInt8(ascii: "9")).contains(bytes[start + 1])
+                {
                     for position in (start + 3)..<(start + 7) { bytes[position] = UInt8(ascii: "*") }
                     start += 7
                 } else {

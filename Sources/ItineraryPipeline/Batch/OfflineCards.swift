@@ -21,7 +21,9 @@ public struct OfflineCards: Sendable {
     let contacts: ContactList<Phone>
     let limits: FeedLimits
 
-    public init(reader: FeedReader, rules: CardRules, contacts: ContactList<Phone> = .empty, limits: FeedLimits = .standard) {
+    public init(
+        reader: FeedReader, rules: CardRules, contacts: ContactList<Phone> = .empty, limits: FeedLimits = .standard
+    ) {
         applier = FeedApplier(reader: reader)
         self.rules = rules
         self.contacts = contacts
@@ -34,8 +36,10 @@ public struct OfflineCards: Sendable {
     /// - Throws: `FeedError.changedWhileReading` when a large file changed on disk while it was
     ///   applied (its first part is in the engine, so no card could be trusted).
     /// `fileDone` hears after each file (applied or refused) with the records it held.
-    public func run(files: [URL], at time: Int64, now: Int64, reject: (FeedReject) -> Void,
-                    fileDone: (_ records: Int) -> Void = { _ in }, emit: (Phone, Card) -> Void) throws -> Result {
+    public func run(
+        files: [URL], at time: Int64, now: Int64, reject: (FeedReject) -> Void,
+        fileDone: (_ records: Int) -> Void = { _ in }, emit: (Phone, Card) -> Void
+    ) throws -> Result {
         var engine = ItineraryEngine<Phone>(rules: rules, horizon: time)
         var counts = FileOutcomeCounts()
         var applied = 0

@@ -41,9 +41,11 @@ public final class IngestPipeline {
     ///   - connect: opens a connection to the store, now and after a failure.
     ///   - lock: what to do when another process holds the writer lock.
     /// - Throws: `WriterLockError` when another process holds the writer lock and `lock` is `.fail`.
-    public init(connect: @escaping () throws -> PostgresConnection, reader: FeedReader, keyer: PhoneKeyer, rules: CardRules,
-                contacts: ContactList<PhoneKey> = .empty, limits: FeedLimits = .standard, lock: WriterLockPolicy = .fail,
-                clock: @escaping @Sendable () -> Int64, logger: Logger = Logger(label: "itinerary.ingest")) throws {
+    public init(
+        connect: @escaping () throws -> PostgresConnection, reader: FeedReader, keyer: PhoneKeyer, rules: CardRules,
+        contacts: ContactList<PhoneKey> = .empty, limits: FeedLimits = .standard, lock: WriterLockPolicy = .fail,
+        clock: @escaping @Sendable () -> Int64, logger: Logger = Logger(label: "itinerary.ingest")
+    ) throws {
         self.connect = connect
         store = try PipelineStore(connection: try connect())
         applier = FeedApplier(reader: reader)
@@ -103,7 +105,8 @@ public final class IngestPipeline {
             case .wait(let poll, let cancelled):
                 if cancelled() { throw WriterLockError(holder: holder) }
                 if !announced {
-                    logger.warning("waiting for the store's writer lock", metadata: ["holder": "\(holder ?? "unknown")"])
+                    logger.warning(
+                        "waiting for the store's writer lock", metadata: ["holder": "\(holder ?? "unknown")"])
                     announced = true
                 }
                 Thread.sleep(forTimeInterval: poll)
@@ -122,7 +125,9 @@ public final class IngestPipeline {
 
     /// Ingests files in the order given, committing about `recordsPerCommit` records' worth of
     /// files at a time; `report` hears of each file once its fate is committed.
-    public func ingest(_ urls: [URL], recordsPerCommit: Int = 1_000_000, report: (URL, FileOutcome) throws -> Void) throws {
+    public func ingest(
+        _ urls: [URL], recordsPerCommit: Int = 1_000_000, report: (URL, FileOutcome) throws -> Void
+    ) throws {
         if needsReload { try reload() }
         var batch = Batch(number: nextBatchNumber())
         do {
@@ -182,32 +187,42 @@ public final class IngestPipeline {
             return try refuse(url, hash: nil, reason: error.description)
         }
         let hash = file.contentHash
-        if try batch.hashes.contains(hash) || store.isIngested(contentHash: hash) { return .alreadyIngested(fileName: name) }
+        if try batch.hashes.contains(hash) || store.isIngested(contentHash: hash) {
+            return .alreadyIngested(fileName: name)
+        }
 
         let number = batch.number
         var rejects: [RejectRow] = []
-        let counts = try applier.apply(file, to: &engine, now: clock(), key: { phone in
-            if let index = keys.index(forKey: phone) {
-                let entry = keys.values[index]
-                if entry.batch != number {
-                    keys.values[index].batch = number
-                    batch.touched.append((phone.masked, entry.key))
+        let counts = try applier.apply(
+            file, to: &engine, now: clock(),
+            key: { phone in
+                if let index = keys.index(forKey: phone) {
+                    let entry = keys.values[index]
+                    if entry.batch != number {
+                        keys.values[index].batch = number
+                        batch.touched.append((phone.masked, entry.key))
+                    }
+                    return entry.key
                 }
-                return entry.key
-            }
-            let key = keyer.key(for: phone)
-            keys[phone] = (key, number)
-            batch.touched.append((phone.masked, key))
-            return key
-        }, reject: { reject in
-            let replay = reject.replayable.map { record in
-                ReplayRow(phoneKey: keyer.key(for: record.phone), masked: record.phone.masked, time: record.time,
-                          mcc: record.cell.mcc, mnc: record.cell.mnc, lac: record.cell.lac, cellID: record.cell.cellID)
-            }
-            rejects.append(RejectRow(line: reject.line, reason: reject.reason.rawValue, raw: RawLineMasker.mask(reject.raw), replay: replay))
-        })
+                let key = keyer.key(for: phone)
+                keys[phone] = (key, number)
+                batch.touched.append((phone.masked, key))
+                return key
+            },
+            reject: { reject in
+                let replay = reject.replayable.map { record in
+                    ReplayRow(
+                        phoneKey: keyer.key(for: record.phone), masked: record.phone.masked, time: record.time,
+                        mcc: record.cell.mcc, mnc: record.cell.mnc, lac: record.cell.lac, cellID: record.cell.cellID)
+                }
+                rejects.append(
+                    RejectRow(
+                        line: reject.line, reason: reject.reason.rawValue, raw: RawLineMasker.mask(reject.raw),
+                        replay: replay))
+            })
         let record = IngestRecord(
-            fileName: name, contentHash: hash, compressedBytes: file.compressedBytes, decompressedBytes: file.decompressedBytes,
+            fileName: name, contentHash: hash, compressedBytes: file.compressedBytes,
+            decompressedBytes: file.decompressedBytes,
             records: counts.records, accepted: counts.accepted, duplicates: counts.duplicates, late: counts.late,
             rejected: counts.rejectedCount, watermark: engine.fileWatermark == .min ? nil : engine.fileWatermark,
             newestEvent: engine.newestInFile)
@@ -235,17 +250,23 @@ public final class IngestPipeline {
     private func commit(_ batch: Batch, report: (URL, FileOutcome) throws -> Void) throws {
         guard !batch.files.isEmpty else { return }
         do {
-            try store.commit(batch.files.map { ($0.record, $0.rejects) }, writes: writes(for: batch.touched),
-                             newestAccepted: engine.newestAccepted)
-        } catch let error as PostgresError where error.isUniqueViolation || (error.isDataError && batch.files.count > 1) {
+            try store.commit(
+                batch.files.map { ($0.record, $0.rejects) }, writes: writes(for: batch.touched),
+                newestAccepted: engine.newestAccepted)
+        } catch let error as PostgresError where error.isUniqueViolation || (error.isDataError && batch.files.count > 1)
+        {
             try redo(batch, report: report)
             return
         } catch let error as PostgresError where error.isDataError {
             let file = batch.files[0]
-            logger.error("the store refuses a file's data", metadata: ["file": "\(file.url.lastPathComponent)", "error": "\(error)"])
+            logger.error(
+                "the store refuses a file's data",
+                metadata: ["file": "\(file.url.lastPathComponent)", "error": "\(error)"])
             needsReload = true
             try reload()
-            try report(file.url, try refuse(file.url, hash: file.record.contentHash, reason: "the store refused its data: \(error)"))
+            try report(
+                file.url,
+                try refuse(file.url, hash: file.record.contentHash, reason: "the store refused its data: \(error)"))
             return
         }
         try compactIfDue()
@@ -275,7 +296,7 @@ public final class IngestPipeline {
         for candidate in candidates {
             let row = candidate.row
             guard let cell = CellKey(mcc: row.mcc, mnc: row.mnc, lac: row.lac, cellID: row.cellID),
-                  case .success(let observation) = applier.reader.observation(time: row.time, cell: cell, now: now)
+                case .success(let observation) = applier.reader.observation(time: row.time, cell: cell, now: now)
             else {
                 outcome.stillRejected += 1
                 continue
@@ -295,8 +316,9 @@ public final class IngestPipeline {
         }
         engine.endFile()
         do {
-            try store.commitReplay(applied: resolved, late: late, writes: writes(for: touched), newestAccepted: engine.newestAccepted,
-                                   counts: (outcome.examined, outcome.applied, outcome.duplicates, outcome.late, outcome.stillRejected))
+            try store.commitReplay(
+                applied: resolved, late: late, writes: writes(for: touched), newestAccepted: engine.newestAccepted,
+                counts: (outcome.examined, outcome.applied, outcome.duplicates, outcome.late, outcome.stillRejected))
         } catch {
             needsReload = true
             throw error

@@ -1,7 +1,7 @@
+import CoreMetrics
 import Foundation
 import ItineraryStore
 import Logging
-import CoreMetrics
 
 /// The streaming pipeline (docs/feed-format.md): a long-running loop that applies every file delivered into
 /// a drop directory, one at a time, in delivery order.
@@ -32,8 +32,10 @@ public final class StreamRunner {
         /// it is refused into `failed/`, so it cannot hold up the files behind it.
         public var triesBeforeRefusal: Int
 
-        public init(once: Bool = false, pollInterval: Double = 0.2, maximumRetryDelay: Double = 30, filesPerCommit: Int = 16,
-                    triesBeforeRefusal: Int = 5) {
+        public init(
+            once: Bool = false, pollInterval: Double = 0.2, maximumRetryDelay: Double = 30, filesPerCommit: Int = 16,
+            triesBeforeRefusal: Int = 5
+        ) {
             self.once = once
             self.pollInterval = pollInterval
             self.maximumRetryDelay = maximumRetryDelay
@@ -83,8 +85,11 @@ public final class StreamRunner {
 
     /// - Parameter inboxLock: the inbox's lock when the caller took it already (before the
     ///   pipeline's writer lock); otherwise `run` takes it.
-    public init(pipeline: IngestPipeline, watcher: InboxWatcher, inboxLock: InboxLock? = nil, options: Options = Options(),
-                stop: StopSignal = StopSignal(), metrics: StreamMetrics = StreamMetrics(), logger: Logger = Logger(label: "itinerary.stream")) {
+    public init(
+        pipeline: IngestPipeline, watcher: InboxWatcher, inboxLock: InboxLock? = nil, options: Options = Options(),
+        stop: StopSignal = StopSignal(), metrics: StreamMetrics = StreamMetrics(),
+        logger: Logger = Logger(label: "itinerary.stream")
+    ) {
         self.pipeline = pipeline
         self.watcher = watcher
         self.inboxLock = inboxLock
@@ -124,7 +129,9 @@ public final class StreamRunner {
 
     /// The database being away is waited out for ever (every file would fail alike); any other
     /// failure is first isolated to one file, which is refused after `tries` failures.
-    public static func action(afterFailures failures: Int, databaseAway: Bool, chunkSize: Int, tries: Int) -> FailureAction {
+    public static func action(
+        afterFailures failures: Int, databaseAway: Bool, chunkSize: Int, tries: Int
+    ) -> FailureAction {
         if databaseAway { return .retry }
         if chunkSize > 1 { return failures >= 2 ? .isolate : .retry }
         return failures >= tries ? .refuse : .retry
@@ -144,18 +151,23 @@ public final class StreamRunner {
     public func run() throws -> Totals {
         try watcher.prepare()
         if inboxLock == nil { inboxLock = try InboxLock(inbox: watcher.inbox) }
-        logger.info("streaming", metadata: [
-            "inbox": "\(watcher.inbox.path)", "once": "\(options.once)", "poll_interval": "\(options.pollInterval)",
-            "watermark": "\(pipeline.watermark == .min ? "none" : String(pipeline.watermark))", "phones": "\(pipeline.phoneCount)",
-        ])
+        logger.info(
+            "streaming",
+            metadata: [
+                "inbox": "\(watcher.inbox.path)", "once": "\(options.once)", "poll_interval": "\(options.pollInterval)",
+                "watermark": "\(pipeline.watermark == .min ? "none" : String(pipeline.watermark))",
+                "phones": "\(pipeline.phoneCount)",
+            ])
         metrics.state(watermark: pipeline.watermark, newestEvent: pipeline.newestAccepted, phones: pipeline.phoneCount)
         var failures = 0
         var isolating = false
         loop: while true {
             let listing = try watcher.list()
             metrics.waiting.record(listing.waiting)
-            switch Self.next(stopRequested: stop.isRequested, once: options.once, batchIsEmpty: listing.batch.isEmpty,
-                             pollInterval: options.pollInterval) {
+            switch Self.next(
+                stopRequested: stop.isRequested, once: options.once, batchIsEmpty: listing.batch.isEmpty,
+                pollInterval: options.pollInterval)
+            {
             case .stop: break loop
             case .wait(let seconds):
                 stop.sleep(seconds: seconds)
@@ -176,16 +188,20 @@ public final class StreamRunner {
                     totals.storeFailures += 1
                     metrics.storeFailures.increment()
                     let databaseAway = (error as? PostgresError)?.isConnectionFailure ?? false
-                    switch Self.action(afterFailures: failures, databaseAway: databaseAway, chunkSize: chunk.count,
-                                       tries: options.triesBeforeRefusal) {
+                    switch Self.action(
+                        afterFailures: failures, databaseAway: databaseAway, chunkSize: chunk.count,
+                        tries: options.triesBeforeRefusal)
+                    {
                     case .isolate:
                         logger.warning("files keep failing; trying them one at a time", metadata: ["error": "\(error)"])
                         isolating = true
                         continue loop
                     case .refuse:
                         let reason = "could not be applied after \(failures) tries: \(error)"
-                        try finish(chunk[0], try pipeline.refuse(chunk[0], reason: reason), arrival: Date().timeIntervalSince1970,
-                                   started: Date().timeIntervalSince1970)
+                        try finish(
+                            chunk[0], try pipeline.refuse(chunk[0], reason: reason),
+                            arrival: Date().timeIntervalSince1970,
+                            started: Date().timeIntervalSince1970)
                         failures = 0
                         isolating = false
                         continue loop
@@ -193,9 +209,12 @@ public final class StreamRunner {
                         break
                     }
                     let delay = Self.retryDelay(failures: failures, maximum: options.maximumRetryDelay)
-                    logger.error("store failure; the files stay in the inbox", metadata: [
-                        "file": "\(chunk[0].lastPathComponent)", "files": "\(chunk.count)", "error": "\(error)", "retry_in": "\(delay)",
-                    ])
+                    logger.error(
+                        "store failure; the files stay in the inbox",
+                        metadata: [
+                            "file": "\(chunk[0].lastPathComponent)", "files": "\(chunk.count)", "error": "\(error)",
+                            "retry_in": "\(delay)",
+                        ])
                     if options.once, databaseAway { throw error }
                     stop.sleep(seconds: delay)
                     continue loop

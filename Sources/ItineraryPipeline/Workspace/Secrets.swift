@@ -5,14 +5,20 @@ import ItineraryStore
 /// first use into the state directory, readable by its owner only.
 public enum Secrets {
     /// The HMAC secret phone keys are derived with (`ITINERARY_PHONE_KEY_SECRET`).
-    public static func phoneKeySecret(stateDirectory: URL, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> [UInt8] {
-        try secret(named: "phone-key.secret", variable: "ITINERARY_PHONE_KEY_SECRET", stateDirectory: stateDirectory, environment: environment)
+    public static func phoneKeySecret(
+        stateDirectory: URL, environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> [UInt8] {
+        try secret(
+            named: "phone-key.secret", variable: "ITINERARY_PHONE_KEY_SECRET", stateDirectory: stateDirectory,
+            environment: environment)
     }
 
     /// A named secret of at least 16 bytes: `variable` from the environment, or `<state>/<file>`,
     /// 32 random bytes created (mode 0600) if missing.
-    public static func secret(named file: String, variable: String, stateDirectory: URL,
-                              environment: [String: String] = ProcessInfo.processInfo.environment) throws -> [UInt8] {
+    public static func secret(
+        named file: String, variable: String, stateDirectory: URL,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> [UInt8] {
         if let value = environment[variable], value.utf8.count >= 16 { return Array(value.utf8) }
         return try SecretFile.loadOrCreate(
             at: stateDirectory.appendingPathComponent(file).path,

@@ -8,8 +8,10 @@ extension Workspace {
     /// what the store has committed.
     /// - Throws: `MissingCellsError` when no cell table is loaded (every mainland record would
     ///   be rejected), `WriterLockError` when another process writes and `lock` is `.fail`.
-    public func pipeline(configuration: RuleConfiguration, limits: FeedLimits = .standard, lock: WriterLockPolicy = .fail,
-                         clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }) throws -> IngestPipeline {
+    public func pipeline(
+        configuration: RuleConfiguration, limits: FeedLimits = .standard, lock: WriterLockPolicy = .fail,
+        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+    ) throws -> IngestPipeline {
         let connection = try connect()
         guard try ReferenceStore(connection: connection).currentLoad(.cells) != nil else { throw MissingCellsError() }
         return try IngestPipeline(

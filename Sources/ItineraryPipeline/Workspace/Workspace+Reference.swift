@@ -10,9 +10,10 @@ extension Workspace {
         let reference = ReferenceStore(connection: try connect())
         if !replacing, try reference.currentLoad(.cells) != nil { return 0 }
         let rows = try CellTable.rows(contentsOf: url, directory: places)
-        try reference.replaceCells(rows.map {
-            .init(mcc: $0.key.mcc, mnc: $0.key.mnc, lac: $0.key.lac, cellID: $0.key.cellID, adcode: $0.adcode)
-        }, source: url.lastPathComponent)
+        try reference.replaceCells(
+            rows.map {
+                .init(mcc: $0.key.mcc, mnc: $0.key.mnc, lac: $0.key.lac, cellID: $0.key.cellID, adcode: $0.adcode)
+            }, source: url.lastPathComponent)
         return rows.count
     }
 }
@@ -31,7 +32,8 @@ extension Workspace {
     @discardableResult
     public func loadContacts(from url: URL) throws -> Int {
         let entries = try CloseContacts.parse(String(contentsOf: url, encoding: .utf8), file: url.lastPathComponent)
-        try ReferenceStore(connection: try connect()).replaceContacts(entries.map { (keyer.key(for: $0.0), $0.1) }, source: url.lastPathComponent)
+        try ReferenceStore(connection: try connect()).replaceContacts(
+            entries.map { (keyer.key(for: $0.0), $0.1) }, source: url.lastPathComponent)
         try refreshCards()
         return entries.count
     }
@@ -45,7 +47,9 @@ extension Workspace {
         let rules = try rules(configuration, connection: connection)
         let contacts = try contacts(connection: connection)
         try PipelineStore(connection: connection).refreshAllCards { key, track, time in
-            rules.card(visits: track.visits(through: time, rules: rules), at: time, closeContact: contacts.isContact(key, at: time))
+            rules.card(
+                visits: track.visits(through: time, rules: rules), at: time,
+                closeContact: contacts.isContact(key, at: time))
         }
     }
 }

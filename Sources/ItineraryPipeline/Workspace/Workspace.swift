@@ -18,12 +18,15 @@ public final class Workspace: @unchecked Sendable {
     /// Opens (and migrates) the store. `databaseURL` nil means `DATABASE_URL`, `PG*`, or the
     /// embedded cluster under `stateDirectory`, which only a command that writes (`create`)
     /// may create: a read-only one on a missing cluster gets an error naming the directory.
-    public init(stateDirectory: URL, databaseURL: String?, create: Bool = true, logger: Logger = Logger(label: "itinerary")) throws {
+    public init(
+        stateDirectory: URL, databaseURL: String?, create: Bool = true, logger: Logger = Logger(label: "itinerary")
+    ) throws {
         if create { try FileManager.default.createDirectory(at: stateDirectory, withIntermediateDirectories: true) }
         self.stateDirectory = stateDirectory
         self.logger = logger
         let wasRunning = (try? EmbeddedPostgres(stateDirectory: stateDirectory).isRunning()) ?? false
-        database = try Database.open(url: databaseURL, stateDirectory: stateDirectory, createCluster: create, logger: logger)
+        database = try Database.open(
+            url: databaseURL, stateDirectory: stateDirectory, createCluster: create, logger: logger)
         ownsCluster = database.embedded != nil && !wasRunning
         let divisions = try Divisions.load()
         let countries = try Countries.load()
@@ -37,7 +40,8 @@ public final class Workspace: @unchecked Sendable {
     /// The connection string for this process: on the embedded cluster it names the process
     /// (`application_name`), so `shutdown` can tell its own connections from other processes'.
     public var connectionString: String {
-        ownsCluster ? database.connectionString + " application_name=\(Self.applicationName)" : database.connectionString
+        ownsCluster
+            ? database.connectionString + " application_name=\(Self.applicationName)" : database.connectionString
     }
 
     private static let applicationName = "itinerary-\(getpid())"
@@ -50,11 +54,13 @@ public final class Workspace: @unchecked Sendable {
     /// The feed reader over the cells in force.
     public func reader(connection: PostgresConnection) throws -> FeedReader {
         let rows = try ReferenceStore(connection: connection).cells()
-        let cells = CellTable(rows.compactMap { row in
-            guard let key = CellKey(mcc: row.mcc, mnc: row.mnc, lac: row.lac, cellID: row.cellID),
-                  let city = places.city(ofAdcode: row.adcode) else { return nil }
-            return (key, city)
-        })
+        let cells = CellTable(
+            rows.compactMap { row in
+                guard let key = CellKey(mcc: row.mcc, mnc: row.mnc, lac: row.lac, cellID: row.cellID),
+                    let city = places.city(ofAdcode: row.adcode)
+                else { return nil }
+                return (key, city)
+            })
         return FeedReader(directory: places, cells: cells)
     }
 
@@ -73,9 +79,11 @@ public final class Workspace: @unchecked Sendable {
     public func shutdown() {
         guard ownsCluster, let cluster = database.embedded else { return }
         do {
-            let others = try connect().execute("""
+            let others = try connect().execute(
+                """
                 SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND application_name <> $1
-                """, .text(Self.applicationName)).requiredInt64(0, 0)
+                """, .text(Self.applicationName)
+            ).requiredInt64(0, 0)
             if others == 0 { try cluster.stop() }
         } catch {
             logger.warning("could not stop the embedded cluster: \(error)")

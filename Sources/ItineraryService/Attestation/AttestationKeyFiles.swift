@@ -13,9 +13,11 @@ public enum AttestationKeyFiles {
     /// Every readable, well-formed published key in `directory`; unreadable files are skipped.
     public static func publicKeys(inDirectory directory: String) -> [[UInt8]] {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        return names.filter { $0.hasPrefix("attestation-ed25519.") && $0.hasSuffix(".pub") }.sorted().compactMap { name in
+        return names.filter { $0.hasPrefix("attestation-ed25519.") && $0.hasSuffix(".pub") }.sorted().compactMap {
+            name in
             guard let text = try? String(contentsOfFile: directory + "/" + name, encoding: .utf8),
-                  let key = Base64URL.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)), (try? Curve25519.Signing.PublicKey(rawRepresentation: key)) != nil
+                let key = Base64URL.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)),
+                (try? Curve25519.Signing.PublicKey(rawRepresentation: key)) != nil
             else { return nil }
             return key
         }

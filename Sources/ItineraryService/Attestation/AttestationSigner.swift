@@ -45,7 +45,9 @@ public struct AttestationSigner: Sendable {
         let signer = AttestationSigner(privateKey: try Curve25519.Signing.PrivateKey(rawRepresentation: seed))
         let publicText = Base64URL.encode(signer.publicKey) + "\n"
         try? publicText.write(toFile: directory + "/attestation-ed25519.pub", atomically: true, encoding: .utf8)
-        try? publicText.write(toFile: AttestationKeyFiles.path(inDirectory: directory, keyID: signer.keyID), atomically: true, encoding: .utf8)
+        try? publicText.write(
+            toFile: AttestationKeyFiles.path(inDirectory: directory, keyID: signer.keyID), atomically: true,
+            encoding: .utf8)
         return signer
     }
 

@@ -5,7 +5,7 @@ extension AttestationVerifier {
     /// base64url of the raw key), for terminals that verify offline.
     public init(publicKeyFile path: String, clockSkew: Int64 = 60) throws {
         guard let text = try? String(contentsOfFile: path, encoding: .utf8),
-              let key = Base64URL.decode(text.trimmingCharacters(in: .whitespacesAndNewlines))
+            let key = Base64URL.decode(text.trimmingCharacters(in: .whitespacesAndNewlines))
         else { throw CocoaError(.fileReadCorruptFile, userInfo: [NSFilePathErrorKey: path]) }
         try self.init(publicKey: key, clockSkew: clockSkew)
     }

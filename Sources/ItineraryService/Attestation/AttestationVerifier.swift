@@ -38,7 +38,8 @@ public struct AttestationVerifier: Sendable {
     public func verify(_ token: String, now: Int64) -> AttestationVerdict {
         let token = token.trimmingCharacters(in: .whitespacesAndNewlines)
         let isCode = token.hasPrefix(CardCode.prefix)
-        let parts = token.dropFirst(isCode ? CardCode.prefix.utf8.count : 0).split(separator: ".", omittingEmptySubsequences: false)
+        let parts = token.dropFirst(isCode ? CardCode.prefix.utf8.count : 0).split(
+            separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 2, let body = Base64URL.decode(parts[0]), let signature = Base64URL.decode(parts[1]) else {
             return .malformed
         }
@@ -47,7 +48,9 @@ public struct AttestationVerifier: Sendable {
             guard let decoded = CardCode.decode(body) else { return .malformed }
             payload = decoded
         } else {
-            guard let decoded = try? JSONDecoder().decode(AttestationPayload.self, from: Data(body)), decoded.version == 1 else {
+            guard let decoded = try? JSONDecoder().decode(AttestationPayload.self, from: Data(body)),
+                decoded.version == 1
+            else {
                 return .malformed
             }
             payload = decoded
@@ -55,7 +58,7 @@ public struct AttestationVerifier: Sendable {
         guard let keyBytes = publicKeys[payload.keyID] else { return .unknownKey }
         let signed = token.utf8.prefix(token.utf8.count - parts[1].utf8.count - 1)
         guard let publicKey = try? Curve25519.Signing.PublicKey(rawRepresentation: keyBytes),
-              publicKey.isValidSignature(signature, for: Array(signed))
+            publicKey.isValidSignature(signature, for: Array(signed))
         else { return .badSignature }
         if now >= payload.expiresAt + clockSkew || payload.issuedAt > now + clockSkew {
             return .expired(payload)

@@ -31,10 +31,10 @@ enum CardCode {
     /// `ddd****dddd`, an unknown colour or place code, a time past 2106).
     static func encode(_ payload: AttestationPayload) -> [UInt8]? {
         guard let keyID = Base64URL.decode(payload.keyID), keyID.count == 8,
-              let phone = maskedDigits(payload.phone),
-              let color = colors.firstIndex(of: payload.color),
-              let windowDays = UInt8(exactly: payload.windowDays),
-              let issuedAt = UInt32(exactly: payload.issuedAt), let expiresAt = UInt32(exactly: payload.expiresAt)
+            let phone = maskedDigits(payload.phone),
+            let color = colors.firstIndex(of: payload.color),
+            let windowDays = UInt8(exactly: payload.windowDays),
+            let issuedAt = UInt32(exactly: payload.issuedAt), let expiresAt = UInt32(exactly: payload.expiresAt)
         else { return nil }
         let watermark: UInt32
         if let value = payload.watermark {
@@ -58,7 +58,7 @@ enum CardCode {
     /// The payload of `bytes`, `nil` unless well formed.
     static func decode(_ bytes: [UInt8]) -> AttestationPayload? {
         guard bytes.count >= headerLength, (bytes.count - headerLength) % 3 == 0, bytes[0] == version,
-              bytes[13] < colors.count
+            bytes[13] < colors.count
         else { return nil }
         let head = read(bytes, at: 9, count: 2), tail = read(bytes, at: 11, count: 2)
         guard head >= 100, head <= 999, tail <= 9999 else { return nil }
@@ -72,7 +72,8 @@ enum CardCode {
             places.append(.init(code: code.description, starred: value & starred != 0, firstSeen: nil, lastSeen: nil))
         }
         var payload = AttestationPayload(
-            keyID: Base64URL.encode(bytes[1..<9]), phone: String(head) + "****" + padded(tail), color: colors[Int(bytes[13])],
+            keyID: Base64URL.encode(bytes[1..<9]), phone: String(head) + "****" + padded(tail),
+            color: colors[Int(bytes[13])],
             windowDays: Int(bytes[14]), places: places, watermark: watermark == noWatermark ? nil : Int64(watermark),
             issuedAt: Int64(read(bytes, at: 19, count: 4)), expiresAt: Int64(read(bytes, at: 23, count: 4))
         )
@@ -83,7 +84,7 @@ enum CardCode {
     private static func maskedDigits(_ masked: String) -> (head: Int, tail: Int)? {
         let characters = Array(masked.utf8)
         guard characters.count == 11, characters[3..<7].allSatisfy({ $0 == UInt8(ascii: "*") }),
-              (characters[0..<3] + characters[7..<11]).allSatisfy({ (48...57).contains($0) }), characters[0] != 48
+            (characters[0..<3] + characters[7..<11]).allSatisfy({ (48...57).contains($0) }), characters[0] != 48
         else { return nil }
         let number = { (digits: ArraySlice<UInt8>) in digits.reduce(0) { $0 * 10 + Int($1 - 48) } }
         return (number(characters[0..<3]), number(characters[7..<11]))

@@ -18,7 +18,8 @@ struct CardPresentation: Sendable {
         AttestationPayload(
             keyID: keyID, phone: phone.masked, color: card.color.rawValue, windowDays: windowDays,
             places: card.places.map {
-                AttestationPayload.Place(code: $0.code.description, starred: $0.starred, firstSeen: $0.firstSeen, lastSeen: $0.lastSeen)
+                AttestationPayload.Place(
+                    code: $0.code.description, starred: $0.starred, firstSeen: $0.firstSeen, lastSeen: $0.lastSeen)
             },
             watermark: watermark, issuedAt: generatedAt, expiresAt: generatedAt + lifetime
         )
@@ -70,7 +71,8 @@ struct CardPresentation: Sendable {
             text += ". Card colour: " + card.color.rawValue
             text += ". Updated: " + ChinaTime.cardStamp(generatedAt) + " (China time)."
             if card.places.contains(where: \.starred) {
-                text += " * The city currently has a medium- or high-risk area; this does not mean you visited that area."
+                text +=
+                    " * The city currently has a medium- or high-risk area; this does not mean you visited that area."
             }
             return text
         }

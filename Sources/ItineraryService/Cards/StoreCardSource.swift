@@ -21,7 +21,8 @@ public struct StoreCardSource: CardSource {
     private let clock: CardClock
     private let dataTime = DataTimeCache()
 
-    public init(connectionString: String, configuration: RuleConfiguration, clock: CardClock = .wall, poolSize: Int = 4) {
+    public init(connectionString: String, configuration: RuleConfiguration, clock: CardClock = .wall, poolSize: Int = 4)
+    {
         pool = DatabasePool(connectionString: connectionString, size: poolSize, deadline: .seconds(3))
         // Cards are computed only when the version changed (or they aged): the risk list they
         // use must be the one in force then, not one remembered from before.

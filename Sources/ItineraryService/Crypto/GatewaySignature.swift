@@ -8,18 +8,24 @@ import Crypto
 enum GatewaySignature {
     /// Lowercase hex of the MAC.
     static func sign(secret: [UInt8], timestamp: Int64, nonce: String, body: [UInt8]) -> String {
-        Hex.encode(Array(HMAC<SHA256>.authenticationCode(for: message(timestamp, nonce, body), using: SymmetricKey(data: secret))))
+        Hex.encode(
+            Array(
+                HMAC<SHA256>.authenticationCode(for: message(timestamp, nonce, body), using: SymmetricKey(data: secret))
+            ))
     }
 
     /// Checks a decoded signature in constant time.
     static func isValid(_ signature: [UInt8], secret: [UInt8], timestamp: Int64, nonce: String, body: [UInt8]) -> Bool {
-        HMAC<SHA256>.isValidAuthenticationCode(signature, authenticating: message(timestamp, nonce, body), using: SymmetricKey(data: secret))
+        HMAC<SHA256>.isValidAuthenticationCode(
+            signature, authenticating: message(timestamp, nonce, body), using: SymmetricKey(data: secret))
     }
 
     /// Whether `nonce` has the accepted shape.
     static func isWellFormed(nonce: String) -> Bool {
         (8...64).contains(nonce.utf8.count)
-            && nonce.utf8.allSatisfy { (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) || $0 == 45 || $0 == 95 }
+            && nonce.utf8.allSatisfy {
+                (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) || $0 == 45 || $0 == 95
+            }
     }
 
     /// A fresh random nonce (32 hex digits).

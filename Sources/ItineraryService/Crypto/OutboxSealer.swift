@@ -25,8 +25,9 @@ struct OutboxSealer: Sendable {
 
     /// `nil` when the bytes were not sealed under this key or were altered.
     func open(_ sealed: [UInt8]) -> Opened? {
-        guard let box = try? ChaChaPoly.SealedBox(combined: sealed), let plain = try? ChaChaPoly.open(box, using: SymmetricKey(data: key)),
-              let newline = plain.firstIndex(of: 0x0A)
+        guard let box = try? ChaChaPoly.SealedBox(combined: sealed),
+            let plain = try? ChaChaPoly.open(box, using: SymmetricKey(data: key)),
+            let newline = plain.firstIndex(of: 0x0A)
         else { return nil }
         return Opened(
             phone: String(decoding: plain[..<newline], as: UTF8.self),

@@ -11,7 +11,7 @@ enum PhoneSealer {
 
     static func open(_ sealed: [UInt8], token: [UInt8]) -> Phone? {
         guard let box = try? ChaChaPoly.SealedBox(combined: sealed),
-              let digits = try? ChaChaPoly.open(box, using: key(token))
+            let digits = try? ChaChaPoly.open(box, using: key(token))
         else { return nil }
         return Phone(ascii: Array(digits))
     }

@@ -8,7 +8,8 @@ extension LookupService {
 
     /// Answers 200 `{"valid":true|false,"reason":"valid|expired|unknown_key|bad_signature|malformed","payload":{…}|null}`.
     func verifyAttestation(_ request: Request, context: LookupRequestContext) async throws -> Response {
-        let body = try BodyReader.decode(VerifyRequest.self, from: try await BodyReader.bytes(request, limit: configuration.maxBodyBytes))
+        let body = try BodyReader.decode(
+            VerifyRequest.self, from: try await BodyReader.bytes(request, limit: configuration.maxBodyBytes))
         guard let attestation = body.attestation else { throw APIError.invalidRequest("attestation is required") }
         let verdict = verifier.verify(attestation, now: clock.now())
         var writer = JSONWriter()

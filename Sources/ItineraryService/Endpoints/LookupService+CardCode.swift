@@ -1,6 +1,6 @@
+import Foundation
 import Hummingbird
 import ItineraryCore
-import Foundation
 import ItineraryStore
 
 /// `GET /v1/itinerary/code` (Bearer token): the card's short-lived ``CardCode`` and its QR code.
@@ -16,7 +16,8 @@ extension LookupService {
             windowDays: configuration.windowDays, keyID: signer.keyID, lifetime: configuration.cardCodeLifetime
         )
         guard let code = try signer.signCode(payload), let symbol = QRCode(code) else {
-            throw APIError(status: .internalServerError, code: "internal_error", message: "the card does not fit a code")
+            throw APIError(
+                status: .internalServerError, code: "internal_error", message: "the card does not fit a code")
         }
         var writer = JSONWriter()
         writer.beginObject()
@@ -32,7 +33,8 @@ extension LookupService {
     /// as a card re-read; 401 `invalid_token` otherwise.
     func tokenEntry(_ request: Request, context: LookupRequestContext, now: Int64) async throws -> TokenCache.Entry {
         guard let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer "),
-              let token = Base64URL.decode(authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)), token.count == 32
+            let token = Base64URL.decode(authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)),
+            token.count == 32
         else { throw APIError.invalidToken }
         let client = client(of: request, context: context)
         if case .limited(let retryAfter) = cardReads.hit(client, now: now) {
@@ -44,8 +46,9 @@ extension LookupService {
             entry = cached
         } else {
             guard let record = try await store.token(hash: tokenHash),
-                  let phone = PhoneSealer.open(record.phoneSealed, token: token),
-                  case let phoneKey = configuration.phoneKeyer.key(for: phone), ConstantTime.equal(phoneKey.bytes, record.phoneKey)
+                let phone = PhoneSealer.open(record.phoneSealed, token: token),
+                case let phoneKey = configuration.phoneKeyer.key(for: phone),
+                ConstantTime.equal(phoneKey.bytes, record.phoneKey)
             else { throw APIError.invalidToken }
             entry = TokenCache.Entry(record: record, phone: phone, phoneKey: phoneKey)
             tokens.insert(entry, tokenHash: tokenHash, now: now)

@@ -1,7 +1,7 @@
+import Foundation
 import Hummingbird
 import ItineraryCore
 import ItineraryStore
-import Foundation
 
 /// `POST /v1/sms/inbound`: the SMS gateway's callback for a message texted to the service.
 ///
@@ -26,14 +26,16 @@ extension LookupService {
             throw APIError(status: .notFound, code: "not_found", message: "inbound SMS are not configured")
         }
         guard let timestamp = request.headers[.xTimestamp].flatMap({ Int64($0) }),
-              let nonce = request.headers[.xNonce], GatewaySignature.isWellFormed(nonce: nonce),
-              let signature = request.headers[.xSignature].flatMap(Hex.decode),
-              GatewaySignature.isValid(signature, secret: secret, timestamp: timestamp, nonce: nonce, body: raw)
+            let nonce = request.headers[.xNonce], GatewaySignature.isWellFormed(nonce: nonce),
+            let signature = request.headers[.xSignature].flatMap(Hex.decode),
+            GatewaySignature.isValid(signature, secret: secret, timestamp: timestamp, nonce: nonce, body: raw)
         else { throw APIError.invalidSignature }
         let now = clock.now()
         guard abs(now - timestamp) <= Self.inboundClockSkew else { throw APIError.staleTimestamp }
         // Kept until its timestamp can no longer pass the check above.
-        guard try await store.useNonce(nonce, expiresAt: timestamp + Self.inboundClockSkew + 60) else { throw APIError.replayed }
+        guard try await store.useNonce(nonce, expiresAt: timestamp + Self.inboundClockSkew + 60) else {
+            throw APIError.replayed
+        }
 
         let message = try BodyReader.decode(InboundMessage.self, from: raw)
         let phone = try phone(message.from)
@@ -54,7 +56,9 @@ extension LookupService {
         }
         try await spendSMSBudget(now: now)
         let presentation = try await presentCard(phone: phone, phoneKey: phoneKey, now: now).presentation
-        try await store.enqueue(NewSMS(phone: phone, kind: .reply, body: presentation.smsText(places: places, language: language)), now: now)
+        try await store.enqueue(
+            NewSMS(phone: phone, kind: .reply, body: presentation.smsText(places: places, language: language)), now: now
+        )
         return Self.status("queued")
     }
 

@@ -1,7 +1,7 @@
+import Foundation
 import Hummingbird
 import ItineraryCore
 import ItineraryStore
-import Foundation
 
 /// `POST /v1/itinerary {"phone","code","consent":true}` and `GET /v1/itinerary` (Bearer token).
 extension LookupService {
@@ -12,15 +12,21 @@ extension LookupService {
     }
 
     func verifyAndShow(_ request: Request, context: LookupRequestContext) async throws -> Response {
-        let body = try BodyReader.decode(ItineraryRequest.self, from: try await BodyReader.bytes(request, limit: configuration.maxBodyBytes))
+        let body = try BodyReader.decode(
+            ItineraryRequest.self, from: try await BodyReader.bytes(request, limit: configuration.maxBodyBytes))
         let phone = try phone(body.phone)
         guard body.consent == true else { throw APIError.consentRequired }
-        guard let code = body.code, code.utf8.count == configuration.otp.digits, code.utf8.allSatisfy({ (48...57).contains($0) }) else {
-            throw APIError(status: .unauthorized, code: "invalid_code", message: "the code must be the \(configuration.otp.digits) digits sent by SMS")
+        guard let code = body.code, code.utf8.count == configuration.otp.digits,
+            code.utf8.allSatisfy({ (48...57).contains($0) })
+        else {
+            throw APIError(
+                status: .unauthorized, code: "invalid_code",
+                message: "the code must be the \(configuration.otp.digits) digits sent by SMS")
         }
         let now = clock.now()
         let client = client(of: request, context: context)
-        try await limitClient(client, scope: "verify_client", perMinute: configuration.clientLimits.verificationsPerMinute, now: now)
+        try await limitClient(
+            client, scope: "verify_client", perMinute: configuration.clientLimits.verificationsPerMinute, now: now)
 
         let phoneKey = configuration.phoneKeyer.key(for: phone)
         let token = SecureRandom.bytes(32)
@@ -37,11 +43,15 @@ extension LookupService {
         case .accepted:
             break
         case .wrongCode(let remaining):
-            throw APIError(status: .unauthorized, code: "invalid_code", message: "wrong code; \(remaining) attempts left")
+            throw APIError(
+                status: .unauthorized, code: "invalid_code", message: "wrong code; \(remaining) attempts left")
         case .noCode:
-            throw APIError(status: .unauthorized, code: "invalid_code", message: "no code is pending for this number; request a new one")
+            throw APIError(
+                status: .unauthorized, code: "invalid_code",
+                message: "no code is pending for this number; request a new one")
         case .expired:
-            throw APIError(status: .unauthorized, code: "code_expired", message: "the code has expired; request a new one")
+            throw APIError(
+                status: .unauthorized, code: "code_expired", message: "the code has expired; request a new one")
         case .tooManyAttempts(let retryAfter):
             throw APIError(
                 status: .tooManyRequests, code: "too_many_attempts",
@@ -58,7 +68,8 @@ extension LookupService {
 
     func showAgain(_ request: Request, context: LookupRequestContext) async throws -> Response {
         guard let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer "),
-              let token = Base64URL.decode(authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)), token.count == 32
+            let token = Base64URL.decode(authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)),
+            token.count == 32
         else { throw APIError.invalidToken }
         let now = clock.now()
         let client = client(of: request, context: context)
@@ -71,8 +82,9 @@ extension LookupService {
             entry = cached
         } else {
             guard let record = try await store.token(hash: tokenHash),
-                  let phone = PhoneSealer.open(record.phoneSealed, token: token),
-                  case let phoneKey = configuration.phoneKeyer.key(for: phone), ConstantTime.equal(phoneKey.bytes, record.phoneKey)
+                let phone = PhoneSealer.open(record.phoneSealed, token: token),
+                case let phoneKey = configuration.phoneKeyer.key(for: phone),
+                ConstantTime.equal(phoneKey.bytes, record.phoneKey)
             else { throw APIError.invalidToken }
             entry = TokenCache.Entry(record: record, phone: phone, phoneKey: phoneKey)
             tokens.insert(entry, tokenHash: tokenHash, now: now)

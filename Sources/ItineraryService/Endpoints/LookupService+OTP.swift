@@ -11,7 +11,8 @@ extension LookupService {
     }
 
     func requestCode(_ request: Request, context: LookupRequestContext) async throws -> Response {
-        let body = try BodyReader.decode(CodeRequest.self, from: try await BodyReader.bytes(request, limit: configuration.maxBodyBytes))
+        let body = try BodyReader.decode(
+            CodeRequest.self, from: try await BodyReader.bytes(request, limit: configuration.maxBodyBytes))
         let phone = try phone(body.phone)
         let now = clock.now()
         do {
@@ -32,9 +33,11 @@ extension LookupService {
         let phoneKey = configuration.phoneKeyer.key(for: phone).bytes
         let code = SecureRandom.digits(configuration.otp.digits)
         let minutes = configuration.otp.codeLifetime / 60
-        let sms = NewSMS(phone: phone, kind: .otp, body: SMSLanguage(requested: body.lang).codeText(code, minutes: minutes))
+        let sms = NewSMS(
+            phone: phone, kind: .otp, body: SMSLanguage(requested: body.lang).codeText(code, minutes: minutes))
         let decision = try await store.issueCode(
-            phoneKey: phoneKey, codeHash: hasher.codeHash(phoneKey: phoneKey, code: code), sms: sms, now: now, policy: configuration.otp
+            phoneKey: phoneKey, codeHash: hasher.codeHash(phoneKey: phoneKey, code: code), sms: sms, now: now,
+            policy: configuration.otp
         )
         if case .limited(let retryAfter) = decision {
             metrics.recordSend("phone_limited")

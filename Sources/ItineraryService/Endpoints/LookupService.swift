@@ -1,8 +1,8 @@
+import Foundation
 import Hummingbird
 import ItineraryCore
 import ItineraryStore
 import Logging
-import Foundation
 
 /// The endpoints' shared dependencies; one extension file per endpoint group.
 struct LookupService: Sendable {
@@ -24,7 +24,8 @@ struct LookupService: Sendable {
     /// The client address rate limits and tokens are tied to: the socket peer, or the address
     /// a trusted proxy forwarded for.
     func client(of request: Request, context: LookupRequestContext) -> String {
-        configuration.trustedProxies.client(peer: context.peerAddress, forwardedFor: request.headers[values: .xForwardedFor])
+        configuration.trustedProxies.client(
+            peer: context.peerAddress, forwardedFor: request.headers[values: .xForwardedFor])
     }
 
     /// Parses a phone number as typed: spaces and dashes are ignored.
@@ -37,7 +38,8 @@ struct LookupService: Sendable {
 
     /// Counts a hit of `client` in `scope`; 429 when over `perMinute`.
     func limitClient(_ client: String, scope: String, perMinute: Int, now: Int64) async throws {
-        let decision = try await store.hit(scope: scope, subject: client, limit: FixedWindowLimit(limit: perMinute, length: 60), now: now)
+        let decision = try await store.hit(
+            scope: scope, subject: client, limit: FixedWindowLimit(limit: perMinute, length: 60), now: now)
         if case .limited(let retryAfter) = decision {
             throw APIError.rateLimited(retryAfter, "too many requests from this address; retry in \(retryAfter) s")
         }
@@ -46,7 +48,9 @@ struct LookupService: Sendable {
     /// Counts one SMS against the service-wide budget; 429 when it is spent.
     func spendSMSBudget(now: Int64) async throws {
         let limit = FixedWindowLimit(limit: configuration.smsPerMinute, length: 60)
-        if case .limited(let retryAfter) = try await store.hit(scope: "sms_budget", subject: "all", limit: limit, now: now) {
+        if case .limited(let retryAfter) = try await store.hit(
+            scope: "sms_budget", subject: "all", limit: limit, now: now)
+        {
             throw APIError.smsBudgetExhausted(retryAfter)
         }
     }

@@ -28,25 +28,31 @@ struct APIError: Error, Sendable {
     static let consentRequired = APIError(
         status: .badRequest, code: "consent_required", message: "consent must be true to look up the itinerary"
     )
-    static let invalidToken = APIError(status: .unauthorized, code: "invalid_token", message: "the token is missing, invalid or expired")
+    static let invalidToken = APIError(
+        status: .unauthorized, code: "invalid_token", message: "the token is missing, invalid or expired")
     static let invalidSignature = APIError(
         status: .unauthorized, code: "invalid_signature",
         message: "X-Timestamp, X-Nonce and X-Signature are missing, malformed or do not match the body"
     )
     static let staleTimestamp = APIError(
-        status: .unauthorized, code: "stale_timestamp", message: "X-Timestamp is more than 5 minutes off the service clock"
+        status: .unauthorized, code: "stale_timestamp",
+        message: "X-Timestamp is more than 5 minutes off the service clock"
     )
     static let replayed = APIError(status: .conflict, code: "replayed", message: "this X-Nonce was already used")
-    static let crossOrigin = APIError(status: .forbidden, code: "cross_origin", message: "cross-origin requests are refused")
+    static let crossOrigin = APIError(
+        status: .forbidden, code: "cross_origin", message: "cross-origin requests are refused")
     static let unsupportedMediaType = APIError(
-        status: .unsupportedMediaType, code: "unsupported_media_type", message: "the request body must be sent as Content-Type: application/json"
+        status: .unsupportedMediaType, code: "unsupported_media_type",
+        message: "the request body must be sent as Content-Type: application/json"
     )
     static let notFound = APIError(status: .notFound, code: "not_found", message: "no such endpoint")
-    static let payloadTooLarge = APIError(status: .contentTooLarge, code: "payload_too_large", message: "the request body exceeds 4 KiB")
+    static let payloadTooLarge = APIError(
+        status: .contentTooLarge, code: "payload_too_large", message: "the request body exceeds 4 KiB")
     static let serviceUnavailable = APIError(
-        status: .serviceUnavailable, code: "service_unavailable", message: "the service is unavailable; try again shortly", retryAfter: 5
+        status: .serviceUnavailable, code: "service_unavailable",
+        message: "the service is unavailable; try again shortly", retryAfter: 5
     )
-    static let internalError = APIError(status: .internalServerError, code: "internal_error", message: "internal error")
+    static let `internal` = APIError(status: .internalServerError, code: "internal_error", message: "internal error")
 
     static func smsBudgetExhausted(_ retryAfter: Int64) -> APIError {
         APIError(

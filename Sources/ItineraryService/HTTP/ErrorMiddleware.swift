@@ -13,7 +13,9 @@ struct ErrorMiddleware: RouterMiddleware {
     /// Told of every database failure (the card cache drops what it holds).
     let onDatabaseUnavailable: @Sendable () -> Void
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         do {
             return try await next(request, context)
         } catch {
@@ -38,14 +40,16 @@ struct ErrorMiddleware: RouterMiddleware {
         case let error as any HTTPResponseError:
             switch error.status {
             case .notFound: return .notFound
-            case .methodNotAllowed: return APIError(status: .methodNotAllowed, code: "method_not_allowed", message: "method not allowed")
+            case .methodNotAllowed:
+                return APIError(status: .methodNotAllowed, code: "method_not_allowed", message: "method not allowed")
             case .contentTooLarge: return .payloadTooLarge
             default:
-                return APIError(status: error.status, code: "http_\(error.status.code)", message: error.status.reasonPhrase)
+                return APIError(
+                    status: error.status, code: "http_\(error.status.code)", message: error.status.reasonPhrase)
             }
         default:
             context.logger.error("internal error", metadata: ["error": "\(error)"])
-            return .internalError
+            return .internal
         }
     }
 }

@@ -1,5 +1,5 @@
-import Hummingbird
 import Foundation
+import Hummingbird
 
 /// POSTs are taken only as the page's own script and the SMS gateway send them, so another web
 /// page cannot make a visitor's browser send code SMS: a cross-site request (`Sec-Fetch-Site:
@@ -9,7 +9,9 @@ import Foundation
 struct SameOriginJSONMiddleware: RouterMiddleware {
     typealias Context = LookupRequestContext
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         guard request.method == .post else { return try await next(request, context) }
         if request.headers[.secFetchSite]?.lowercased() == "cross-site" {
             throw APIError.crossOrigin

@@ -8,7 +8,9 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
     /// For JSON and text responses: nothing may load from them or frame them.
     static let defaultPolicy = "default-src 'none'; frame-ancestors 'none'"
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         var response = try await next(request, context)
         if response.headers[.contentSecurityPolicy] == nil {
             response.headers[.contentSecurityPolicy] = Self.defaultPolicy

@@ -23,12 +23,14 @@ public final class ServiceMetrics: Sendable {
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         outboxPending = registry.makeGauge(
-            descriptor: MetricNameDescriptor(metricName: "lookup_sms_outbox_pending", unitName: "", helpText: "SMS waiting in the outbox"),
+            descriptor: MetricNameDescriptor(
+                metricName: "lookup_sms_outbox_pending", unitName: "", helpText: "SMS waiting in the outbox"),
             labels: []
         )
         databaseUnavailable = registry.makeCounter(
             descriptor: MetricNameDescriptor(
-                metricName: "lookup_database_unavailable", unitName: "total", helpText: "Requests answered 503 because the database was away"
+                metricName: "lookup_database_unavailable", unitName: "total",
+                helpText: "Requests answered 503 because the database was away"
             ),
             labels: []
         )
@@ -37,12 +39,14 @@ public final class ServiceMetrics: Sendable {
     func recordRequest(route: String, method: String, status: Int, duration: Duration) {
         let labels = [("route", route), ("method", method), ("status", String(status))]
         registry.makeCounter(
-            descriptor: MetricNameDescriptor(metricName: "lookup_http_requests", unitName: "total", helpText: "HTTP requests by route and status"),
+            descriptor: MetricNameDescriptor(
+                metricName: "lookup_http_requests", unitName: "total", helpText: "HTTP requests by route and status"),
             labels: labels
         ).increment()
         registry.makeDurationHistogram(
             descriptor: MetricNameDescriptor(
-                metricName: "lookup_http_request_duration", unitName: "seconds", helpText: "HTTP request latency by route and status"
+                metricName: "lookup_http_request_duration", unitName: "seconds",
+                helpText: "HTTP request latency by route and status"
             ),
             labels: labels,
             buckets: Self.buckets
@@ -51,21 +55,24 @@ public final class ServiceMetrics: Sendable {
 
     func recordSend(_ outcome: String) {
         registry.makeCounter(
-            descriptor: MetricNameDescriptor(metricName: "lookup_otp_sends", unitName: "total", helpText: "Code requests by outcome"),
+            descriptor: MetricNameDescriptor(
+                metricName: "lookup_otp_sends", unitName: "total", helpText: "Code requests by outcome"),
             labels: [("outcome", outcome)]
         ).increment()
     }
 
     func recordVerification(_ outcome: OTPOutcome) {
         registry.makeCounter(
-            descriptor: MetricNameDescriptor(metricName: "lookup_otp_verifications", unitName: "total", helpText: "Code verifications by outcome"),
+            descriptor: MetricNameDescriptor(
+                metricName: "lookup_otp_verifications", unitName: "total", helpText: "Code verifications by outcome"),
             labels: [("outcome", outcome.label)]
         ).increment()
     }
 
     func recordSMS(_ result: String, count: Int = 1) {
         registry.makeCounter(
-            descriptor: MetricNameDescriptor(metricName: "lookup_sms_sent", unitName: "total", helpText: "Outbox send attempts by result"),
+            descriptor: MetricNameDescriptor(
+                metricName: "lookup_sms_sent", unitName: "total", helpText: "Outbox send attempts by result"),
             labels: [("result", result)]
         ).increment(by: Int64(count))
     }

@@ -23,7 +23,8 @@ struct IPAddress: Sendable, Hashable, CustomStringConvertible {
             bytes = withUnsafeBytes(of: &v4) { Array($0) }
         } else if inet_pton(AF_INET6, text, &v6) == 1 {
             let raw = withUnsafeBytes(of: &v6) { Array($0) }
-            bytes = raw.prefix(12).elementsEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF]) ? Array(raw.suffix(4)) : raw
+            bytes =
+                raw.prefix(12).elementsEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFF, 0xFF]) ? Array(raw.suffix(4)) : raw
         } else {
             return nil
         }

@@ -23,7 +23,8 @@ public struct ConsoleSMSGateway: SMSGateway {
                     handle.write(Data(line.utf8))
                     try? handle.close()
                 } else {
-                    _ = FileManager.default.createFile(atPath: mirrorPath, contents: Data(line.utf8), attributes: [.posixPermissions: 0o600])
+                    _ = FileManager.default.createFile(
+                        atPath: mirrorPath, contents: Data(line.utf8), attributes: [.posixPermissions: 0o600])
                 }
             }
         }

@@ -55,7 +55,9 @@ struct OutboxSender: Service {
         let messages = try await store.claimOutbox(limit: batchSize, now: clock.now(), lease: lease)
         for message in messages {
             guard let opened = sealer.open(message.sealed) else {
-                logger.error("SMS cannot be opened with the outbox key", metadata: ["id": "\(message.id)", "to": "\(message.phoneMasked)"])
+                logger.error(
+                    "SMS cannot be opened with the outbox key",
+                    metadata: ["id": "\(message.id)", "to": "\(message.phoneMasked)"])
                 try await store.markFailed(id: message.id, error: "cannot be opened with the outbox key", retryAt: nil)
                 metrics.recordSMS("failed")
                 continue
@@ -69,7 +71,11 @@ struct OutboxSender: Service {
             } catch {
                 let giveUp = message.attempts >= maxAttempts
                 logger.warning(
-                    "SMS not sent", metadata: ["id": "\(message.id)", "to": "\(message.phoneMasked)", "error": "\(error)", "final": "\(giveUp)"]
+                    "SMS not sent",
+                    metadata: [
+                        "id": "\(message.id)", "to": "\(message.phoneMasked)", "error": "\(error)",
+                        "final": "\(giveUp)",
+                    ]
                 )
                 let retryAt = giveUp ? nil : clock.now() + Self.backoff(afterAttempts: message.attempts)
                 try await store.markFailed(id: message.id, error: "\(error)", retryAt: retryAt)

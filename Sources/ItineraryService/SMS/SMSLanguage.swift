@@ -13,7 +13,8 @@ enum SMSLanguage: String, Sendable {
     func codeText(_ code: String, minutes: Int64) -> String {
         switch self {
         case .chinese: "【通信行程卡】您的验证码是\(code)，\(minutes)分钟内有效，仅用于查询本人行程，请勿泄露。"
-        case .english: "[Itinerary Card] Your code is \(code), valid for \(minutes) minutes. Use it only to look up your own itinerary; do not share it."
+        case .english:
+            "[Itinerary Card] Your code is \(code), valid for \(minutes) minutes. Use it only to look up your own itinerary; do not share it."
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -19,7 +20,10 @@ public struct WebhookSMSGateway: SMSGateway {
     private let firstBackoff: Duration
     private let timeout: TimeInterval
 
-    public init(url: URL, secret: [UInt8]? = nil, tries: Int = 3, firstBackoff: Duration = .milliseconds(200), timeout: TimeInterval = 5) {
+    public init(
+        url: URL, secret: [UInt8]? = nil, tries: Int = 3, firstBackoff: Duration = .milliseconds(200),
+        timeout: TimeInterval = 5
+    ) {
         self.url = url
         self.secret = secret
         self.tries = max(1, tries)

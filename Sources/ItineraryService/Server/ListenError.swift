@@ -1,9 +1,10 @@
+import NIOCore
+
 #if canImport(Glibc)
 import Glibc
 #else
 import Darwin
 #endif
-import NIOCore
 
 /// The server could not listen on its address: `cannot listen on 127.0.0.1:8080: address already in use`.
 public struct ListenError: Error, CustomStringConvertible {

@@ -40,29 +40,41 @@ public struct LookupServer: Service {
         metrics: ServiceMetrics = ServiceMetrics(),
         logger: Logger = Logger(label: "itinerary.lookup")
     ) throws {
-        let secret = try configuration.serverSecret ?? SecretFile.loadOrCreate(
-            at: configuration.stateDirectory + "/lookup-secret.key",
-            generate: { SecureRandom.bytes(32) },
-            validate: { $0.count >= 16 }
-        )
-        let signer = try configuration.attestationSigner ?? AttestationSigner.loadOrCreate(inDirectory: configuration.stateDirectory)
-        sealer = OutboxSealer(key: try configuration.outboxKey ?? SecretFile.loadOrCreate(
-            at: configuration.stateDirectory + "/outbox.key",
-            generate: { SecureRandom.bytes(32) },
-            validate: { $0.count == 32 }
-        ))
+        let secret =
+            try configuration.serverSecret
+            ?? SecretFile.loadOrCreate(
+                at: configuration.stateDirectory + "/lookup-secret.key",
+                generate: { SecureRandom.bytes(32) },
+                validate: { $0.count >= 16 }
+            )
+        let signer =
+            try configuration.attestationSigner
+            ?? AttestationSigner.loadOrCreate(inDirectory: configuration.stateDirectory)
+        sealer = OutboxSealer(
+            key: try configuration.outboxKey
+                ?? SecretFile.loadOrCreate(
+                    at: configuration.stateDirectory + "/outbox.key",
+                    generate: { SecureRandom.bytes(32) },
+                    validate: { $0.count == 32 }
+                ))
         pool = DatabasePool(
             connectionString: databaseConnectionString, size: configuration.databasePoolSize,
-            deadline: configuration.databaseDeadline, statementTimeoutMilliseconds: configuration.statementTimeoutMilliseconds
+            deadline: configuration.databaseDeadline,
+            statementTimeoutMilliseconds: configuration.statementTimeoutMilliseconds
         )
         service = LookupService(
-            configuration: configuration, store: LookupStore(pool: pool, sealer: sealer), cardSource: cardSource, places: places,
+            configuration: configuration, store: LookupStore(pool: pool, sealer: sealer), cardSource: cardSource,
+            places: places,
             clock: clock, hasher: SecretHasher(secret: secret), signer: signer,
-            verifier: try AttestationVerifier(publicKeys: [signer.publicKey] + AttestationKeyFiles.publicKeys(inDirectory: configuration.stateDirectory)),
+            verifier: try AttestationVerifier(
+                publicKeys: [signer.publicKey]
+                    + AttestationKeyFiles.publicKeys(inDirectory: configuration.stateDirectory)),
             metrics: metrics, logger: logger,
-            cardReads: LocalRateLimiter(limit: FixedWindowLimit(limit: configuration.clientLimits.cardReadsPerMinute, length: 60)),
-            cards: CardCache(maxAge: min(configuration.cardReuse, configuration.attestationLifetime / 2),
-                             checkInterval: configuration.cardChangeCheckInterval)
+            cardReads: LocalRateLimiter(
+                limit: FixedWindowLimit(limit: configuration.clientLimits.cardReadsPerMinute, length: 60)),
+            cards: CardCache(
+                maxAge: min(configuration.cardReuse, configuration.attestationLifetime / 2),
+                checkInterval: configuration.cardChangeCheckInterval)
         )
         self.configuration = configuration
         self.metrics = metrics
@@ -80,20 +92,24 @@ public struct LookupServer: Service {
         let logger = self.logger
         let maxConnections = configuration.maxConnections ?? max(64, OpenFileLimit.raiseToHard() - 256)
         let connections = WaitingConnections(sheddingThreshold: maxConnections * 9 / 10)
-        logger.info("connection limits", metadata: ["max": "\(maxConnections)", "idle_timeout": "\(configuration.idleTimeout)"])
+        logger.info(
+            "connection limits", metadata: ["max": "\(maxConnections)", "idle_timeout": "\(configuration.idleTimeout)"])
         let sender = OutboxSender(
-            store: service.store, sealer: sealer, gateway: configuration.smsGateway.makeGateway(), clock: service.clock, metrics: metrics,
+            store: service.store, sealer: sealer, gateway: configuration.smsGateway.makeGateway(), clock: service.clock,
+            metrics: metrics,
             logger: logger, pollInterval: configuration.outboxPollInterval, maxAttempts: configuration.outboxMaxAttempts
         )
-        let purger = ExpiredRowPurger(store: service.store, clock: service.clock, policy: configuration.otp, logger: logger)
+        let purger = ExpiredRowPurger(
+            store: service.store, clock: service.clock, policy: configuration.otp, logger: logger)
         // Application runs its services and then the server in its own group, and shuts them
         // down in reverse order: the server first.
         let app = Application(
             router: makeRouter(),
-            server: .http1(configuration: HTTP1Channel.Configuration(
-                additionalChannelHandlers: [ConnectionShedHandler(connections: connections)],
-                idleTimeout: TimeAmount(configuration.idleTimeout)
-            )),
+            server: .http1(
+                configuration: HTTP1Channel.Configuration(
+                    additionalChannelHandlers: [ConnectionShedHandler(connections: connections)],
+                    idleTimeout: TimeAmount(configuration.idleTimeout)
+                )),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), backlog: 1024,
                 availableConnectionsDelegate: MaximumAvailableConnections(maxConnections, logger: logger)
@@ -150,7 +166,9 @@ public struct LookupServer: Service {
         router.post("/v1/itinerary") { request, context in try await service.verifyAndShow(request, context: context) }
         router.get("/v1/itinerary") { request, context in try await service.showAgain(request, context: context) }
         router.post("/v1/sms/inbound") { request, context in try await service.receiveSMS(request, context: context) }
-        router.post("/v1/attestation/verify") { request, context in try await service.verifyAttestation(request, context: context) }
+        router.post("/v1/attestation/verify") { request, context in
+            try await service.verifyAttestation(request, context: context)
+        }
         router.get("/v1/attestation/key") { _, _ in service.attestationKey() }
         router.get("/v1/attestation/keys") { _, _ in service.attestationKeys() }
         router.get("/v1/itinerary/code") { request, context in try await service.cardCode(request, context: context) }

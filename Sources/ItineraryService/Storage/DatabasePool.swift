@@ -35,14 +35,18 @@ final class DatabasePool: Sendable {
     ///   - size: number of connections.
     ///   - deadline: the longest a caller waits for an answer.
     ///   - statementTimeoutMilliseconds: the server-side limit of one statement.
-    init(connectionString: String, size: Int, deadline: Duration, statementTimeoutMilliseconds: Int = 5000, maxWaiters: Int = 512) {
+    init(
+        connectionString: String, size: Int, deadline: Duration, statementTimeoutMilliseconds: Int = 5000,
+        maxWaiters: Int = 512
+    ) {
         precondition(size > 0)
         slots = (0..<size).map(Slot.init(index:))
         state = Mutex(State(free: Array(0..<size)))
         self.connectionString = Self.addingConnectTimeout(to: connectionString, seconds: 2)
         self.deadline = deadline
         self.maxWaiters = maxWaiters
-        sessionSetup = "SET statement_timeout = \(statementTimeoutMilliseconds); SET lock_timeout = \(statementTimeoutMilliseconds); "
+        sessionSetup =
+            "SET statement_timeout = \(statementTimeoutMilliseconds); SET lock_timeout = \(statementTimeoutMilliseconds); "
             + "SET idle_in_transaction_session_timeout = \(statementTimeoutMilliseconds * 2)"
     }
 
@@ -70,7 +74,8 @@ final class DatabasePool: Sendable {
                     }
                 },
                 onOverload: {
-                    once.resume(with: .failure(DatabaseUnavailable(reason: "too many requests waiting for a connection")))
+                    once.resume(
+                        with: .failure(DatabaseUnavailable(reason: "too many requests waiting for a connection")))
                 }
             )
         }

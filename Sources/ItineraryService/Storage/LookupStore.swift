@@ -1,5 +1,5 @@
-import ItineraryStore
 import ItineraryCore
+import ItineraryStore
 
 /// The service's SQL (tables of `SQL/0003_lookup.sql` and `0005_service_hardening.sql`). Each
 /// method is one short transaction run on the ``DatabasePool``; the decisions themselves are the
@@ -34,10 +34,14 @@ struct LookupStore: Sendable {
     }
 
     /// Stores a new code for a phone and queues its SMS, if the per-phone limits allow.
-    func issueCode(phoneKey: [UInt8], codeHash: [UInt8], sms: NewSMS, now: Int64, policy: OTPPolicy) async throws -> SendDecision {
+    func issueCode(
+        phoneKey: [UInt8], codeHash: [UInt8], sms: NewSMS, now: Int64, policy: OTPPolicy
+    ) async throws -> SendDecision {
         try await pool.run { connection in
             try connection.transaction { connection in
-                try connection.execute("SELECT pg_advisory_xact_lock($1::int4, $2::int4)", .int(Self.lockClass), .int(Self.lockObject(phoneKey)))
+                try connection.execute(
+                    "SELECT pg_advisory_xact_lock($1::int4, $2::int4)", .int(Self.lockClass),
+                    .int(Self.lockObject(phoneKey)))
                 let result = try connection.execute(
                     "SELECT sent_at FROM otp_sends WHERE phone_key = $1 AND sent_at > $2::int8",
                     .bytes(phoneKey), .int(now - policy.dailyWindow)
@@ -45,7 +49,8 @@ struct LookupStore: Sendable {
                 let sends = try (0..<result.rowCount).compactMap { try result.int64($0, 0) }
                 let decision = OTPSendPolicy.decide(previousSends: sends, now: now, policy: policy)
                 guard decision == .allowed else { return decision }
-                try connection.execute("INSERT INTO otp_sends (phone_key, sent_at) VALUES ($1, $2::int8)", .bytes(phoneKey), .int(now))
+                try connection.execute(
+                    "INSERT INTO otp_sends (phone_key, sent_at) VALUES ($1, $2::int8)", .bytes(phoneKey), .int(now))
                 try connection.execute(
                     """
                     INSERT INTO otp_codes (phone_key, code_hash, issued_at, expires_at, wrong_attempts)
@@ -63,20 +68,26 @@ struct LookupStore: Sendable {
 
     /// Checks a submitted code under a row lock and applies the verdict; on success stores `token`
     /// in the same transaction, so concurrent attempts on one code give exactly one success.
-    func verifyCode(phoneKey: [UInt8], submittedHash: [UInt8], now: Int64, policy: OTPPolicy, token: NewToken) async throws -> OTPOutcome {
+    func verifyCode(
+        phoneKey: [UInt8], submittedHash: [UInt8], now: Int64, policy: OTPPolicy, token: NewToken
+    ) async throws -> OTPOutcome {
         try await pool.run { connection in
             try connection.transaction { connection in
                 let result = try connection.execute(
                     "SELECT code_hash, issued_at, expires_at, wrong_attempts FROM otp_codes WHERE phone_key = $1 FOR UPDATE",
                     parameters: [.bytes(phoneKey)], resultFormat: .binary
                 )
-                let record: OTPRecord? = try result.rowCount == 0 ? nil : OTPRecord(
-                    codeHash: result.bytes(0, 0) ?? [],
-                    issuedAt: result.int64(0, 1) ?? 0,
-                    expiresAt: result.int64(0, 2) ?? 0,
-                    wrongAttempts: Int(result.int64(0, 3) ?? 0)
-                )
-                let verdict = OTPVerification.evaluate(record: record, submittedHash: submittedHash, now: now, policy: policy)
+                let record: OTPRecord? =
+                    try result.rowCount == 0
+                    ? nil
+                    : OTPRecord(
+                        codeHash: result.bytes(0, 0) ?? [],
+                        issuedAt: result.int64(0, 1) ?? 0,
+                        expiresAt: result.int64(0, 2) ?? 0,
+                        wrongAttempts: Int(result.int64(0, 3) ?? 0)
+                    )
+                let verdict = OTPVerification.evaluate(
+                    record: record, submittedHash: submittedHash, now: now, policy: policy)
                 switch verdict.change {
                 case .keep:
                     break
@@ -84,7 +95,8 @@ struct LookupStore: Sendable {
                     try connection.execute("DELETE FROM otp_codes WHERE phone_key = $1", .bytes(phoneKey))
                 case .setWrongAttempts(let count):
                     try connection.execute(
-                        "UPDATE otp_codes SET wrong_attempts = $2::int4 WHERE phone_key = $1", .bytes(phoneKey), .int(Int64(count))
+                        "UPDATE otp_codes SET wrong_attempts = $2::int4 WHERE phone_key = $1", .bytes(phoneKey),
+                        .int(Int64(count))
                     )
                 }
                 if verdict.outcome == .accepted {
@@ -148,7 +160,8 @@ struct LookupStore: Sendable {
             )
             return try (0..<result.rowCount).map { row in
                 try OutboxMessage(
-                    id: result.int64(row, 0) ?? 0, phoneMasked: result.string(row, 1) ?? "", kind: result.string(row, 2) ?? "",
+                    id: result.int64(row, 0) ?? 0, phoneMasked: result.string(row, 1) ?? "",
+                    kind: result.string(row, 2) ?? "",
                     sealed: result.bytes(row, 3) ?? [], attempts: Int(result.int64(row, 4) ?? 0)
                 )
             }.sorted { $0.id < $1.id }
@@ -212,7 +225,9 @@ struct LookupStore: Sendable {
 
     /// Messages waiting to be sent.
     func pendingOutboxCount() async throws -> Int {
-        try await pool.run { Int(try $0.execute("SELECT count(*) FROM sms_outbox WHERE status = 'pending'").int64(0, 0) ?? 0) }
+        try await pool.run {
+            Int(try $0.execute("SELECT count(*) FROM sms_outbox WHERE status = 'pending'").int64(0, 0) ?? 0)
+        }
     }
 
     /// Deletes what no rule needs any more: expired codes, tokens and nonces, sends older than the
@@ -225,7 +240,8 @@ struct LookupStore: Sendable {
             try connection.execute("DELETE FROM rate_counters WHERE window_start < $1::int8", .int(now - 86_400))
             try connection.execute("DELETE FROM sms_inbound_nonces WHERE expires_at < $1::int8", .int(now))
             try connection.execute(
-                "DELETE FROM sms_outbox WHERE status NOT IN ('pending', 'sending') AND created_at < $1::int8", .int(now - outboxRetention)
+                "DELETE FROM sms_outbox WHERE status NOT IN ('pending', 'sending') AND created_at < $1::int8",
+                .int(now - outboxRetention)
             )
         }
     }
@@ -236,7 +252,8 @@ struct LookupStore: Sendable {
             INSERT INTO sms_outbox (phone_masked, kind, sealed, next_attempt_at, created_at)
             VALUES ($1, $2, $3, $4::int8, $4::int8)
             """,
-            .text(sms.phone.masked), .text(sms.kind.rawValue), .bytes(sealer.seal(phone: sms.phone.digits, body: sms.body)), .int(now)
+            .text(sms.phone.masked), .text(sms.kind.rawValue),
+            .bytes(sealer.seal(phone: sms.phone.digits, body: sms.body)), .int(now)
         )
     }
 

@@ -17,200 +17,200 @@ enum IndexPage {
     }()
 
     static let html = #"""
-<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width,initial-scale=1">
-<title>通信行程卡</title>
-<style>
-*{box-sizing:border-box}
-body{margin:0;font:16px/1.5 -apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;background:#f2f4f7;color:#222}
-header{position:relative;background:linear-gradient(#3a7bd5,#2b6cc4);color:#fff;text-align:center;padding:18px 12px 22px}
-#lang{position:absolute;top:8px;right:8px;font-size:13px;padding:3px 8px;background:transparent;border:1px solid #fff;color:#fff}
-header h1{margin:0;font-size:20px;font-weight:600;letter-spacing:1px}
-header p{margin:4px 0 0;font-size:13px;opacity:.85}
-main{max-width:480px;margin:-12px auto 0;padding:0 12px 24px}
-.panel{background:#fff;border-radius:10px;padding:18px 16px;box-shadow:0 1px 4px rgba(0,0,0,.08)}
-label.f{display:block;font-size:14px;color:#555;margin:10px 0 4px}
-.row{display:flex;gap:8px}
-input[type=tel],input[type=text]{flex:1;min-width:0;width:100%;font-size:17px;padding:10px;border:1px solid #ccd;border-radius:6px}
-button{font-size:16px;border:0;border-radius:6px;padding:10px 12px;background:#2b6cc4;color:#fff;cursor:pointer}
-button:disabled{background:#9bb5dc;cursor:default}
-#send{white-space:nowrap;background:#fff;color:#2b6cc4;border:1px solid #2b6cc4}
-#send:disabled{color:#999;border-color:#ccc}
-#submit{display:block;width:100%;margin-top:16px;padding:12px}
-.consent{display:flex;gap:8px;align-items:flex-start;font-size:13px;color:#555;margin-top:14px}
-.consent input{margin-top:3px}
-#msg{min-height:1.5em;font-size:14px;color:#d9363e;margin-top:10px}
-#msg.ok{color:#1a8c3a}
-#card{text-align:center}
-#card-phone{font-size:18px;font-weight:600;margin:4px 0 0}
-#card-title{font-size:15px;color:#555}
-#card-time{font-size:14px;color:#666;margin:8px 0 4px}
-#arrow{width:150px;height:150px;margin:12px auto}
-#card-places{text-align:left;font-size:16px;margin:12px 0 0;padding:12px;background:#f7f8fa;border-radius:6px;word-break:break-all}
-#card-places b{font-weight:600}
-.star{color:#d9363e}
-.notes{text-align:left;font-size:12px;color:#888;margin-top:12px}
-.notes p{margin:4px 0}
-#qr-box{margin:14px auto 0}
-#qr{display:block;width:200px;height:200px;margin:0 auto;image-rendering:pixelated}
-#qr-note{font-size:12px;color:#888;margin-top:4px}
-#again{margin-top:16px;background:#fff;color:#2b6cc4;border:1px solid #2b6cc4;width:100%}
-[hidden]{display:none!important}
-</style>
-</head>
-<body>
-<header><button type="button" id="lang">English</button><h1 data-t="title">通信行程卡</h1><p data-t="slogan">通信大数据行程卡 · 疫情防控，人人有责</p></header>
-<main>
-<section class="panel" id="form-panel">
-<form id="form" novalidate>
-<label class="f" for="phone" data-t="phone">手机号码</label>
-<div class="row"><input id="phone" type="tel" inputmode="numeric" autocomplete="tel" maxlength="14" placeholder="请输入手机号码" data-p="phoneHint">
-<button type="button" id="send" data-t="send">获取验证码</button></div>
-<label class="f" for="code" data-t="code">短信验证码</label>
-<input id="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6" placeholder="请输入验证码" data-p="codeHint">
-<label class="consent"><input id="consent" type="checkbox"><span data-t="consent">同意并授权运营商查询本人在疫情期间前14天内到访地信息</span></label>
-<button type="submit" id="submit" data-t="submit">查询</button>
-<div id="msg" role="status"></div>
-</form>
-</section>
-<section class="panel" id="card" hidden>
-<div id="card-phone"></div>
-<div id="card-title" data-t="cardTitle">动态行程卡</div>
-<div id="card-time"></div>
-<svg id="arrow" viewBox="0 0 100 100" aria-label="行程卡颜色"><circle id="arrow-bg" cx="50" cy="50" r="46" fill="#1aad19"/><path d="M30 54 L50 30 L70 54 L58 54 L58 74 L42 74 L42 54 Z" fill="#fff"/></svg>
-<div id="qr-box" hidden><img id="qr" alt="行程卡核验码"><div id="qr-note"></div></div>
-<div id="card-places"></div>
-<div class="notes">
-<p id="note-star" data-t="noteStar">*注：* 表示当前该城市存在中风险或高风险地区，并不表示用户实际到访过这些中高风险地区。</p>
-<p id="note-window">本服务结果包含您在前14天内到访的国家（地区）与停留4小时以上的国内城市。色卡仅对到访地作提醒，不关联健康状况。</p>
-</div>
-<button type="button" id="again" data-t="again">查询其他号码</button>
-</section>
-</main>
-<script>
-(function(){
-"use strict";
-var $=function(id){return document.getElementById(id)};
-var TOKEN="itinerary.token";
-var COLORS={green:"#1aad19",yellow:"#f5b800",orange:"#ff7a00"};
-var T={zh:{title:"通信行程卡",slogan:"通信大数据行程卡 · 疫情防控，人人有责",phone:"手机号码",phoneHint:"请输入手机号码",send:"获取验证码",code:"短信验证码",codeHint:"请输入验证码",
- consent:"同意并授权运营商查询本人在疫情期间前14天内到访地信息",submit:"查询",cardTitle:"动态行程卡",noteStar:"*注：* 表示当前该城市存在中风险或高风险地区，并不表示用户实际到访过这些中高风险地区。",again:"查询其他号码",
- sent:"验证码已发送",network:"网络错误，请重试",sixDigits:"请输入6位验证码",resend:"{n}秒后重发",whose:"{p}的动态行程卡",updated:"更新于：",visited:"您于前{n}天内到达或途经：",none:"无",sep:"，",
- noteWindow:"本服务结果包含您在前{n}天内到访的国家（地区）与停留4小时以上的国内城市。色卡仅对到访地作提醒，不关联健康状况。",codeUntil:"核验码有效至{t}，自动更新",codeGone:"查询已过期，请重新查询以显示核验码",
- failed:"请求失败（{n}）",triesLeft:"，还可尝试{n}次",retryIn:"（{n}秒后可重试）",qr:"行程卡核验码",arrow:"行程卡颜色",switchTo:"English",
- invalid_phone:"请输入正确的手机号码",consent_required:"请先勾选同意授权",invalid_code:"验证码错误",code_expired:"验证码已过期，请重新获取",too_many_attempts:"验证码错误次数过多，请稍后重新获取",rate_limited:"操作过于频繁，请稍后再试",service_unavailable:"服务繁忙，请稍后再试",payload_too_large:"请求过大",malformed_json:"请求格式错误"},
-en:{title:"Itinerary Card",slogan:"Telecom big-data itinerary card",phone:"Mobile number",phoneHint:"Enter your mobile number",send:"Get code",code:"SMS code",codeHint:"Enter the code",
- consent:"I agree and authorise my carrier to look up the places I visited in the past 14 days",submit:"Look up",cardTitle:"Dynamic itinerary card",noteStar:"* The city currently has a medium- or high-risk area; this does not mean you visited that area.",again:"Look up another number",
- sent:"Code sent",network:"Network error, please retry",sixDigits:"Enter the 6-digit code",resend:"{n} s to resend",whose:"Itinerary card of {p}",updated:"Updated: ",visited:"In the past {n} days you visited or passed through: ",none:"none",sep:", ",
- noteWindow:"Lists the countries (regions) you visited and the mainland cities where you stayed 4 hours or more in the past {n} days. The colour only flags the places visited; it says nothing about health.",codeUntil:"Code valid until {t}, renewed automatically",codeGone:"Session expired: look up again to show the code",
- failed:"Request failed ({n})",triesLeft:", {n} tries left",retryIn:" (retry in {n} s)",qr:"Itinerary card code",arrow:"Card colour",switchTo:"中文",
- invalid_phone:"Enter a valid mobile number",consent_required:"Tick the consent box first",invalid_code:"Wrong code",code_expired:"The code has expired; request a new one",too_many_attempts:"Too many wrong codes; request a new one later",rate_limited:"Too many requests; try again later",service_unavailable:"The service is busy; try again later",payload_too_large:"Request too large",malformed_json:"Malformed request"}};
-var LANG="itinerary.lang",lang=null;
-try{lang=localStorage.getItem(LANG)}catch(e){}
-if(!T[lang])lang=/^zh/i.test((navigator.languages&&navigator.languages[0])||navigator.language||"zh")?"zh":"en";
-function t(key,n){return T[lang][key].replace("{n}",n).replace("{p}",n).replace("{t}",n)}
-var lastCard=null;
-function applyLanguage(){
- document.documentElement.lang=lang==="zh"?"zh-CN":"en";document.title=t("title");
- [].forEach.call(document.querySelectorAll("[data-t]"),function(el){el.textContent=t(el.getAttribute("data-t"))});
- [].forEach.call(document.querySelectorAll("[data-p]"),function(el){el.placeholder=t(el.getAttribute("data-p"))});
- $("lang").textContent=t("switchTo");$("qr").alt=t("qr");$("arrow").setAttribute("aria-label",t("arrow"));
- if(lastCard&&!$("card").hidden){showCard(lastCard);loadCode()}
-}
-function say(text,ok){var m=$("msg");m.textContent=text||"";m.className=ok?"ok":""}
-function pad(n){return(n<10?"0":"")+n}
-function chinaTime(iso){var d=new Date(Date.parse(iso)+8*3600e3);return d.getUTCFullYear()+"."+pad(d.getUTCMonth()+1)+"."+pad(d.getUTCDate())+" "+pad(d.getUTCHours())+":"+pad(d.getUTCMinutes())+":"+pad(d.getUTCSeconds())}
-function api(method,path,body,token){
- var headers={"Accept":"application/json"};
- if(body)headers["Content-Type"]="application/json";
- if(token)headers["Authorization"]="Bearer "+token;
- return fetch(path,{method:method,headers:headers,body:body?JSON.stringify(body):undefined,cache:"no-store"}).then(function(r){
-  return r.json().catch(function(){return{}}).then(function(j){return{status:r.status,body:j,retry:r.headers.get("Retry-After")}})
- })
-}
-function errorText(res){
- var e=res.body&&res.body.error;var text=e&&T[lang][e.code]||(e&&e.message)||t("failed",res.status);
- if(e&&e.code==="invalid_code"&&/(\d+) attempts left/.test(e.message))text+=t("triesLeft",RegExp.$1);
- if(res.retry)text+=t("retryIn",res.retry);
- return text
-}
-function showCard(c){
- lastCard=c;
- $("card-phone").textContent=t("whose",c.phone);
- $("card-title").textContent=t("cardTitle");
- $("card-time").textContent=t("updated")+chinaTime(c.generated_at);
- $("arrow-bg").setAttribute("fill",COLORS[c.color]||COLORS.green);
- $("arrow").setAttribute("data-color",c.color);
- var p=$("card-places");p.textContent="";
- var lead=document.createElement("span");lead.textContent=t("visited",c.window_days);p.appendChild(lead);
- var b=document.createElement("b");
- if(!c.places.length)b.textContent=t("none");
- c.places.forEach(function(pl,i){
-  if(i)b.appendChild(document.createTextNode(t("sep")));
-  b.appendChild(document.createTextNode(lang==="en"&&pl.name_en||pl.name));
-  if(pl.starred){var s=document.createElement("span");s.className="star";s.textContent="*";b.appendChild(s)}
- });
- p.appendChild(b);
- $("note-star").hidden=!c.places.some(function(pl){return pl.starred});
- $("note-window").textContent=t("noteWindow",c.window_days);
- $("form-panel").hidden=true;$("card").hidden=false;
-}
-function showForm(){$("card").hidden=true;$("form-panel").hidden=false}
-var codeTimer=null;
-// The code expires in minutes so a screenshot stops verifying: fetch a new one a minute early.
-function loadCode(){
- clearTimeout(codeTimer);
- var token=null;try{token=sessionStorage.getItem(TOKEN)}catch(e){}
- if(!token||$("card").hidden)return;
- api("GET","/v1/itinerary/code",null,token).then(function(r){
-  if(r.status===200){
-   $("qr").src="data:image/svg+xml,"+encodeURIComponent(r.body.qr_svg);
-   $("qr").setAttribute("data-code",r.body.code);$("qr").hidden=false;
-   $("qr-note").textContent=t("codeUntil",chinaTime(r.body.expires_at).slice(11));
-   $("qr-box").hidden=false;
-   codeTimer=setTimeout(loadCode,Math.max(10,r.body.expires_in-60)*1000);
-  }else if(r.status===401){$("qr").hidden=true;$("qr-note").textContent=t("codeGone")}
-  else codeTimer=setTimeout(loadCode,15000);
- },function(){codeTimer=setTimeout(loadCode,15000)});
-}
-var timer=null;
-function countdown(s){
- var btn=$("send");btn.disabled=true;clearInterval(timer);
- (function tick(){if(s<=0){clearInterval(timer);btn.disabled=false;btn.textContent=t("send");return}btn.textContent=t("resend",s);s--})();
- timer=setInterval(function(){var m=/^(\d+)/.exec(btn.textContent);var left=m?+m[1]-1:0;if(left<=0){clearInterval(timer);btn.disabled=false;btn.textContent=t("send")}else btn.textContent=t("resend",left)},1000);
-}
-$("send").addEventListener("click",function(){
- var phone=$("phone").value.trim();
- if(!/^(\+?86)?1[3-9]\d{9}$/.test(phone.replace(/[\s-]/g,""))){say(t("invalid_phone"));return}
- $("send").disabled=true;say("");
- api("POST","/v1/otp",{phone:phone,lang:lang}).then(function(r){
-  if(r.status===200){say(t("sent"),true);countdown(r.body.resend_after||60);$("code").focus()}
-  else{say(errorText(r));if(r.retry)countdown(+r.retry);else $("send").disabled=false}
- },function(){say(t("network"));$("send").disabled=false});
-});
-$("form").addEventListener("submit",function(ev){
- ev.preventDefault();
- if(!$("consent").checked){say(t("consent_required"));return}
- var code=$("code").value.trim();
- if(!/^\d{6}$/.test(code)){say(t("sixDigits"));return}
- $("submit").disabled=true;say("");
- api("POST","/v1/itinerary",{phone:$("phone").value.trim(),code:code,consent:true}).then(function(r){
-  $("submit").disabled=false;
-  if(r.status===200){try{sessionStorage.setItem(TOKEN,r.body.token)}catch(e){}showCard(r.body);loadCode()}
-  else say(errorText(r));
- },function(){$("submit").disabled=false;say(t("network"))});
-});
-$("lang").addEventListener("click",function(){lang=lang==="zh"?"en":"zh";try{localStorage.setItem(LANG,lang)}catch(e){}applyLanguage()});
-applyLanguage();
-$("again").addEventListener("click",function(){clearTimeout(codeTimer);$("qr-box").hidden=true;try{sessionStorage.removeItem(TOKEN)}catch(e){}$("code").value="";say("");showForm()});
-var saved=null;try{saved=sessionStorage.getItem(TOKEN)}catch(e){}
-if(saved){api("GET","/v1/itinerary",null,saved).then(function(r){if(r.status===200){showCard(r.body);loadCode()}else{try{sessionStorage.removeItem(TOKEN)}catch(e){}}})}
-})();
-</script>
-</body>
-</html>
-"""#
+        <!doctype html>
+        <html lang="zh-CN">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width,initial-scale=1">
+        <title>通信行程卡</title>
+        <style>
+        *{box-sizing:border-box}
+        body{margin:0;font:16px/1.5 -apple-system,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;background:#f2f4f7;color:#222}
+        header{position:relative;background:linear-gradient(#3a7bd5,#2b6cc4);color:#fff;text-align:center;padding:18px 12px 22px}
+        #lang{position:absolute;top:8px;right:8px;font-size:13px;padding:3px 8px;background:transparent;border:1px solid #fff;color:#fff}
+        header h1{margin:0;font-size:20px;font-weight:600;letter-spacing:1px}
+        header p{margin:4px 0 0;font-size:13px;opacity:.85}
+        main{max-width:480px;margin:-12px auto 0;padding:0 12px 24px}
+        .panel{background:#fff;border-radius:10px;padding:18px 16px;box-shadow:0 1px 4px rgba(0,0,0,.08)}
+        label.f{display:block;font-size:14px;color:#555;margin:10px 0 4px}
+        .row{display:flex;gap:8px}
+        input[type=tel],input[type=text]{flex:1;min-width:0;width:100%;font-size:17px;padding:10px;border:1px solid #ccd;border-radius:6px}
+        button{font-size:16px;border:0;border-radius:6px;padding:10px 12px;background:#2b6cc4;color:#fff;cursor:pointer}
+        button:disabled{background:#9bb5dc;cursor:default}
+        #send{white-space:nowrap;background:#fff;color:#2b6cc4;border:1px solid #2b6cc4}
+        #send:disabled{color:#999;border-color:#ccc}
+        #submit{display:block;width:100%;margin-top:16px;padding:12px}
+        .consent{display:flex;gap:8px;align-items:flex-start;font-size:13px;color:#555;margin-top:14px}
+        .consent input{margin-top:3px}
+        #msg{min-height:1.5em;font-size:14px;color:#d9363e;margin-top:10px}
+        #msg.ok{color:#1a8c3a}
+        #card{text-align:center}
+        #card-phone{font-size:18px;font-weight:600;margin:4px 0 0}
+        #card-title{font-size:15px;color:#555}
+        #card-time{font-size:14px;color:#666;margin:8px 0 4px}
+        #arrow{width:150px;height:150px;margin:12px auto}
+        #card-places{text-align:left;font-size:16px;margin:12px 0 0;padding:12px;background:#f7f8fa;border-radius:6px;word-break:break-all}
+        #card-places b{font-weight:600}
+        .star{color:#d9363e}
+        .notes{text-align:left;font-size:12px;color:#888;margin-top:12px}
+        .notes p{margin:4px 0}
+        #qr-box{margin:14px auto 0}
+        #qr{display:block;width:200px;height:200px;margin:0 auto;image-rendering:pixelated}
+        #qr-note{font-size:12px;color:#888;margin-top:4px}
+        #again{margin-top:16px;background:#fff;color:#2b6cc4;border:1px solid #2b6cc4;width:100%}
+        [hidden]{display:none!important}
+        </style>
+        </head>
+        <body>
+        <header><button type="button" id="lang">English</button><h1 data-t="title">通信行程卡</h1><p data-t="slogan">通信大数据行程卡 · 疫情防控，人人有责</p></header>
+        <main>
+        <section class="panel" id="form-panel">
+        <form id="form" novalidate>
+        <label class="f" for="phone" data-t="phone">手机号码</label>
+        <div class="row"><input id="phone" type="tel" inputmode="numeric" autocomplete="tel" maxlength="14" placeholder="请输入手机号码" data-p="phoneHint">
+        <button type="button" id="send" data-t="send">获取验证码</button></div>
+        <label class="f" for="code" data-t="code">短信验证码</label>
+        <input id="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6" placeholder="请输入验证码" data-p="codeHint">
+        <label class="consent"><input id="consent" type="checkbox"><span data-t="consent">同意并授权运营商查询本人在疫情期间前14天内到访地信息</span></label>
+        <button type="submit" id="submit" data-t="submit">查询</button>
+        <div id="msg" role="status"></div>
+        </form>
+        </section>
+        <section class="panel" id="card" hidden>
+        <div id="card-phone"></div>
+        <div id="card-title" data-t="cardTitle">动态行程卡</div>
+        <div id="card-time"></div>
+        <svg id="arrow" viewBox="0 0 100 100" aria-label="行程卡颜色"><circle id="arrow-bg" cx="50" cy="50" r="46" fill="#1aad19"/><path d="M30 54 L50 30 L70 54 L58 54 L58 74 L42 74 L42 54 Z" fill="#fff"/></svg>
+        <div id="qr-box" hidden><img id="qr" alt="行程卡核验码"><div id="qr-note"></div></div>
+        <div id="card-places"></div>
+        <div class="notes">
+        <p id="note-star" data-t="noteStar">*注：* 表示当前该城市存在中风险或高风险地区，并不表示用户实际到访过这些中高风险地区。</p>
+        <p id="note-window">本服务结果包含您在前14天内到访的国家（地区）与停留4小时以上的国内城市。色卡仅对到访地作提醒，不关联健康状况。</p>
+        </div>
+        <button type="button" id="again" data-t="again">查询其他号码</button>
+        </section>
+        </main>
+        <script>
+        (function(){
+        "use strict";
+        var $=function(id){return document.getElementById(id)};
+        var TOKEN="itinerary.token";
+        var COLORS={green:"#1aad19",yellow:"#f5b800",orange:"#ff7a00"};
+        var T={zh:{title:"通信行程卡",slogan:"通信大数据行程卡 · 疫情防控，人人有责",phone:"手机号码",phoneHint:"请输入手机号码",send:"获取验证码",code:"短信验证码",codeHint:"请输入验证码",
+         consent:"同意并授权运营商查询本人在疫情期间前14天内到访地信息",submit:"查询",cardTitle:"动态行程卡",noteStar:"*注：* 表示当前该城市存在中风险或高风险地区，并不表示用户实际到访过这些中高风险地区。",again:"查询其他号码",
+         sent:"验证码已发送",network:"网络错误，请重试",sixDigits:"请输入6位验证码",resend:"{n}秒后重发",whose:"{p}的动态行程卡",updated:"更新于：",visited:"您于前{n}天内到达或途经：",none:"无",sep:"，",
+         noteWindow:"本服务结果包含您在前{n}天内到访的国家（地区）与停留4小时以上的国内城市。色卡仅对到访地作提醒，不关联健康状况。",codeUntil:"核验码有效至{t}，自动更新",codeGone:"查询已过期，请重新查询以显示核验码",
+         failed:"请求失败（{n}）",triesLeft:"，还可尝试{n}次",retryIn:"（{n}秒后可重试）",qr:"行程卡核验码",arrow:"行程卡颜色",switchTo:"English",
+         invalid_phone:"请输入正确的手机号码",consent_required:"请先勾选同意授权",invalid_code:"验证码错误",code_expired:"验证码已过期，请重新获取",too_many_attempts:"验证码错误次数过多，请稍后重新获取",rate_limited:"操作过于频繁，请稍后再试",service_unavailable:"服务繁忙，请稍后再试",payload_too_large:"请求过大",malformed_json:"请求格式错误"},
+        en:{title:"Itinerary Card",slogan:"Telecom big-data itinerary card",phone:"Mobile number",phoneHint:"Enter your mobile number",send:"Get code",code:"SMS code",codeHint:"Enter the code",
+         consent:"I agree and authorise my carrier to look up the places I visited in the past 14 days",submit:"Look up",cardTitle:"Dynamic itinerary card",noteStar:"* The city currently has a medium- or high-risk area; this does not mean you visited that area.",again:"Look up another number",
+         sent:"Code sent",network:"Network error, please retry",sixDigits:"Enter the 6-digit code",resend:"{n} s to resend",whose:"Itinerary card of {p}",updated:"Updated: ",visited:"In the past {n} days you visited or passed through: ",none:"none",sep:", ",
+         noteWindow:"Lists the countries (regions) you visited and the mainland cities where you stayed 4 hours or more in the past {n} days. The colour only flags the places visited; it says nothing about health.",codeUntil:"Code valid until {t}, renewed automatically",codeGone:"Session expired: look up again to show the code",
+         failed:"Request failed ({n})",triesLeft:", {n} tries left",retryIn:" (retry in {n} s)",qr:"Itinerary card code",arrow:"Card colour",switchTo:"中文",
+         invalid_phone:"Enter a valid mobile number",consent_required:"Tick the consent box first",invalid_code:"Wrong code",code_expired:"The code has expired; request a new one",too_many_attempts:"Too many wrong codes; request a new one later",rate_limited:"Too many requests; try again later",service_unavailable:"The service is busy; try again later",payload_too_large:"Request too large",malformed_json:"Malformed request"}};
+        var LANG="itinerary.lang",lang=null;
+        try{lang=localStorage.getItem(LANG)}catch(e){}
+        if(!T[lang])lang=/^zh/i.test((navigator.languages&&navigator.languages[0])||navigator.language||"zh")?"zh":"en";
+        function t(key,n){return T[lang][key].replace("{n}",n).replace("{p}",n).replace("{t}",n)}
+        var lastCard=null;
+        function applyLanguage(){
+         document.documentElement.lang=lang==="zh"?"zh-CN":"en";document.title=t("title");
+         [].forEach.call(document.querySelectorAll("[data-t]"),function(el){el.textContent=t(el.getAttribute("data-t"))});
+         [].forEach.call(document.querySelectorAll("[data-p]"),function(el){el.placeholder=t(el.getAttribute("data-p"))});
+         $("lang").textContent=t("switchTo");$("qr").alt=t("qr");$("arrow").setAttribute("aria-label",t("arrow"));
+         if(lastCard&&!$("card").hidden){showCard(lastCard);loadCode()}
+        }
+        function say(text,ok){var m=$("msg");m.textContent=text||"";m.className=ok?"ok":""}
+        function pad(n){return(n<10?"0":"")+n}
+        function chinaTime(iso){var d=new Date(Date.parse(iso)+8*3600e3);return d.getUTCFullYear()+"."+pad(d.getUTCMonth()+1)+"."+pad(d.getUTCDate())+" "+pad(d.getUTCHours())+":"+pad(d.getUTCMinutes())+":"+pad(d.getUTCSeconds())}
+        function api(method,path,body,token){
+         var headers={"Accept":"application/json"};
+         if(body)headers["Content-Type"]="application/json";
+         if(token)headers["Authorization"]="Bearer "+token;
+         return fetch(path,{method:method,headers:headers,body:body?JSON.stringify(body):undefined,cache:"no-store"}).then(function(r){
+          return r.json().catch(function(){return{}}).then(function(j){return{status:r.status,body:j,retry:r.headers.get("Retry-After")}})
+         })
+        }
+        function errorText(res){
+         var e=res.body&&res.body.error;var text=e&&T[lang][e.code]||(e&&e.message)||t("failed",res.status);
+         if(e&&e.code==="invalid_code"&&/(\d+) attempts left/.test(e.message))text+=t("triesLeft",RegExp.$1);
+         if(res.retry)text+=t("retryIn",res.retry);
+         return text
+        }
+        function showCard(c){
+         lastCard=c;
+         $("card-phone").textContent=t("whose",c.phone);
+         $("card-title").textContent=t("cardTitle");
+         $("card-time").textContent=t("updated")+chinaTime(c.generated_at);
+         $("arrow-bg").setAttribute("fill",COLORS[c.color]||COLORS.green);
+         $("arrow").setAttribute("data-color",c.color);
+         var p=$("card-places");p.textContent="";
+         var lead=document.createElement("span");lead.textContent=t("visited",c.window_days);p.appendChild(lead);
+         var b=document.createElement("b");
+         if(!c.places.length)b.textContent=t("none");
+         c.places.forEach(function(pl,i){
+          if(i)b.appendChild(document.createTextNode(t("sep")));
+          b.appendChild(document.createTextNode(lang==="en"&&pl.name_en||pl.name));
+          if(pl.starred){var s=document.createElement("span");s.className="star";s.textContent="*";b.appendChild(s)}
+         });
+         p.appendChild(b);
+         $("note-star").hidden=!c.places.some(function(pl){return pl.starred});
+         $("note-window").textContent=t("noteWindow",c.window_days);
+         $("form-panel").hidden=true;$("card").hidden=false;
+        }
+        function showForm(){$("card").hidden=true;$("form-panel").hidden=false}
+        var codeTimer=null;
+        // The code expires in minutes so a screenshot stops verifying: fetch a new one a minute early.
+        function loadCode(){
+         clearTimeout(codeTimer);
+         var token=null;try{token=sessionStorage.getItem(TOKEN)}catch(e){}
+         if(!token||$("card").hidden)return;
+         api("GET","/v1/itinerary/code",null,token).then(function(r){
+          if(r.status===200){
+           $("qr").src="data:image/svg+xml,"+encodeURIComponent(r.body.qr_svg);
+           $("qr").setAttribute("data-code",r.body.code);$("qr").hidden=false;
+           $("qr-note").textContent=t("codeUntil",chinaTime(r.body.expires_at).slice(11));
+           $("qr-box").hidden=false;
+           codeTimer=setTimeout(loadCode,Math.max(10,r.body.expires_in-60)*1000);
+          }else if(r.status===401){$("qr").hidden=true;$("qr-note").textContent=t("codeGone")}
+          else codeTimer=setTimeout(loadCode,15000);
+         },function(){codeTimer=setTimeout(loadCode,15000)});
+        }
+        var timer=null;
+        function countdown(s){
+         var btn=$("send");btn.disabled=true;clearInterval(timer);
+         (function tick(){if(s<=0){clearInterval(timer);btn.disabled=false;btn.textContent=t("send");return}btn.textContent=t("resend",s);s--})();
+         timer=setInterval(function(){var m=/^(\d+)/.exec(btn.textContent);var left=m?+m[1]-1:0;if(left<=0){clearInterval(timer);btn.disabled=false;btn.textContent=t("send")}else btn.textContent=t("resend",left)},1000);
+        }
+        $("send").addEventListener("click",function(){
+         var phone=$("phone").value.trim();
+         if(!/^(\+?86)?1[3-9]\d{9}$/.test(phone.replace(/[\s-]/g,""))){say(t("invalid_phone"));return}
+         $("send").disabled=true;say("");
+         api("POST","/v1/otp",{phone:phone,lang:lang}).then(function(r){
+          if(r.status===200){say(t("sent"),true);countdown(r.body.resend_after||60);$("code").focus()}
+          else{say(errorText(r));if(r.retry)countdown(+r.retry);else $("send").disabled=false}
+         },function(){say(t("network"));$("send").disabled=false});
+        });
+        $("form").addEventListener("submit",function(ev){
+         ev.preventDefault();
+         if(!$("consent").checked){say(t("consent_required"));return}
+         var code=$("code").value.trim();
+         if(!/^\d{6}$/.test(code)){say(t("sixDigits"));return}
+         $("submit").disabled=true;say("");
+         api("POST","/v1/itinerary",{phone:$("phone").value.trim(),code:code,consent:true}).then(function(r){
+          $("submit").disabled=false;
+          if(r.status===200){try{sessionStorage.setItem(TOKEN,r.body.token)}catch(e){}showCard(r.body);loadCode()}
+          else say(errorText(r));
+         },function(){$("submit").disabled=false;say(t("network"))});
+        });
+        $("lang").addEventListener("click",function(){lang=lang==="zh"?"en":"zh";try{localStorage.setItem(LANG,lang)}catch(e){}applyLanguage()});
+        applyLanguage();
+        $("again").addEventListener("click",function(){clearTimeout(codeTimer);$("qr-box").hidden=true;try{sessionStorage.removeItem(TOKEN)}catch(e){}$("code").value="";say("");showForm()});
+        var saved=null;try{saved=sessionStorage.getItem(TOKEN)}catch(e){}
+        if(saved){api("GET","/v1/itinerary",null,saved).then(function(r){if(r.status===200){showCard(r.body);loadCode()}else{try{sessionStorage.removeItem(TOKEN)}catch(e){}}})}
+        })();
+        </script>
+        </body>
+        </html>
+        """#
 }

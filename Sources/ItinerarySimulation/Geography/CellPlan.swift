@@ -27,16 +27,18 @@ struct CellPlan: Sendable {
                     var cellID: Int
                     repeat {
                         // 5G NR for Broadnet (NCI = gNB id << 12 | cell), LTE elsewhere (ECI = eNB id << 8 | sector).
-                        cellID = carrier == .cbn
+                        cellID =
+                            carrier == .cbn
                             ? random.int(1...(1 << 22) - 1) << 12 | random.int(0...2)
                             : random.int(1...(1 << 20) - 1) << 8 | random.int(0...2)
                     } while !usedIDs.insert(cellID).inserted
                     carriers[carrier, default: []].append(cells.count)
-                    cells.append(SimulatedCell(
-                        mnc: random.pick(Self.mncs[carrier]!),
-                        lac: random.pick(tacs),
-                        cellID: cellID,
-                        adcode: districts.isEmpty ? city.adcode : random.pick(districts)))
+                    cells.append(
+                        SimulatedCell(
+                            mnc: random.pick(Self.mncs[carrier]!),
+                            lac: random.pick(tacs),
+                            cellID: cellID,
+                            adcode: districts.isEmpty ? city.adcode : random.pick(districts)))
                 }
             }
             index.append(carriers)

@@ -20,13 +20,21 @@ struct CarrierFormat: Sendable {
     static func of(_ carrier: FeedCarrier) -> CarrierFormat {
         switch carrier {
         case .cmcc:
-            CarrierFormat(columns: [.msisdn, .eventTime, .mcc, .mnc, .lac, .cellID, .event], crlf: false, numberStyle: .plain, linesPerFrame: 50_000)
+            CarrierFormat(
+                columns: [.msisdn, .eventTime, .mcc, .mnc, .lac, .cellID, .event], crlf: false, numberStyle: .plain,
+                linesPerFrame: 50_000)
         case .cucc:
-            CarrierFormat(columns: [.eventTime, .msisdn, .mcc, .mnc, .lac, .cellID, .event, .imsiHash], crlf: false, numberStyle: .prefixed86, linesPerFrame: 500)
+            CarrierFormat(
+                columns: [.eventTime, .msisdn, .mcc, .mnc, .lac, .cellID, .event, .imsiHash], crlf: false,
+                numberStyle: .prefixed86, linesPerFrame: 500)
         case .ctcc:
-            CarrierFormat(columns: [.msisdn, .mcc, .mnc, .lac, .cellID, .eventTime, .event], crlf: true, numberStyle: .sometimesPlus86, linesPerFrame: 50_000)
+            CarrierFormat(
+                columns: [.msisdn, .mcc, .mnc, .lac, .cellID, .eventTime, .event], crlf: true,
+                numberStyle: .sometimesPlus86, linesPerFrame: 50_000)
         case .cbn:
-            CarrierFormat(columns: [.msisdn, .eventTime, .mcc, .mnc, .lac, .cellID, .event, .rat], crlf: false, numberStyle: .plain, linesPerFrame: 50_000)
+            CarrierFormat(
+                columns: [.msisdn, .eventTime, .mcc, .mnc, .lac, .cellID, .event, .rat], crlf: false,
+                numberStyle: .plain, linesPerFrame: 50_000)
         }
     }
 
@@ -57,13 +65,22 @@ struct CarrierFormat: Sendable {
                     appendDecimal(UInt64(record.time), to: &out)
                 }
             case .mcc:
-                if fault == .badMCC { out += Array("46".utf8) } else { appendDecimal(UInt64(record.mcc), width: 3, to: &out) }
+                if fault == .badMCC {
+                    out += Array("46".utf8)
+                } else {
+                    appendDecimal(UInt64(record.mcc), width: 3, to: &out)
+                }
             case .mnc:
-                if fault == .badMNC { out += Array("x1".utf8) } else { appendDecimal(UInt64(record.mnc), width: 2, to: &out) }
+                if fault == .badMNC {
+                    out += Array("x1".utf8)
+                } else {
+                    appendDecimal(UInt64(record.mnc), width: 2, to: &out)
+                }
             case .lac:
                 appendDecimal(fault == .badLAC ? 16_777_216 + UInt64(record.lac) : UInt64(record.lac), to: &out)
             case .cellID:
-                appendDecimal(fault == .badCellID ? 68_719_476_736 + UInt64(record.cellID) : UInt64(record.cellID), to: &out)
+                appendDecimal(
+                    fault == .badCellID ? 68_719_476_736 + UInt64(record.cellID) : UInt64(record.cellID), to: &out)
             case .event:
                 out += Array((fault == .badEvent ? "paging" : record.event.rawValue).utf8)
             case .imsiHash:

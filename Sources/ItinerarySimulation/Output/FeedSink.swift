@@ -24,7 +24,8 @@ struct FeedSink {
     private(set) var malformed: [FeedRejectReason: Int] = [:]
 
     static let faults: [FeedRejectReason] = [
-        .fieldCount, .badMSISDN, .badTime, .badMCC, .badMNC, .badLAC, .badCellID, .badEvent, .future, .unknownCell, .unknownMCC,
+        .fieldCount, .badMSISDN, .badTime, .badMCC, .badMNC, .badLAC, .badCellID, .badEvent, .future, .unknownCell,
+        .unknownMCC,
     ]
 
     init(options: FeedGenerator.Options, directory: URL) {
@@ -55,7 +56,8 @@ struct FeedSink {
         } else if random.chance(options.duplicateRate) {
             // The same record again in the same or a later file of the carrier.
             duplicates += 1
-            buckets[Bucket(carrier: carrier, hour: delivery + Int64(random.int(0...2)) * 3600), default: []].append(record)
+            buckets[Bucket(carrier: carrier, hour: delivery + Int64(random.int(0...2)) * 3600), default: []].append(
+                record)
         }
         buckets[Bucket(carrier: carrier, hour: delivery), default: []].append(record)
     }

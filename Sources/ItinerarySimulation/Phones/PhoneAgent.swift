@@ -45,7 +45,9 @@ struct PhoneAgent {
             ]
         case nil:
             if random.chance(profile.abroadRate) { return leaveAbroad(day: day, midnight: midnight, world: world) }
-            if random.chance(profile.tripRate), let trip = leaveOnTrip(day: day, midnight: midnight, world: world) { return trip }
+            if random.chance(profile.tripRate), let trip = leaveOnTrip(day: day, midnight: midnight, world: world) {
+                return trip
+            }
             return routine(midnight: midnight, world: world)
         }
     }
@@ -67,7 +69,10 @@ struct PhoneAgent {
             let arrive = leave + Int64(random.int(1800...4200))
             let leaveWork = midnight + at(hours: 17...19)
             let home = leaveWork + Int64(random.int(1800...4200))
-            let route = profile.otherHomeCells + world.cells.cells(city: profile.work, carrier: profile.carrier).prefix(2) + [profile.workCell]
+            let route =
+                profile.otherHomeCells + world.cells.cells(city: profile.work, carrier: profile.carrier).prefix(2) + [
+                    profile.workCell
+                ]
             segments += [
                 Segment(start: now, end: leave, place: .stay([profile.homeCell]), entry: entry),
                 Segment(start: leave, end: arrive, place: .move(route), entry: .ho),
@@ -89,18 +94,24 @@ struct PhoneAgent {
             // Evenings at home near a city border: the phone flips between the two cities' cells.
             let flipping = max(now, midnight + at(hours: 19...20))
             let stop = flipping + Int64(random.int(3600...3 * 3600))
-            segments.append(Segment(start: now, end: flipping, place: .stay([profile.homeCell]), entry: segments.isEmpty ? entry : .lu))
+            segments.append(
+                Segment(
+                    start: now, end: flipping, place: .stay([profile.homeCell]), entry: segments.isEmpty ? entry : .lu))
             segments.append(Segment(start: flipping, end: stop, place: .pingPong(profile.homeCell, border), entry: .ho))
             now = stop
         }
-        segments.append(Segment(start: now, end: off ? max(now + 60, sleep) : end, place: .stay([profile.homeCell]),
-                                entry: segments.isEmpty ? entry : .lu, detachAtEnd: off))
+        segments.append(
+            Segment(
+                start: now, end: off ? max(now + 60, sleep) : end, place: .stay([profile.homeCell]),
+                entry: segments.isEmpty ? entry : .lu, detachAtEnd: off))
         return segments.filter { $0.end > $0.start }
     }
 
     /// Leaves home by train (or plane, far away) for one to four nights in another city.
     private mutating func leaveOnTrip(day: Int, midnight: Int64, world: World) -> [Segment]? {
-        let candidates = world.cities.indices.filter { $0 != profile.home && world.cities[$0].distance(to: world.cities[profile.home]) > 100 }
+        let candidates = world.cities.indices.filter {
+            $0 != profile.home && world.cities[$0].distance(to: world.cities[profile.home]) > 100
+        }
         guard !candidates.isEmpty else { return nil }
         let destination = random.pick(candidates)
         let cells = world.cells.cells(city: destination, carrier: profile.carrier)
@@ -125,21 +136,31 @@ struct PhoneAgent {
         return [
             Segment(start: midnight, end: departure, place: .stay(homeCells), entry: .lu),
             Segment(start: departure, end: boarding, place: .move(homeCells), entry: .ho, detachAtEnd: true),
-            Segment(start: landing, end: midnight + 86_400, place: .abroad(mcc: destination.mcc, mnc: mnc, cells: cells), entry: .attach),
+            Segment(
+                start: landing, end: midnight + 86_400, place: .abroad(mcc: destination.mcc, mnc: mnc, cells: cells),
+                entry: .attach),
         ].filter { $0.end > $0.start }
     }
 
     /// Appends the journey's segments (short passes through cities on the way); returns the arrival time.
-    private mutating func travel(from a: Int, to b: Int, leaving departure: Int64, world: World, into segments: inout [Segment]) -> Int64 {
+    private mutating func travel(
+        from a: Int, to b: Int, leaving departure: Int64, world: World, into segments: inout [Segment]
+    ) -> Int64 {
         let distance = world.cities[a].distance(to: world.cities[b])
         let carrier = profile.carrier
         if distance > 1200 {
             // Flying: records at the departure city, nothing in the air.
-            segments.append(Segment(start: departure, end: departure + 3600, place: .move(world.cells.cells(city: a, carrier: carrier)), entry: .ho))
+            segments.append(
+                Segment(
+                    start: departure, end: departure + 3600, place: .move(world.cells.cells(city: a, carrier: carrier)),
+                    entry: .ho))
             return departure + 3600 + Int64(distance / 700 * 3600)
         }
         let duration = Int64(distance / 250 * 3600) + 1800  // high-speed rail plus getting to the station
-        segments.append(Segment(start: departure, end: departure + 1200, place: .move(world.cells.cells(city: a, carrier: carrier)), entry: .ho))
+        segments.append(
+            Segment(
+                start: departure, end: departure + 1200, place: .move(world.cells.cells(city: a, carrier: carrier)),
+                entry: .ho))
         for city in world.intermediates(from: a, to: b).prefix(4) {
             let fraction = world.cities[city].position(onRouteFrom: world.cities[a], to: world.cities[b]).fraction
             let enter = departure + 1200 + Int64(fraction * Double(duration - 1200))
@@ -166,11 +187,14 @@ struct PhoneAgent {
         case .stay(let cells) where cells.isEmpty, .move(let cells) where cells.isEmpty:
             return
         case .stay(let cells):
-            activity(from: segment.start, to: segment.end, locationUpdate: 3600, cells: cells.count, entry: segment.entry, into: &records)
+            activity(
+                from: segment.start, to: segment.end, locationUpdate: 3600, cells: cells.count, entry: segment.entry,
+                into: &records)
         case .move(let cells):
             for (slot, _) in cells.enumerated() {
                 let time = segment.start + span * Int64(slot) / Int64(cells.count) + Int64(random.int(0...60))
-                records.append((min(time, segment.end - 1), slot, slot == 0 ? segment.entry : (random.chance(0.8) ? .ho : .data)))
+                records.append(
+                    (min(time, segment.end - 1), slot, slot == 0 ? segment.entry : (random.chance(0.8) ? .ho : .data)))
             }
         case .pingPong:
             var time = segment.start
@@ -181,13 +205,16 @@ struct PhoneAgent {
                 time += Int64(random.int(90...420))
             }
         case .abroad(_, _, let cells):
-            activity(from: segment.start, to: segment.end, locationUpdate: 7200, cells: cells.count, entry: segment.entry, into: &records)
+            activity(
+                from: segment.start, to: segment.end, locationUpdate: 7200, cells: cells.count, entry: segment.entry,
+                into: &records)
         }
         if segment.detachAtEnd {
             records.append((max(segment.start, segment.end - Int64(random.int(10...120))), 0, .detach))
         }
         for (time, slot, event) in records where time >= from && time < until {
-            var record = SimulatedRecord(time: time, phone: profile.number, mcc: 460, mnc: 0, lac: 0, cellID: 0, event: event, fault: nil)
+            var record = SimulatedRecord(
+                time: time, phone: profile.number, mcc: 460, mnc: 0, lac: 0, cellID: 0, event: event, fault: nil)
             switch segment.place {
             case .stay(let cells), .move(let cells):
                 fill(&record, cell: world.cells.cells[cells[slot]])
@@ -210,8 +237,10 @@ struct PhoneAgent {
     }
 
     /// Periodic location updates plus calls, messages and data sessions, busier by day.
-    private mutating func activity(from start: Int64, to end: Int64, locationUpdate: Int, cells: Int,
-                                   entry: SimulatedEvent, into records: inout [(Int64, Int, SimulatedEvent)]) {
+    private mutating func activity(
+        from start: Int64, to end: Int64, locationUpdate: Int, cells: Int,
+        entry: SimulatedEvent, into records: inout [(Int64, Int, SimulatedEvent)]
+    ) {
         var time = start + Int64(random.int(0...120))
         guard time < end else { return }
         records.append((time, 0, entry))

@@ -1,5 +1,5 @@
-import Foundation
 import CLibPQ
+import Foundation
 
 extension PostgresConnection {
     /// Runs `body` inside `BEGIN`…`COMMIT`, rolling back if it throws.
@@ -24,7 +24,8 @@ extension PostgresConnection {
         }
         let commit = try execute("COMMIT")
         guard commit.commandStatus != "ROLLBACK" else {
-            throw PostgresError(sqlState: "25P02", message: "transaction was rolled back because a statement in it failed")
+            throw PostgresError(
+                sqlState: "25P02", message: "transaction was rolled back because a statement in it failed")
         }
         return value
     }

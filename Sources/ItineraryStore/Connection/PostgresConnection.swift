@@ -20,7 +20,9 @@ public final class PostgresConnection: @unchecked Sendable {
     /// - Parameter connectionString: conninfo (`host=/run/pg dbname=x`) or URL
     ///   (`postgresql://user@host/db`). Empty means "use the standard `PG*` environment variables".
     /// - Parameter environment: consulted only for `PGCONNECT_TIMEOUT`, which then replaces the default timeout.
-    public init(_ connectionString: String = "", environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    public init(
+        _ connectionString: String = "", environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws {
         try ConnectionString.validate(connectionString)
         // Entries before `dbname` are defaults: the expanded connection string overrides them.
         var keywords = ["fallback_application_name", "client_encoding"]
@@ -37,7 +39,9 @@ public final class PostgresConnection: @unchecked Sendable {
                 PQconnectdbParams(keywords, values, 1)
             }
         }
-        guard let connection else { throw PostgresError(message: "out of memory opening a connection", connectionLost: true) }
+        guard let connection else {
+            throw PostgresError(message: "out of memory opening a connection", connectionLost: true)
+        }
         guard PQstatus(connection) == CONNECTION_OK else {
             let message = Self.trimmed(PQerrorMessage(connection))
             PQfinish(connection)
@@ -73,12 +77,15 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Runs one statement with `$1`, `$2`… parameters and returns its rows in the chosen format.
     @discardableResult
-    public func execute(_ sql: String, parameters: [PostgresValue?], resultFormat: PostgresFormat = .text) throws -> PostgresResult {
+    public func execute(
+        _ sql: String, parameters: [PostgresValue?], resultFormat: PostgresFormat = .text
+    ) throws -> PostgresResult {
         let buffer = try ParameterBuffer(parameters)
         return try lock.withLock {
-            try check(buffer.withPointers { types, values, lengths, formats in
-                PQexecParams(connection, sql, buffer.count, types, values, lengths, formats, resultFormat.rawValue)
-            })
+            try check(
+                buffer.withPointers { types, values, lengths, formats in
+                    PQexecParams(connection, sql, buffer.count, types, values, lengths, formats, resultFormat.rawValue)
+                })
         }
     }
 
@@ -102,12 +109,15 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Runs a statement prepared with `prepare(name:sql:)`, returning rows in the chosen format.
     @discardableResult
-    public func executePrepared(name: String, parameters: [PostgresValue?], resultFormat: PostgresFormat = .text) throws -> PostgresResult {
+    public func executePrepared(
+        name: String, parameters: [PostgresValue?], resultFormat: PostgresFormat = .text
+    ) throws -> PostgresResult {
         let buffer = try ParameterBuffer(parameters)
         return try lock.withLock {
-            try check(buffer.withPointers { _, values, lengths, formats in
-                PQexecPrepared(connection, name, buffer.count, values, lengths, formats, resultFormat.rawValue)
-            })
+            try check(
+                buffer.withPointers { _, values, lengths, formats in
+                    PQexecPrepared(connection, name, buffer.count, values, lengths, formats, resultFormat.rawValue)
+                })
         }
     }
 
@@ -146,7 +156,8 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// The connection's last error, when libpq returned no result at all.
     func connectionError() -> PostgresError {
-        PostgresError(message: Self.trimmed(PQerrorMessage(connection)), connectionLost: PQstatus(connection) == CONNECTION_BAD)
+        PostgresError(
+            message: Self.trimmed(PQerrorMessage(connection)), connectionLost: PQstatus(connection) == CONNECTION_BAD)
     }
 
     private static func trimmed(_ message: UnsafePointer<CChar>?) -> String {
@@ -155,7 +166,9 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     /// Passes a NULL-terminated `char *[]` to `body`.
-    private static func withCStringArray<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {
+    private static func withCStringArray<R>(
+        _ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R
+    ) -> R {
         let duplicates = strings.map { UnsafePointer(strdup($0)) } + [nil]
         defer { duplicates.forEach { free(UnsafeMutableRawPointer(mutating: $0)) } }
         return duplicates.withUnsafeBufferPointer { body($0.baseAddress!) }

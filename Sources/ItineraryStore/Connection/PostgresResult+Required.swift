@@ -15,5 +15,7 @@ extension PostgresResult {
     public func requiredBytes(_ row: Int, _ column: Int) throws -> [UInt8] { try required(row, column, bytes) }
 
     /// A non-NULL text value.
-    public func requiredString(_ row: Int, _ column: Int) throws -> String { try required(row, column) { string($0, $1) } }
+    public func requiredString(_ row: Int, _ column: Int) throws -> String {
+        try required(row, column) { string($0, $1) }
+    }
 }

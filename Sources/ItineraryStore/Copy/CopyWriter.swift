@@ -1,6 +1,6 @@
-import ItineraryCore
 import CLibPQ
 import Foundation
+import ItineraryCore
 
 /// Encodes rows in PostgreSQL's COPY text format and streams them to the server.
 ///

@@ -1,5 +1,5 @@
-import Foundation
 import CLibPQ
+import Foundation
 
 extension PostgresConnection {
     /// Bulk-loads rows with `COPY … FROM STDIN` in text format.

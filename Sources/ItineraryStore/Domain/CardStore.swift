@@ -28,19 +28,23 @@ public final class CardStore: Sendable {
     /// `pipeline_state` row, so its row version (`xmin`) changes; a new risk or contact list
     /// changes the load in force.
     public func changeStamp(on connection: PostgresConnection) throws -> (stamp: String, dataTime: Int64?) {
-        let result = try connection.execute("""
+        let result = try connection.execute(
+            """
             SELECT s.xmin::text || ';' || coalesce((SELECT string_agg(r.kind || '=' || r.load_id, ',' ORDER BY r.kind)
                                                    FROM current_reference r WHERE r.kind IN ('risk', 'contacts')), ''),
                    s.newest_accepted
             FROM pipeline_state s
             """)
-        guard result.rowCount == 1, let stamp = result.string(0, 0) else { throw PostgresError(message: "pipeline_state has no row") }
+        guard result.rowCount == 1, let stamp = result.string(0, 0) else {
+            throw PostgresError(message: "pipeline_state has no row")
+        }
         return (stamp, try result.int64(0, 1))
     }
 
     /// The card of the phone with `key` at `time`; no places if the store knows nothing of it.
     public func card(for key: PhoneKey, at time: Int64, on connection: PostgresConnection) throws -> Card {
-        let result = try connection.execute("""
+        let result = try connection.execute(
+            """
             SELECT t.state,
                    EXISTS (SELECT 1 FROM contacts c JOIN current_reference r ON r.kind = 'contacts' AND r.load_id = c.load_id
                            WHERE c.phone_key = $1 AND c.start_at <= to_timestamp($2::int8)
@@ -62,10 +66,12 @@ public final class CardStore: Sendable {
             let earliest = newest - configuration.lateness - 86_400
             guard time >= earliest else { throw CardTimeError(requested: time, earliest: earliest) }
         }
-        let result = try connection.execute("SELECT state FROM phone_tracks WHERE phone_key = $1", parameters: [.bytes(key.bytes)],
-                                            resultFormat: .binary)
+        let result = try connection.execute(
+            "SELECT state FROM phone_tracks WHERE phone_key = $1", parameters: [.bytes(key.bytes)],
+            resultFormat: .binary)
         if result.rowCount > 0, let track = try result.bytes(0, 0).flatMap({ PhoneTrack(encoded: $0) }),
-           let sealed = track.sealedThrough, time < sealed {
+            let sealed = track.sealedThrough, time < sealed
+        {
             throw CardTimeError(requested: time, earliest: sealed)
         }
         return try card(for: key, at: time, on: connection)

@@ -15,9 +15,11 @@ public struct IngestRecord: Hashable, Sendable {
     /// Newest event time accepted from the file.
     public var newestEvent: Int64?
 
-    public init(fileName: String, contentHash: [UInt8], compressedBytes: Int, decompressedBytes: Int,
-                records: Int = 0, accepted: Int = 0, duplicates: Int = 0, late: Int = 0, rejected: Int = 0,
-                watermark: Int64? = nil, newestEvent: Int64? = nil) {
+    public init(
+        fileName: String, contentHash: [UInt8], compressedBytes: Int, decompressedBytes: Int,
+        records: Int = 0, accepted: Int = 0, duplicates: Int = 0, late: Int = 0, rejected: Int = 0,
+        watermark: Int64? = nil, newestEvent: Int64? = nil
+    ) {
         self.fileName = fileName
         self.contentHash = contentHash
         self.compressedBytes = compressedBytes

@@ -10,7 +10,8 @@ public final class PipelineStore: @unchecked Sendable {
 
     public init(connection: PostgresConnection) throws {
         self.connection = connection
-        try connection.execute("CREATE TEMP TABLE IF NOT EXISTS touched_phones (phone_key bytea NOT NULL) ON COMMIT DELETE ROWS")
+        try connection.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS touched_phones (phone_key bytea NOT NULL) ON COMMIT DELETE ROWS")
     }
 
     /// The advisory-lock class of the writer lock; the object is the share (0 for a whole store).
@@ -20,21 +21,25 @@ public final class PipelineStore: @unchecked Sendable {
     /// one process at a time applies feeds to a share, so lateness and cards stay exact. Returns
     /// `false`, without waiting, when another session holds it.
     public func tryLockWriter(share: Int = 0) throws -> Bool {
-        try connection.execute("SELECT pg_try_advisory_lock($1::int4, $2::int4)", .int(Self.writerLockClass), .int(Int64(share)))
-            .bool(0, 0) ?? false
+        try connection.execute(
+            "SELECT pg_try_advisory_lock($1::int4, $2::int4)", .int(Self.writerLockClass), .int(Int64(share))
+        )
+        .bool(0, 0) ?? false
     }
 
     /// Who holds the writer lock of `share`: the server process id and the client's application
     /// name and address, for the message a second writer gets.
     public func writerLockHolder(share: Int = 0) throws -> String? {
-        let result = try connection.execute("""
+        let result = try connection.execute(
+            """
             SELECT a.pid, coalesce(nullif(a.application_name, ''), 'unnamed client'), coalesce(host(a.client_addr), 'local socket'),
                    a.backend_start
             FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
             WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::int8 AND l.objid = $2::int8 AND l.objsubid = 2
             """, .int(Self.writerLockClass), .int(Int64(share)))
         guard result.rowCount > 0 else { return nil }
-        return "server process \(try result.requiredInt64(0, 0)) (\(try result.requiredString(0, 1)), \(try result.requiredString(0, 2)), "
+        return
+            "server process \(try result.requiredInt64(0, 0)) (\(try result.requiredString(0, 1)), \(try result.requiredString(0, 2)), "
             + "connected since \(try result.requiredString(0, 3)))"
     }
 
@@ -54,10 +59,11 @@ public final class PipelineStore: @unchecked Sendable {
 
     /// Every phone's engine state, to resume where the last committed file left off.
     public func tracks() throws -> [(PhoneKey, PhoneTrack)] {
-        let result = try connection.execute("SELECT phone_key, state FROM phone_tracks", parameters: [], resultFormat: .binary)
+        let result = try connection.execute(
+            "SELECT phone_key, state FROM phone_tracks", parameters: [], resultFormat: .binary)
         return try (0..<result.rowCount).map { row in
             guard let key = try result.bytes(row, 0).flatMap({ PhoneKey(bytes: $0) }),
-                  let track = try result.bytes(row, 1).flatMap({ PhoneTrack(encoded: $0) })
+                let track = try result.bytes(row, 1).flatMap({ PhoneTrack(encoded: $0) })
             else { throw PostgresError(message: "phone_tracks row \(row) does not decode") }
             return (key, track)
         }
@@ -73,11 +79,14 @@ public final class PipelineStore: @unchecked Sendable {
     /// Commits a batch of applied files: each file's ledger row and rejects, the new state of
     /// every phone they touched and the new newest-accepted time, in one transaction.
     /// Throws `PostgresError` with `isUniqueViolation` if one file's content was committed meanwhile.
-    public func commit(_ files: [(record: IngestRecord, rejects: [RejectRow])], writes: [TrackWrite], newestAccepted: Int64?) throws {
+    public func commit(
+        _ files: [(record: IngestRecord, rejects: [RejectRow])], writes: [TrackWrite], newestAccepted: Int64?
+    ) throws {
         try connection.transaction { connection in
             var ids: [Int64] = []
             for (record, _) in files {
-                let inserted = try connection.execute("""
+                let inserted = try connection.execute(
+                    """
                     INSERT INTO ingest_files (file_name, content_hash, compressed_bytes, decompressed_bytes, records, accepted,
                         duplicates, late, rejected, watermark, newest_event)
                     VALUES ($1, $2, $3::int8, $4::int8, $5::int8, $6::int8, $7::int8, $8::int8, $9::int8, $10::int8, $11::int8)
@@ -89,9 +98,11 @@ public final class PipelineStore: @unchecked Sendable {
                 ids.append(try inserted.requiredInt64(0, 0))
             }
             if files.contains(where: { !$0.rejects.isEmpty }) {
-                try connection.copyIn(sql: """
-                    COPY rejects (file_id, file_name, line, reason, raw, phone_key, masked, event_time, mcc, mnc, lac, cell_id) FROM STDIN
-                    """) { writer in
+                try connection.copyIn(
+                    sql: """
+                        COPY rejects (file_id, file_name, line, reason, raw, phone_key, masked, event_time, mcc, mnc, lac, cell_id) FROM STDIN
+                        """
+                ) { writer in
                     for ((record, rejects), fileID) in zip(files, ids) {
                         for reject in rejects {
                             writer.appendInt64(fileID)
@@ -102,7 +113,10 @@ public final class PipelineStore: @unchecked Sendable {
                             if let replay = reject.replay {
                                 writer.appendBytea(replay.phoneKey.bytes)
                                 writer.appendText(replay.masked)
-                                for value in [replay.time, Int64(replay.mcc), Int64(replay.mnc), Int64(replay.lac), Int64(replay.cellID)] {
+                                for value in [
+                                    replay.time, Int64(replay.mcc), Int64(replay.mnc), Int64(replay.lac),
+                                    Int64(replay.cellID),
+                                ] {
                                     writer.appendInt64(value)
                                 }
                             } else {
@@ -114,47 +128,61 @@ public final class PipelineStore: @unchecked Sendable {
                 }
             }
             try replacePhones(writes)
-            try connection.execute("UPDATE pipeline_state SET newest_accepted = $1::int8", newestAccepted.map { .int($0) })
+            try connection.execute(
+                "UPDATE pipeline_state SET newest_accepted = $1::int8", newestAccepted.map { .int($0) })
         }
     }
 
     /// Rejected records a reference load may have fixed, in file and line order.
     public func replayableRejects() throws -> [(fileID: Int64, line: Int, row: ReplayRow)] {
-        let result = try connection.execute("""
+        let result = try connection.execute(
+            """
             SELECT file_id, line::int8, phone_key, masked, event_time, mcc::int8, mnc::int8, lac, cell_id FROM rejects
             WHERE phone_key IS NOT NULL ORDER BY file_id, line
             """, parameters: [], resultFormat: .binary)
         return try (0..<result.rowCount).map { row in
             let number = { (column: Int) throws -> Int64 in try result.requiredInt64(row, column) }
-            guard let key = try result.bytes(row, 2).flatMap({ PhoneKey(bytes: $0) }), let masked = result.string(row, 3)
+            guard let key = try result.bytes(row, 2).flatMap({ PhoneKey(bytes: $0) }),
+                let masked = result.string(row, 3)
             else { throw PostgresError(message: "rejects row \(row) does not decode") }
-            return (try number(0), Int(try number(1)), ReplayRow(
-                phoneKey: key, masked: masked, time: try number(4), mcc: Int(try number(5)), mnc: Int(try number(6)),
-                lac: Int(try number(7)), cellID: Int(try number(8))))
+            return (
+                try number(0), Int(try number(1)),
+                ReplayRow(
+                    phoneKey: key, masked: masked, time: try number(4), mcc: Int(try number(5)),
+                    mnc: Int(try number(6)),
+                    lac: Int(try number(7)), cellID: Int(try number(8)))
+            )
         }
     }
 
     /// Commits a replay of rejects in one transaction: the rows applied (or found duplicate) are
     /// deleted, those now late become `late` without their record, the touched phones get
     /// their new state, and the replay is noted in `reject_replays`.
-    public func commitReplay(applied: [(fileID: Int64, line: Int)], late: [(fileID: Int64, line: Int)], writes: [TrackWrite],
-                             newestAccepted: Int64?, counts: (examined: Int, applied: Int, duplicates: Int, late: Int, stillRejected: Int)) throws {
+    public func commitReplay(
+        applied: [(fileID: Int64, line: Int)], late: [(fileID: Int64, line: Int)], writes: [TrackWrite],
+        newestAccepted: Int64?, counts: (examined: Int, applied: Int, duplicates: Int, late: Int, stillRejected: Int)
+    ) throws {
         func arrays(_ rows: [(fileID: Int64, line: Int)]) -> [PostgresValue?] {
-            [.text("{" + rows.map { String($0.fileID) }.joined(separator: ",") + "}"),
-             .text("{" + rows.map { String($0.line) }.joined(separator: ",") + "}")]
+            [
+                .text("{" + rows.map { String($0.fileID) }.joined(separator: ",") + "}"),
+                .text("{" + rows.map { String($0.line) }.joined(separator: ",") + "}"),
+            ]
         }
         try connection.transaction { connection in
             try connection.execute(
                 "DELETE FROM rejects r USING unnest($1::int8[], $2::int4[]) AS d (file_id, line) WHERE r.file_id = d.file_id AND r.line = d.line",
                 parameters: arrays(applied))
-            try connection.execute("""
+            try connection.execute(
+                """
                 UPDATE rejects r SET reason = 'late', phone_key = NULL, masked = NULL, event_time = NULL, mcc = NULL, mnc = NULL,
                     lac = NULL, cell_id = NULL
                 FROM unnest($1::int8[], $2::int4[]) AS d (file_id, line) WHERE r.file_id = d.file_id AND r.line = d.line
                 """, parameters: arrays(late))
             try replacePhones(writes)
-            try connection.execute("UPDATE pipeline_state SET newest_accepted = $1::int8", newestAccepted.map { .int($0) })
-            try connection.execute("""
+            try connection.execute(
+                "UPDATE pipeline_state SET newest_accepted = $1::int8", newestAccepted.map { .int($0) })
+            try connection.execute(
+                """
                 INSERT INTO reject_replays (examined, applied, duplicates, late, still_rejected)
                 VALUES ($1::int8, $2::int8, $3::int8, $4::int8, $5::int8)
                 """, .int(Int64(counts.examined)), .int(Int64(counts.applied)), .int(Int64(counts.duplicates)),
@@ -223,12 +251,15 @@ public final class PipelineStore: @unchecked Sendable {
         try connection.transaction { connection in
             try connection.execute("LOCK TABLE phone_tracks IN SHARE MODE")
             guard let time = try Self.newestAccepted(connection) else { return }
-            let result = try connection.execute("SELECT phone_key, masked, state FROM phone_tracks", parameters: [], resultFormat: .binary)
+            let result = try connection.execute(
+                "SELECT phone_key, masked, state FROM phone_tracks", parameters: [], resultFormat: .binary)
             try connection.execute("TRUNCATE cards")
-            try connection.copyIn(sql: "COPY cards (phone_key, masked, evaluated_at, color, card) FROM STDIN") { writer in
+            try connection.copyIn(sql: "COPY cards (phone_key, masked, evaluated_at, color, card) FROM STDIN") {
+                writer in
                 for row in 0..<result.rowCount {
-                    guard let key = try result.bytes(row, 0).flatMap({ PhoneKey(bytes: $0) }), let masked = result.string(row, 1),
-                          let track = try result.bytes(row, 2).flatMap({ PhoneTrack(encoded: $0) })
+                    guard let key = try result.bytes(row, 0).flatMap({ PhoneKey(bytes: $0) }),
+                        let masked = result.string(row, 1),
+                        let track = try result.bytes(row, 2).flatMap({ PhoneTrack(encoded: $0) })
                     else { throw PostgresError(message: "phone_tracks row \(row) does not decode") }
                     let card = card(key, track, time)
                     writer.appendBytea(key.bytes)
@@ -254,7 +285,8 @@ public final class PipelineStore: @unchecked Sendable {
     /// when it closed. Reference data stays, except the close contacts (they name phones).
     public func purgeAll() throws {
         try connection.transaction { connection in
-            try connection.execute("TRUNCATE phone_tracks, visits, cards, rejects, ingest_files, refused_files, reject_replays")
+            try connection.execute(
+                "TRUNCATE phone_tracks, visits, cards, rejects, ingest_files, refused_files, reject_replays")
             try connection.execute("DELETE FROM contacts")
             try connection.execute("UPDATE pipeline_state SET newest_accepted = NULL")
         }

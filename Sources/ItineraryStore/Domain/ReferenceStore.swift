@@ -23,14 +23,18 @@ public struct ReferenceStore: Sendable {
 
     /// The id of the load in force for `kind`, `nil` before the first load.
     public func currentLoad(_ kind: Kind) throws -> Int64? {
-        let result = try connection.execute("SELECT load_id FROM current_reference WHERE kind = $1", .text(kind.rawValue))
+        let result = try connection.execute(
+            "SELECT load_id FROM current_reference WHERE kind = $1", .text(kind.rawValue))
         return result.rowCount == 0 ? nil : try result.int64(0, 0)
     }
 
     /// Loads divisions and countries, unless a load of them is already in force.
     public func ensurePlaces(divisions: [Division], countries: [Country]) throws {
         if try currentLoad(.places) == nil {
-            try replace(.places, source: "bundled divisions", rows: divisions.count, table: "places (load_id, adcode, name, level, province, city)") { writer, load in
+            try replace(
+                .places, source: "bundled divisions", rows: divisions.count,
+                table: "places (load_id, adcode, name, level, province, city)"
+            ) { writer, load in
                 for division in divisions {
                     writer.appendInt64(load)
                     writer.appendInt64(Int64(division.adcode))
@@ -43,7 +47,10 @@ public struct ReferenceStore: Sendable {
             }
         }
         if try currentLoad(.countries) == nil {
-            try replace(.countries, source: "bundled countries", rows: countries.count, table: "countries (load_id, mcc, code, name_zh, name_en)") { writer, load in
+            try replace(
+                .countries, source: "bundled countries", rows: countries.count,
+                table: "countries (load_id, mcc, code, name_zh, name_en)"
+            ) { writer, load in
                 for country in countries {
                     writer.appendInt64(load)
                     writer.appendInt64(Int64(country.mcc))
@@ -57,28 +64,36 @@ public struct ReferenceStore: Sendable {
     }
 
     public func replaceCells(_ cells: [CellRow], source: String) throws {
-        try replace(.cells, source: source, rows: cells.count, table: "cells (load_id, mcc, mnc, lac, cell_id, adcode)") { writer, load in
+        try replace(.cells, source: source, rows: cells.count, table: "cells (load_id, mcc, mnc, lac, cell_id, adcode)")
+        { writer, load in
             for cell in cells {
                 writer.appendInt64(load)
-                for value in [cell.mcc, cell.mnc, cell.lac, cell.cellID, cell.adcode] { writer.appendInt64(Int64(value)) }
+                for value in [cell.mcc, cell.mnc, cell.lac, cell.cellID, cell.adcode] {
+                    writer.appendInt64(Int64(value))
+                }
                 try writer.endRow()
             }
         }
     }
 
     public func cells() throws -> [CellRow] {
-        let result = try connection.execute("""
+        let result = try connection.execute(
+            """
             SELECT c.mcc, c.mnc, c.lac, c.cell_id, c.adcode FROM cells c
             JOIN current_reference r ON r.kind = 'cells' AND r.load_id = c.load_id
             """)
         return try (0..<result.rowCount).map { row in
             let value = { (column: Int) throws -> Int in Int(try result.requiredInt64(row, column)) }
-            return CellRow(mcc: try value(0), mnc: try value(1), lac: try value(2), cellID: try value(3), adcode: try value(4))
+            return CellRow(
+                mcc: try value(0), mnc: try value(1), lac: try value(2), cellID: try value(3), adcode: try value(4))
         }
     }
 
     public func replaceRisk(_ areas: [RiskArea], source: String) throws {
-        try replace(.risk, source: source, rows: areas.count, table: "risk_areas (load_id, adcode, city, name, level, start_at, end_at)") { writer, load in
+        try replace(
+            .risk, source: source, rows: areas.count,
+            table: "risk_areas (load_id, adcode, city, name, level, start_at, end_at)"
+        ) { writer, load in
             for area in areas {
                 writer.appendInt64(load)
                 writer.appendInt64(Int64(area.adcode))
@@ -93,21 +108,27 @@ public struct ReferenceStore: Sendable {
     }
 
     public func riskAreas() throws -> [RiskArea] {
-        let result = try connection.execute("""
+        let result = try connection.execute(
+            """
             SELECT a.adcode, a.city, a.name, a.level, extract(epoch FROM a.start_at)::int8, extract(epoch FROM a.end_at)::int8
             FROM risk_areas a JOIN current_reference r ON r.kind = 'risk' AND r.load_id = a.load_id
             """)
         return try (0..<result.rowCount).compactMap { row in
-            guard let adcode = try result.int64(row, 0), let city = try result.int64(row, 1).flatMap({ PlaceCode(adcode: Int($0)) }),
-                  let level = result.string(row, 3).flatMap(RiskLevel.init(rawValue:)), let start = try result.int64(row, 4)
+            guard let adcode = try result.int64(row, 0),
+                let city = try result.int64(row, 1).flatMap({ PlaceCode(adcode: Int($0)) }),
+                let level = result.string(row, 3).flatMap(RiskLevel.init(rawValue:)),
+                let start = try result.int64(row, 4)
             else { return nil }
-            return RiskArea(adcode: Int(adcode), city: city, name: try result.requiredString(row, 2), level: level,
-                            period: ActivePeriod(start: start, end: try result.int64(row, 5)))
+            return RiskArea(
+                adcode: Int(adcode), city: city, name: try result.requiredString(row, 2), level: level,
+                period: ActivePeriod(start: start, end: try result.int64(row, 5)))
         }
     }
 
     public func replaceContacts(_ entries: [(PhoneKey, ActivePeriod)], source: String) throws {
-        try replace(.contacts, source: source, rows: entries.count, table: "contacts (load_id, phone_key, start_at, end_at)") { writer, load in
+        try replace(
+            .contacts, source: source, rows: entries.count, table: "contacts (load_id, phone_key, start_at, end_at)"
+        ) { writer, load in
             for (key, period) in entries {
                 writer.appendInt64(load)
                 writer.appendBytea(key.bytes)
@@ -119,15 +140,20 @@ public struct ReferenceStore: Sendable {
     }
 
     /// Writes a new load of `kind` and makes it the one in force, all in one transaction.
-    private func replace(_ kind: Kind, source: String, rows: Int, table: String,
-                         _ write: (inout CopyWriter, Int64) throws -> Void) throws {
+    private func replace(
+        _ kind: Kind, source: String, rows: Int, table: String,
+        _ write: (inout CopyWriter, Int64) throws -> Void
+    ) throws {
         try connection.transaction { connection in
             let load = try connection.execute(
                 "INSERT INTO reference_loads (kind, source, row_count) VALUES ($1, $2, $3::int4) RETURNING id",
                 .text(kind.rawValue), .text(source), .int(Int64(rows)))
-            guard let id = try load.int64(0, 0) else { throw PostgresError(message: "no id for the new \(kind.rawValue) load") }
+            guard let id = try load.int64(0, 0) else {
+                throw PostgresError(message: "no id for the new \(kind.rawValue) load")
+            }
             try connection.copyIn(sql: "COPY \(table) FROM STDIN") { writer in try write(&writer, id) }
-            try connection.execute("""
+            try connection.execute(
+                """
                 INSERT INTO current_reference (kind, load_id) VALUES ($1, $2::int8)
                 ON CONFLICT (kind) DO UPDATE SET load_id = EXCLUDED.load_id
                 """, .text(kind.rawValue), .int(id))
@@ -138,12 +164,15 @@ public struct ReferenceStore: Sendable {
 extension ReferenceStore {
     /// The close contacts in force.
     public func contacts() throws -> [(PhoneKey, ActivePeriod)] {
-        let result = try connection.execute("""
+        let result = try connection.execute(
+            """
             SELECT c.phone_key, extract(epoch FROM c.start_at)::int8, extract(epoch FROM c.end_at)::int8
             FROM contacts c JOIN current_reference r ON r.kind = 'contacts' AND r.load_id = c.load_id
             """, parameters: [], resultFormat: .binary)
         return try (0..<result.rowCount).compactMap { row in
-            guard let key = try result.bytes(row, 0).flatMap({ PhoneKey(bytes: $0) }), let start = try result.int64(row, 1) else { return nil }
+            guard let key = try result.bytes(row, 0).flatMap({ PhoneKey(bytes: $0) }),
+                let start = try result.int64(row, 1)
+            else { return nil }
             return (key, ActivePeriod(start: start, end: try result.int64(row, 2)))
         }
     }

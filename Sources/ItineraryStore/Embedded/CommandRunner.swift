@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,7 +24,8 @@ struct CommandRunner: Sendable {
         var argv = [executable] + arguments
         if let user {
             guard let runuser = Self.runuserPath else {
-                throw EmbeddedPostgresError("running as root needs `runuser` (util-linux) to start PostgreSQL as '\(user)'")
+                throw EmbeddedPostgresError(
+                    "running as root needs `runuser` (util-linux) to start PostgreSQL as '\(user)'")
             }
             argv = [runuser, "-u", user, "--"] + argv
         }
@@ -71,8 +73,10 @@ struct CommandRunner: Sendable {
         return outcome.output
     }
 
-    private static let runuserPath: String? = ["/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser", "/bin/runuser"]
-        .first { FileManager.default.isExecutableFile(atPath: $0) }
+    private static let runuserPath: String? = [
+        "/usr/sbin/runuser", "/sbin/runuser", "/usr/bin/runuser", "/bin/runuser",
+    ]
+    .first { FileManager.default.isExecutableFile(atPath: $0) }
 
     /// Passes a NULL-terminated `char *const argv[]` to `body`.
     private static func withCStringArray<R>(_ strings: [String], _ body: ([UnsafeMutablePointer<CChar>?]) -> R) -> R {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -91,7 +92,8 @@ public final class EmbeddedPostgres: Sendable {
         try FileLock.withExclusiveLock(at: lockPath) {
             guard try isRunning(binaries, runner) else { return }
             try runner.runChecked(
-                binaries.pgCtl, ["stop", "-D", dataDirectory.path, "-m", "fast", "-w", "-t", "60"], in: clusterDirectory)
+                binaries.pgCtl, ["stop", "-D", dataDirectory.path, "-m", "fast", "-w", "-t", "60"], in: clusterDirectory
+            )
             logger.info("stopped embedded PostgreSQL", metadata: ["data": "\(dataDirectory.path)"])
         }
     }
@@ -230,7 +232,9 @@ public final class EmbeddedPostgres: Sendable {
             hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
         }
         let hex = String(hash, radix: 16)
-        return URL(fileURLWithPath: "/tmp/itinerary-pg-" + String(repeating: "0", count: 16 - hex.count) + hex, isDirectory: true)
+        return URL(
+            fileURLWithPath: "/tmp/itinerary-pg-" + String(repeating: "0", count: 16 - hex.count) + hex,
+            isDirectory: true)
     }
 
     private static func setMode(_ mode: mode_t, of path: String) throws {

@@ -39,7 +39,8 @@ struct PostgresBinaries: Sendable {
     private static func debianBindirs() -> [String] {
         let root = "/usr/lib/postgresql"
         let versions = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
-        return versions
+        return
+            versions
             .compactMap { name in Double(name).map { (name, $0) } }
             .sorted { $0.1 > $1.1 }
             .map { "\(root)/\($0.0)/bin" }

@@ -33,7 +33,9 @@ public struct Migrator: Sendable {
         }
         let executable = URL(fileURLWithPath: Bundle.main.executablePath ?? CommandLine.arguments.first ?? "")
             .resolvingSymlinksInPath().deletingLastPathComponent()
-        let installLayout = ["SQL", "../share/itinerary/SQL", "../../share/itinerary/SQL"].map { executable.appendingPathComponent($0) }
+        let installLayout = ["SQL", "../share/itinerary/SQL", "../../share/itinerary/SQL"].map {
+            executable.appendingPathComponent($0)
+        }
         for installed in installLayout where containsMigrations(installed) {
             return installed.standardizedFileURL
         }

@@ -26,7 +26,8 @@ struct CardCommand: ParsableCommand {
         defer { workspace.shutdown() }
         let connection = try workspace.connect()
         let key = workspace.keyer.key(for: number)
-        guard try connection.execute("SELECT 1 FROM phone_tracks WHERE phone_key = $1", .bytes(key.bytes)).rowCount > 0 else {
+        guard try connection.execute("SELECT 1 FROM phone_tracks WHERE phone_key = $1", .bytes(key.bytes)).rowCount > 0
+        else {
             printError("no data for \(number.masked) in this store (never seen, or past retention)")
             throw ExitStatus.noData
         }

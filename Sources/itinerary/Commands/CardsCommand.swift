@@ -42,9 +42,10 @@ struct CardsCommand: ParsableCommand {
         let cellTable = try CellTable.load(contentsOf: URL(fileURLWithPath: cells), directory: places)
         let areas = try risk.map { try RiskAreas.load(contentsOf: URL(fileURLWithPath: $0), directory: places) } ?? []
         let contactList = try contacts.map { try CloseContacts.load(contentsOf: URL(fileURLWithPath: $0)) } ?? .empty
-        let job = OfflineCards(reader: FeedReader(directory: places, cells: cellTable),
-                               rules: CardRules(configuration: rules.configuration, risk: RiskMap(areas)),
-                               contacts: contactList, limits: feedLimits.limits)
+        let job = OfflineCards(
+            reader: FeedReader(directory: places, cells: cellTable),
+            rules: CardRules(configuration: rules.configuration, risk: RiskMap(areas)),
+            contacts: contactList, limits: feedLimits.limits)
         let rejectSink = try rejects.map { try RejectFile(path: $0) }
         var output = ""
         let files = try FeedFileList.files(in: feeds)
@@ -67,7 +68,9 @@ struct CardsCommand: ParsableCommand {
         for (url, reason) in result.refused {
             printError("refused \(url.lastPathComponent): \(reason)")
         }
-        printError("files \(result.filesApplied) applied, \(result.refused.count) refused; \(result.counts.summary); cards \(result.cards)")
+        printError(
+            "files \(result.filesApplied) applied, \(result.refused.count) refused; \(result.counts.summary); cards \(result.cards)"
+        )
         if !result.refused.isEmpty { throw ExitStatus.filesRefused }
     }
 }

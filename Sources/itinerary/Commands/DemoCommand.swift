@@ -28,7 +28,8 @@ struct DemoCommand: AsyncParsableCommand {
             let tryThese = try Self.samplePhones(samples)
             let host = options.host
             try await serve(workspace: workspace, rules: rules, service: options) { port in
-                printError("""
+                printError(
+                    """
 
                     lookup page: http://\(host):\(port)/
                     try \(tryThese.joined(separator: " or ")); the SMS code is printed below (console gateway).
@@ -41,7 +42,9 @@ struct DemoCommand: AsyncParsableCommand {
 
     /// Loads the reference lists and ingests the sample feeds (blocking: libpq and file I/O).
     static func load(_ samples: URL, into workspace: Workspace, rules: RuleOptions) throws {
-        printError("database: \(workspace.database.embedded == nil ? "configured server" : "embedded cluster under \(workspace.stateDirectory.path)")")
+        printError(
+            "database: \(workspace.database.embedded == nil ? "configured server" : "embedded cluster under \(workspace.stateDirectory.path)")"
+        )
         try workspace.loadingCells(from: samples.appendingPathComponent("cells.csv"))
         try workspace.loadRisk(from: samples.appendingPathComponent("risk.csv"))
         try workspace.loadContacts(from: samples.appendingPathComponent("contacts.csv"))
@@ -60,8 +63,11 @@ struct DemoCommand: AsyncParsableCommand {
 
     /// Two numbers worth trying: one that went abroad, one with a starred city.
     static func samplePhones(_ samples: URL) throws -> [String] {
-        let lines = try String(contentsOf: samples.appendingPathComponent("expected-cards.jsonl"), encoding: .utf8).split(separator: "\n")
-        let picks = [#""color":"yellow""#, #""starred":true"#].compactMap { needle in lines.first { $0.contains(needle) } }
+        let lines = try String(contentsOf: samples.appendingPathComponent("expected-cards.jsonl"), encoding: .utf8)
+            .split(separator: "\n")
+        let picks = [#""color":"yellow""#, #""starred":true"#].compactMap { needle in
+            lines.first { $0.contains(needle) }
+        }
         return picks.compactMap { line in
             line.split(separator: "\"").dropFirst(3).first.map { "\($0)" }
         }

@@ -19,8 +19,12 @@ struct GenerateCommand: ParsableCommand {
     func run() throws {
         let generator = FeedGenerator(phones: phones, days: days, seed: seed, start: start)
         let progress = ProgressLine(unit: "days", total: days)
-        let feed = try generator.write(to: URL(fileURLWithPath: out)) { _, lines in progress.advance(records: lines, cumulative: true) }
+        let feed = try generator.write(to: URL(fileURLWithPath: out)) { _, lines in
+            progress.advance(records: lines, cumulative: true)
+        }
         progress.finish()
-        printError("wrote \(feed.files.count) files, \(feed.lines) lines for \(feed.phones.count) phones; cells: \(feed.cells.path)")
+        printError(
+            "wrote \(feed.files.count) files, \(feed.lines) lines for \(feed.phones.count) phones; cells: \(feed.cells.path)"
+        )
     }
 }

@@ -23,7 +23,9 @@ struct IngestCommand: ParsableCommand {
     func run() throws {
         let workspace = try store.workspace()
         defer { workspace.shutdown() }
-        let pipeline = try ExitStatus.mapWriterLock { try workspace.pipeline(configuration: rules.configuration, limits: feedLimits.limits) }
+        let pipeline = try ExitStatus.mapWriterLock {
+            try workspace.pipeline(configuration: rules.configuration, limits: feedLimits.limits)
+        }
         var totals = FileOutcomeCounts()
         var applied = 0, skipped = 0, refused = 0
         let started = Date()
@@ -46,8 +48,9 @@ struct IngestCommand: ParsableCommand {
         progress.finish()
         let seconds = Date().timeIntervalSince(started)
         let rate = seconds > 0 ? Int(Double(totals.records) / seconds) : 0
-        printError("files \(applied) applied, \(skipped) skipped, \(refused) refused; \(totals.summary); "
-                   + "phones \(pipeline.phoneCount); \(String(format: "%.2f", seconds)) s, \(rate) records/s")
+        printError(
+            "files \(applied) applied, \(skipped) skipped, \(refused) refused; \(totals.summary); "
+                + "phones \(pipeline.phoneCount); \(String(format: "%.2f", seconds)) s, \(rate) records/s")
         if refused > 0 { throw ExitStatus.filesRefused }
     }
 }

@@ -25,7 +25,8 @@ struct CellsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "cells", subcommands: [Load.self])
 
     struct Load: ReferenceLoadCommand {
-        static let configuration = CommandConfiguration(abstract: "Load a cells CSV (mcc,mnc,lac,cell_id,adcode), replacing the current one.")
+        static let configuration = CommandConfiguration(
+            abstract: "Load a cells CSV (mcc,mnc,lac,cell_id,adcode), replacing the current one.")
         @OptionGroup var store: StoreOptions
         @Argument var file: String
 
@@ -40,7 +41,8 @@ struct RiskCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "risk", subcommands: [Load.self])
 
     struct Load: ReferenceLoadCommand {
-        static let configuration = CommandConfiguration(abstract: "Load a risk-area CSV (adcode,name,level,start,end), replacing the current list.")
+        static let configuration = CommandConfiguration(
+            abstract: "Load a risk-area CSV (adcode,name,level,start,end), replacing the current list.")
         @OptionGroup var store: StoreOptions
         @Argument var file: String
 
@@ -55,7 +57,8 @@ struct ContactsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "contacts", subcommands: [Load.self])
 
     struct Load: ReferenceLoadCommand {
-        static let configuration = CommandConfiguration(abstract: "Load a close-contact CSV (msisdn,start,end), replacing the current list.")
+        static let configuration = CommandConfiguration(
+            abstract: "Load a close-contact CSV (msisdn,start,end), replacing the current list.")
         @OptionGroup var store: StoreOptions
         @Argument var file: String
 

@@ -14,7 +14,9 @@ final class RejectFile {
     }
 
     func write(_ reject: FeedReject) {
-        let object: [String: Any] = ["file": reject.file, "line": reject.line, "reason": reject.reason.rawValue, "raw": reject.raw]
+        let object: [String: Any] = [
+            "file": reject.file, "line": reject.line, "reason": reject.reason.rawValue, "raw": reject.raw,
+        ]
         if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
             buffer.append(data)
             buffer.append(0x0A)

@@ -29,7 +29,8 @@ struct RejectsCommand: ParsableCommand {
         func run() throws {
             let workspace = try store.workspace()
             defer { workspace.shutdown() }
-            let outcome = try ExitStatus.mapWriterLock { try workspace.pipeline(configuration: rules.configuration) }.replayRejects()
+            let outcome = try ExitStatus.mapWriterLock { try workspace.pipeline(configuration: rules.configuration) }
+                .replayRejects()
             printError(outcome.summary)
         }
     }

@@ -28,13 +28,16 @@ struct ServeCommand: AsyncParsableCommand {
 
 /// Runs the lookup service until SIGINT or SIGTERM shuts it down gracefully, then returns (so
 /// the caller can stop the embedded cluster cleanly).
-func serve(workspace: Workspace, rules: RuleOptions, service: ServiceOptions,
-           onListening: @escaping @Sendable (Int) async -> Void) async throws {
+func serve(
+    workspace: Workspace, rules: RuleOptions, service: ServiceOptions,
+    onListening: @escaping @Sendable (Int) async -> Void
+) async throws {
     let connectionString = workspace.connectionString
     let server = try LookupServer(
         configuration: try service.configuration(workspace: workspace, windowDays: Int(rules.window / 86_400)),
         databaseConnectionString: connectionString,
-        cardSource: StoreCardSource(connectionString: connectionString, configuration: rules.configuration, clock: try service.clock),
+        cardSource: StoreCardSource(
+            connectionString: connectionString, configuration: rules.configuration, clock: try service.clock),
         places: workspace.places)
     let group = ServiceGroup(
         services: [ClosureService { try await server.run(onListening: onListening) }],

@@ -37,7 +37,9 @@ struct StreamCommand: AsyncParsableCommand {
     @Option(name: .customLong("metrics-port"), help: "Serve Prometheus metrics on this port at /metrics.")
     var metricsPort: Int?
 
-    @Option(name: .customLong("metrics-host"), help: "Address the metrics endpoint binds (loopback unless asked: 0.0.0.0 for all).")
+    @Option(
+        name: .customLong("metrics-host"),
+        help: "Address the metrics endpoint binds (loopback unless asked: 0.0.0.0 for all).")
     var metricsHost = "127.0.0.1"
 
     @Option(name: .customLong("poll-interval"), help: "Milliseconds between listings of an empty inbox.")
@@ -53,7 +55,9 @@ struct StreamCommand: AsyncParsableCommand {
         guard pollInterval > 0 else { throw ValidationError("--poll-interval must be positive") }
         guard batch > 0 else { throw ValidationError("--batch must be positive") }
         guard filesPerCommit > 0 else { throw ValidationError("--files-per-commit must be positive") }
-        if let metricsPort, !(0...65535).contains(metricsPort) { throw ValidationError("--metrics-port must be 0-65535") }
+        if let metricsPort, !(0...65535).contains(metricsPort) {
+            throw ValidationError("--metrics-port must be 0-65535")
+        }
     }
 
     func run() async throws {
@@ -61,27 +65,39 @@ struct StreamCommand: AsyncParsableCommand {
         let stop = StopSignal()
         let (store, configuration, limits) = (store, rules.configuration, feedLimits.limits)
         let watcher = InboxWatcher(inbox: URL(fileURLWithPath: inbox), batchLimit: batch)
-        let options = StreamRunner.Options(once: once, pollInterval: Double(pollInterval) / 1000, filesPerCommit: filesPerCommit)
+        let options = StreamRunner.Options(
+            once: once, pollInterval: Double(pollInterval) / 1000, filesPerCommit: filesPerCommit)
         // The loop blocks (libpq, file I/O): it runs on a thread of its own.
         let runner = BlockingService(stop: stop, onStop: { logger.notice("stopping after the files in hand") }) {
             let inboxLock = try InboxLock(inbox: watcher.inbox)
             let workspace = try store.workspace()
             defer { workspace.shutdown() }
             // A second daemon on the same store waits as a standby until the first one stops.
-            let pipeline = try workspace.pipeline(configuration: configuration, limits: limits,
-                                                  lock: .wait(poll: 1, cancelled: { stop.isRequested }))
-            let runner = StreamRunner(pipeline: pipeline, watcher: watcher, inboxLock: inboxLock, options: options, stop: stop, logger: logger)
+            let pipeline = try workspace.pipeline(
+                configuration: configuration, limits: limits,
+                lock: .wait(poll: 1, cancelled: { stop.isRequested }))
+            let runner = StreamRunner(
+                pipeline: pipeline, watcher: watcher, inboxLock: inboxLock, options: options, stop: stop, logger: logger
+            )
             let totals = try runner.run()
             printError(totals.summary + "; phones \(pipeline.phoneCount)")
         }
         // The loop ending (`--once`, or after a stop) ends the group; the metrics server failing
         // to bind stops the loop.
-        var services = [ServiceGroupConfiguration.ServiceConfiguration(service: runner, successTerminationBehavior: .gracefullyShutdownGroup)]
+        var services = [
+            ServiceGroupConfiguration.ServiceConfiguration(
+                service: runner, successTerminationBehavior: .gracefullyShutdownGroup)
+        ]
         if let metricsPort {
-            services.insert(.init(service: Self.metricsServer(registry: Self.bootstrapMetrics(), host: metricsHost, port: metricsPort, logger: logger)),
-                            at: 0)
+            services.insert(
+                .init(
+                    service: Self.metricsServer(
+                        registry: Self.bootstrapMetrics(), host: metricsHost, port: metricsPort, logger: logger)),
+                at: 0)
         }
-        try await ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)).run()
+        try await ServiceGroup(
+            configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
+        ).run()
     }
 
     /// Registers the Prometheus factory with swift-metrics, once per process.
@@ -94,17 +110,21 @@ struct StreamCommand: AsyncParsableCommand {
     }
 
     /// Serves `GET /metrics` (and `/healthz`) as a service; logs the URL once the port is bound.
-    static func metricsServer(registry: PrometheusCollectorRegistry, host: String, port: Int, logger: Logger) -> some Service {
+    static func metricsServer(
+        registry: PrometheusCollectorRegistry, host: String, port: Int, logger: Logger
+    ) -> some Service {
         let router = Router()
         router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                     body: .init(byteBuffer: ByteBuffer(string: registry.emitToString())))
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: registry.emitToString())))
         }
         router.get("/healthz") { _, _ in "ok\n" }
         let app = Application(
             router: router, configuration: .init(address: .hostname(host, port: port), serverName: nil),
             onServerRunning: { channel in
-                logger.info("metrics", metadata: ["url": "http://\(host):\(channel.localAddress?.port ?? port)/metrics"])
+                logger.info(
+                    "metrics", metadata: ["url": "http://\(host):\(channel.localAddress?.port ?? port)/metrics"])
             },
             logger: Logger(label: "itinerary.stream.metrics"))
         return ClosureService {

@@ -6,10 +6,14 @@ import ItineraryService
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
-        abstract: "Verify a card attestation or scanned card code offline with the service's public keys; exit 1 unless valid."
+        abstract:
+            "Verify a card attestation or scanned card code offline with the service's public keys; exit 1 unless valid."
     )
 
-    @Option(help: "Public key file (base64url of the raw Ed25519 key); repeat for several. Default: every attestation-ed25519*.pub in <state>.")
+    @Option(
+        help:
+            "Public key file (base64url of the raw Ed25519 key); repeat for several. Default: every attestation-ed25519*.pub in <state>."
+    )
     var key: [String] = []
 
     @Option(help: "State directory holding the service's keys.")
@@ -28,7 +32,9 @@ struct VerifyCommand: ParsableCommand {
         }
         if key.isEmpty {
             publicKeys = AttestationKeyFiles.publicKeys(inDirectory: state)
-            guard !publicKeys.isEmpty else { throw ValidationError("no attestation-ed25519*.pub public key in \(state)") }
+            guard !publicKeys.isEmpty else {
+                throw ValidationError("no attestation-ed25519*.pub public key in \(state)")
+            }
         }
         let verifier = try AttestationVerifier(publicKeys: publicKeys)
         let verdict = verifier.verify(attestation, now: Int64(Date().timeIntervalSince1970))

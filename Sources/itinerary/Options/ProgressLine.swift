@@ -28,7 +28,8 @@ final class ProgressLine {
         lastDraw = elapsed
         let rate = elapsed > 0 ? Double(self.records) / elapsed : 0
         let left = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
-        let line = "\(unit) \(done)/\(total), \(self.records) records, \(Self.rate(rate)) records/s, \(Self.clock(left)) left"
+        let line =
+            "\(unit) \(done)/\(total), \(self.records) records, \(Self.rate(rate)) records/s, \(Self.clock(left)) left"
         FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
         drawn = true
     }
@@ -39,13 +40,17 @@ final class ProgressLine {
     }
 
     private static func rate(_ value: Double) -> String {
-        value >= 1_000_000 ? String(format: "%.2f M", value / 1_000_000) : value >= 1_000 ? String(format: "%.0f k", value / 1_000)
-            : String(format: "%.0f", value)
+        value >= 1_000_000
+            ? String(format: "%.2f M", value / 1_000_000)
+            : value >= 1_000
+                ? String(format: "%.0f k", value / 1_000)
+                : String(format: "%.0f", value)
     }
 
     private static func clock(_ seconds: Double) -> String {
         let whole = Int(seconds.rounded())
-        return whole >= 3600 ? String(format: "%d:%02d:%02d", whole / 3600, whole / 60 % 60, whole % 60)
+        return whole >= 3600
+            ? String(format: "%d:%02d:%02d", whole / 3600, whole / 60 % 60, whole % 60)
             : String(format: "%d:%02d", whole / 60, whole % 60)
     }
 }

@@ -6,7 +6,9 @@ struct RuleOptions: ParsableArguments {
     @Option(help: "Window W (e.g. 14d, 7d).", transform: RuleOptions.duration)
     var window: Int64 = RuleConfiguration.standard.window
 
-    @Option(name: .customLong("min-dwell"), help: "Minimum dwell D for a mainland city (e.g. 4h).", transform: RuleOptions.duration)
+    @Option(
+        name: .customLong("min-dwell"), help: "Minimum dwell D for a mainland city (e.g. 4h).",
+        transform: RuleOptions.duration)
     var minimumDwell: Int64 = RuleConfiguration.standard.minimumDwell
 
     @Option(help: "Bridge B across a short excursion (e.g. 30m).", transform: RuleOptions.duration)

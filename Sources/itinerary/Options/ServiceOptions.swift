@@ -19,15 +19,21 @@ struct ServiceOptions: ParsableArguments {
     var verificationsPerMinute = ClientLimits().verificationsPerMinute
     @Option(help: "SMS (codes and card replies) the whole service may send per minute, all phones together.")
     var smsPerMinute = ServiceConfiguration.defaultSMSPerMinute
-    @Option(name: .customLong("trusted-proxy"), help: ArgumentHelp(
-        "A reverse proxy's address or range (CIDR, IPv4 or IPv6; repeatable): from these peers the client is taken from X-Forwarded-For.",
-        valueName: "cidr"))
+    @Option(
+        name: .customLong("trusted-proxy"),
+        help: ArgumentHelp(
+            "A reverse proxy's address or range (CIDR, IPv4 or IPv6; repeatable): from these peers the client is taken from X-Forwarded-For.",
+            valueName: "cidr"))
     var trustedProxies: [AddressRange] = []
-    @Option(help: "Seconds a card re-read shows the card presented last while its data and lists are unchanged (0: compute every card afresh).")
+    @Option(
+        help:
+            "Seconds a card re-read shows the card presented last while its data and lists are unchanged (0: compute every card afresh)."
+    )
     var cardReuse = ServiceConfiguration.defaultCardReuse
 
     func configuration(workspace: Workspace, windowDays: Int) throws -> ServiceConfiguration {
-        var configuration = ServiceConfiguration(stateDirectory: workspace.stateDirectory.path, phoneKeyer: workspace.keyer)
+        var configuration = ServiceConfiguration(
+            stateDirectory: workspace.stateDirectory.path, phoneKeyer: workspace.keyer)
         configuration.host = host
         configuration.port = port
         configuration.windowDays = windowDays
@@ -44,7 +50,8 @@ struct ServiceOptions: ParsableArguments {
             guard let webhookURL, let url = URL(string: webhookURL) else {
                 throw ValidationError("--sms-gateway webhook needs --webhook-url")
             }
-            configuration.smsGateway = .webhook(url: url, secret: try secret("ITINERARY_SMS_WEBHOOK_SECRET", "sms-webhook.secret", workspace))
+            configuration.smsGateway = .webhook(
+                url: url, secret: try secret("ITINERARY_SMS_WEBHOOK_SECRET", "sms-webhook.secret", workspace))
         default:
             throw ValidationError("--sms-gateway is console or webhook, not '\(smsGateway)'")
         }

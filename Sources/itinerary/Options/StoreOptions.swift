@@ -5,10 +5,14 @@ import ItineraryPipeline
 /// Where the store is: `--database URL`, else `DATABASE_URL`/`PG*`, else the embedded cluster
 /// under `--state`.
 struct StoreOptions: ParsableArguments {
-    @Option(help: "PostgreSQL connection URL or conninfo (default: DATABASE_URL, PG* variables, or the embedded cluster).")
+    @Option(
+        help: "PostgreSQL connection URL or conninfo (default: DATABASE_URL, PG* variables, or the embedded cluster).")
     var database: String?
 
-    @Option(help: "State directory: embedded cluster, secrets, keys (default: ITINERARY_STATE, else /var/lib/itinerary as root, else ./.itinerary).")
+    @Option(
+        help:
+            "State directory: embedded cluster, secrets, keys (default: ITINERARY_STATE, else /var/lib/itinerary as root, else ./.itinerary)."
+    )
     var state: String = StoreOptions.defaultState
 
     /// As root the cluster runs as the `postgres` user, which must reach the directory: a

@@ -24,10 +24,16 @@ enum Fixtures {
 /// Every phone was in Hangzhou (starred, medium exposure) then Beijing.
 struct FixedCardSource: CardSource {
     func card(forPhoneKey key: PhoneKey, phone: Phone, at: Int64) async throws -> Card? {
-        Card(at: at, color: .green, places: [
-            CardPlace(code: PlaceCode(adcode: 330100)!, starred: true, exposure: .medium, firstSeen: at - 5 * 86_400, lastSeen: at - 5 * 86_400 + 6 * 3600),
-            CardPlace(code: PlaceCode(adcode: 110000)!, starred: false, exposure: nil, firstSeen: at - 2 * 86_400, lastSeen: at - 3600),
-        ])
+        Card(
+            at: at, color: .green,
+            places: [
+                CardPlace(
+                    code: PlaceCode(adcode: 330100)!, starred: true, exposure: .medium, firstSeen: at - 5 * 86_400,
+                    lastSeen: at - 5 * 86_400 + 6 * 3600),
+                CardPlace(
+                    code: PlaceCode(adcode: 110000)!, starred: false, exposure: nil, firstSeen: at - 2 * 86_400,
+                    lastSeen: at - 3600),
+            ])
     }
 
     func dataWatermark() async throws -> Int64? { Fixtures.watermark }
@@ -53,7 +59,9 @@ final class RecordingGateway: SMSGateway {
     var all: [Message] { messages.withLock { $0 } }
 
     /// Waits (up to 5 s) for a message to `phone` whose body satisfies `match`.
-    func waitFor(phone: String, timeout: Duration = .seconds(5), where match: (String) -> Bool = { _ in true }) async throws -> Message {
+    func waitFor(
+        phone: String, timeout: Duration = .seconds(5), where match: (String) -> Bool = { _ in true }
+    ) async throws -> Message {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if let message = all.last(where: { $0.phone == phone && match($0.body) }) { return message }

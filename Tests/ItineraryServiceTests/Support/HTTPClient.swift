@@ -1,4 +1,5 @@
 import Foundation
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -30,7 +31,9 @@ struct HTTPClient: Sendable {
 
     init(port: Int) { base = "http://127.0.0.1:\(port)" }
 
-    func send(_ method: String, _ path: String, body: Data? = nil, headers: [String: String] = [:]) async throws -> HTTPResult {
+    func send(
+        _ method: String, _ path: String, body: Data? = nil, headers: [String: String] = [:]
+    ) async throws -> HTTPResult {
         var request = URLRequest(url: URL(string: base + path)!)
         request.httpMethod = method
         request.httpBody = body
@@ -42,7 +45,8 @@ struct HTTPClient: Sendable {
                 let http = response as! HTTPURLResponse
                 var headers: [String: String] = [:]
                 for (key, value) in http.allHeaderFields { headers["\(key)"] = "\(value)" }
-                continuation.resume(returning: HTTPResult(status: http.statusCode, headers: headers, body: data ?? Data()))
+                continuation.resume(
+                    returning: HTTPResult(status: http.statusCode, headers: headers, body: data ?? Data()))
             }.resume()
         }
     }

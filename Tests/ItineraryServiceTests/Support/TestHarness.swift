@@ -24,11 +24,13 @@ struct TestHarness: Sendable {
     /// - Parameter storeCards: cards from the pipeline's store (`StoreCardSource`) instead of the
     ///   fixed card, so every card read goes to PostgreSQL too.
     static func start(
-        label: String, connectionString: String? = nil, storeCards: Bool = false, gateway: RecordingGateway = RecordingGateway(),
+        label: String, connectionString: String? = nil, storeCards: Bool = false,
+        gateway: RecordingGateway = RecordingGateway(),
         configure: (inout ServiceConfiguration) -> Void = { _ in }
     ) async throws -> TestHarness {
         let database = try connectionString ?? migratedDatabase(label: label)
-        let state = FileManager.default.temporaryDirectory.appendingPathComponent("lookup-test-\(UUID().uuidString)").path
+        let state = FileManager.default.temporaryDirectory.appendingPathComponent("lookup-test-\(UUID().uuidString)")
+            .path
         var configuration = ServiceConfiguration(stateDirectory: state, phoneKeyer: Fixtures.phoneKeyer)
         configuration.port = 0
         configuration.smsGateway = .custom(gateway)
@@ -40,7 +42,8 @@ struct TestHarness: Sendable {
         let clock = ManualClock(Fixtures.start)
         let lookup = try LookupServer(
             configuration: configuration, databaseConnectionString: database,
-            cardSource: storeCards ? StoreCardSource(connectionString: database, configuration: RuleConfiguration()) : FixedCardSource(),
+            cardSource: storeCards
+                ? StoreCardSource(connectionString: database, configuration: RuleConfiguration()) : FixedCardSource(),
             places: Fixtures.places, clock: clock
         )
         let server = try await lookup.start()
@@ -52,7 +55,8 @@ struct TestHarness: Sendable {
 
     /// Runs `body` with a fresh server, stopping it afterwards.
     static func with(
-        label: String, configure: (inout ServiceConfiguration) -> Void = { _ in }, _ body: (TestHarness) async throws -> Void
+        label: String, configure: (inout ServiceConfiguration) -> Void = { _ in },
+        _ body: (TestHarness) async throws -> Void
     ) async throws {
         let harness = try await start(label: label, configure: configure)
         do {
@@ -70,9 +74,12 @@ struct TestHarness: Sendable {
         try await self.client.post("/v1/otp", json: #"{"phone":"\#(phone)"}"#, headers: ["X-Forwarded-For": client])
     }
 
-    func verify(_ phone: String, code: String, consent: Bool = true, client: String = "10.0.0.1") async throws -> HTTPResult {
+    func verify(
+        _ phone: String, code: String, consent: Bool = true, client: String = "10.0.0.1"
+    ) async throws -> HTTPResult {
         try await self.client.post(
-            "/v1/itinerary", json: #"{"phone":"\#(phone)","code":"\#(code)","consent":\#(consent)}"#, headers: ["X-Forwarded-For": client]
+            "/v1/itinerary", json: #"{"phone":"\#(phone)","code":"\#(code)","consent":\#(consent)}"#,
+            headers: ["X-Forwarded-For": client]
         )
     }
 
@@ -83,7 +90,9 @@ struct TestHarness: Sendable {
         guard response.status == 200 else { throw TestFailure("POST /v1/otp: \(response.status) \(response.text)") }
         let deadline = ContinuousClock.now + .seconds(5)
         while ContinuousClock.now < deadline {
-            let fresh = gateway.all.dropFirst(before).last { $0.phone == Phone(phone)!.digits && $0.body.contains("验证码") }
+            let fresh = gateway.all.dropFirst(before).last {
+                $0.phone == Phone(phone)!.digits && $0.body.contains("验证码")
+            }
             if let fresh, let range = fresh.body.range(of: #"\d{6}"#, options: .regularExpression) {
                 return String(fresh.body[range])
             }
@@ -93,6 +102,7 @@ struct TestHarness: Sendable {
     }
 
     func showAgain(token: String, client: String = "10.0.0.1") async throws -> HTTPResult {
-        try await self.client.get("/v1/itinerary", headers: ["Authorization": "Bearer \(token)", "X-Forwarded-For": client])
+        try await self.client.get(
+            "/v1/itinerary", headers: ["Authorization": "Bearer \(token)", "X-Forwarded-For": client])
     }
 }
