@@ -343,14 +343,10 @@ public final class IngestPipeline {
     }
 
     private func refuse(_ url: URL, hash: [UInt8]?, reason: String) throws -> FileOutcome {
-        let failed = url.deletingLastPathComponent().appendingPathComponent("failed")
         var movedTo: String?
         do {
-            try FileManager.default.createDirectory(at: failed, withIntermediateDirectories: true)
-            let target = failed.appendingPathComponent(url.lastPathComponent)
-            try? FileManager.default.removeItem(at: target)
-            try FileManager.default.moveItem(at: url, to: target)
-            movedTo = target.path
+            movedTo = try FileMove.move(url, into: url.deletingLastPathComponent().appendingPathComponent("failed"))
+                .path
         } catch {
             logger.error("could not move refused file aside", metadata: ["file": "\(url.path)", "error": "\(error)"])
         }

@@ -242,8 +242,8 @@ public final class StreamRunner {
         let lag = finished - arrival
         let stillInInbox = FileManager.default.fileExists(atPath: url.path)
         switch Self.disposition(of: outcome, stillInInbox: stillInInbox) {
-        case .processed: try Self.move(url, into: watcher.processed)
-        case .failed: try Self.move(url, into: watcher.failed)
+        case .processed: try FileMove.move(url, into: watcher.processed)
+        case .failed: try FileMove.move(url, into: watcher.failed)
         case .none: break
         }
         metrics.record(outcome, lagSeconds: lag)
@@ -278,24 +278,6 @@ public final class StreamRunner {
             metadata["moved_to"] = "\(movedTo ?? watcher.failed.appendingPathComponent(url.lastPathComponent).path)"
             logger.warning("refused", metadata: metadata)
         }
-    }
-
-    /// Renames `url` into `directory`, keeping its name, or `name.1`, `name.2`… if taken.
-    @discardableResult
-    static func move(_ url: URL, into directory: URL) throws -> URL {
-        let name = url.lastPathComponent
-        var target = directory.appendingPathComponent(name)
-        var suffix = 0
-        while FileManager.default.fileExists(atPath: target.path) {
-            suffix += 1
-            target = directory.appendingPathComponent("\(name).\(suffix)")
-        }
-        guard rename(url.path, target.path) == 0 else {
-            let code = errno
-            if code == ENOENT, !FileManager.default.fileExists(atPath: url.path) { return target }
-            throw StreamError(message: "cannot move \(url.path) to \(target.path): \(String(cString: strerror(code)))")
-        }
-        return target
     }
 }
 

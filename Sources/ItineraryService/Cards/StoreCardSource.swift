@@ -8,7 +8,7 @@ import Synchronization
 /// are re-read at most once a second, and at once with every new ``version()``.
 public struct StoreCardSource: CardSource {
     /// Which "now" a card is evaluated at.
-    public enum CardClock: Sendable {
+    public enum CardClock: String, Sendable, CaseIterable {
         /// The request time: a live service.
         case wall
         /// The newest event time in the store when that is earlier than the request time: a

@@ -3,6 +3,7 @@ import Foundation
 import ItineraryCore
 import ItineraryFeed
 import ItineraryPipeline
+import ItineraryService
 import ItineraryStore
 
 /// `itinerary demo`: the whole product on the embedded default, for a newcomer.
@@ -23,11 +24,9 @@ struct DemoCommand: AsyncParsableCommand {
         let samples = try samples.map { URL(fileURLWithPath: $0) } ?? Self.findSamples()
         try await store.withWorkspace { workspace in
             try await BlockingThread.run { [rules] in try Self.load(samples, into: workspace, rules: rules) }
-            var options = service
-            if options.cardClock == "wall" { options.cardClock = "data" }
             let tryThese = try Self.samplePhones(samples)
-            let host = options.host
-            try await serve(workspace: workspace, rules: rules, service: options) { port in
+            let host = service.host
+            try await serve(workspace: workspace, rules: rules, service: service, defaultClock: .data) { port in
                 printError(
                     """
 

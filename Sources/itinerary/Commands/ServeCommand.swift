@@ -19,7 +19,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await store.withWorkspace(create: false) { workspace in
-            try await serve(workspace: workspace, rules: rules, service: service) { port in
+            try await serve(workspace: workspace, rules: rules, service: service, defaultClock: .wall) { port in
                 printError("lookup service on http://\(service.host):\(port)/")
             }
         }
@@ -29,7 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
 /// Runs the lookup service until SIGINT or SIGTERM shuts it down gracefully, then returns (so
 /// the caller can stop the embedded cluster cleanly).
 func serve(
-    workspace: Workspace, rules: RuleOptions, service: ServiceOptions,
+    workspace: Workspace, rules: RuleOptions, service: ServiceOptions, defaultClock: StoreCardSource.CardClock,
     onListening: @escaping @Sendable (Int) async -> Void
 ) async throws {
     let connectionString = workspace.connectionString
@@ -37,7 +37,8 @@ func serve(
         configuration: try service.configuration(workspace: workspace, windowDays: Int(rules.window / 86_400)),
         databaseConnectionString: connectionString,
         cardSource: StoreCardSource(
-            connectionString: connectionString, configuration: rules.configuration, clock: try service.clock),
+            connectionString: connectionString, configuration: rules.configuration,
+            clock: service.clock(default: defaultClock)),
         places: workspace.places)
     let group = ServiceGroup(
         services: [ClosureService { try await server.run(onListening: onListening) }],

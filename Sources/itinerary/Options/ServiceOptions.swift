@@ -3,14 +3,24 @@ import Foundation
 import ItineraryPipeline
 import ItineraryService
 
+/// The SMS gateways `--sms-gateway` names.
+enum SMSGatewayKind: String, ExpressibleByArgument, CaseIterable {
+    case console, webhook
+}
+
+extension StoreCardSource.CardClock: ExpressibleByArgument {}
+
 /// How the lookup service listens and sends SMS.
 struct ServiceOptions: ParsableArguments {
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0: any free port).") var port = 8080
-    @Option(help: "SMS gateway: console (prints messages) or webhook.") var smsGateway = "console"
+    @Option(help: "SMS gateway: console (prints messages) or webhook.") var smsGateway = SMSGatewayKind.console
     @Option(help: "URL the webhook gateway posts messages to.") var webhookURL: String?
-    @Option(help: "Card clock: wall (request time) or data (newest data time when earlier, for replayed feeds).")
-    var cardClock = "wall"
+    @Option(
+        help:
+            "Card clock: wall (request time) or data (the newest data time when earlier, for replayed feeds); default: wall for serve, data for demo."
+    )
+    var cardClock: StoreCardSource.CardClock?
     @Option(help: "Card re-reads (token look-ups) allowed per client address per minute.")
     var cardReadsPerMinute = ClientLimits().cardReadsPerMinute
     @Option(help: "SMS code requests allowed per client address per minute.")
@@ -44,29 +54,22 @@ struct ServiceOptions: ParsableArguments {
         configuration.trustedProxies = TrustedProxies(trustedProxies)
         configuration.cardReuse = cardReuse
         switch smsGateway {
-        case "console":
+        case .console:
             configuration.smsGateway = .console(mirrorPath: nil)
-        case "webhook":
+        case .webhook:
             guard let webhookURL, let url = URL(string: webhookURL) else {
                 throw ValidationError("--sms-gateway webhook needs --webhook-url")
             }
             configuration.smsGateway = .webhook(
                 url: url, secret: try secret("ITINERARY_SMS_WEBHOOK_SECRET", "sms-webhook.secret", workspace))
-        default:
-            throw ValidationError("--sms-gateway is console or webhook, not '\(smsGateway)'")
         }
         configuration.inboundSecret = try secret("ITINERARY_SMS_INBOUND_SECRET", "sms-inbound.secret", workspace)
         return configuration
     }
 
-    var clock: StoreCardSource.CardClock {
-        get throws {
-            switch cardClock {
-            case "wall": return .wall
-            case "data": return .data
-            default: throw ValidationError("--card-clock is wall or data, not '\(cardClock)'")
-            }
-        }
+    /// The card clock asked for, else the command's default.
+    func clock(default fallback: StoreCardSource.CardClock) -> StoreCardSource.CardClock {
+        cardClock ?? fallback
     }
 
     private func secret(_ variable: String, _ file: String, _ workspace: Workspace) throws -> [UInt8] {
