@@ -21,9 +21,9 @@ public struct StoreCardSource: CardSource {
     private let clock: CardClock
     private let dataTime = DataTimeCache()
 
-    public init(connectionString: String, configuration: RuleConfiguration, clock: CardClock = .wall, poolSize: Int = 4)
-    {
-        pool = DatabasePool(connectionString: connectionString, size: poolSize, deadline: .seconds(3))
+    /// - Parameter pool: the process's pool, shared with the service's own state.
+    public init(pool: DatabasePool, configuration: RuleConfiguration, clock: CardClock = .wall) {
+        self.pool = pool
         // Cards are computed only when the version changed (or they aged): the risk list they
         // use must be the one in force then, not one remembered from before.
         cards = CardStore(configuration: configuration, riskRefreshInterval: 0)

@@ -67,29 +67,8 @@ extension LookupService {
     }
 
     func showAgain(_ request: Request, context: LookupRequestContext) async throws -> Response {
-        guard let authorization = request.headers[.authorization], authorization.hasPrefix("Bearer "),
-            let token = Base64URL.decode(authorization.dropFirst(7).trimmingCharacters(in: .whitespaces)),
-            token.count == 32
-        else { throw APIError.invalidToken }
         let now = clock.now()
-        let client = client(of: request, context: context)
-        if case .limited(let retryAfter) = cardReads.hit(client, now: now) {
-            throw APIError.rateLimited(retryAfter, "too many requests from this address; retry in \(retryAfter) s")
-        }
-        let tokenHash = hasher.tokenHash(token)
-        let entry: TokenCache.Entry
-        if let cached = tokens.entry(tokenHash: tokenHash) {
-            entry = cached
-        } else {
-            guard let record = try await store.token(hash: tokenHash),
-                let phone = PhoneSealer.open(record.phoneSealed, token: token),
-                case let phoneKey = configuration.phoneKeyer.key(for: phone),
-                ConstantTime.equal(phoneKey.bytes, record.phoneKey)
-            else { throw APIError.invalidToken }
-            entry = TokenCache.Entry(record: record, phone: phone, phoneKey: phoneKey)
-            tokens.insert(entry, tokenHash: tokenHash, now: now)
-        }
-        guard entry.record.admits(client: client, now: now) else { throw APIError.invalidToken }
+        let entry = try await tokenEntry(request, context: context, now: now)
         return Responses.json(try await presentCard(phone: entry.phone, phoneKey: entry.phoneKey, now: now).body)
     }
 }

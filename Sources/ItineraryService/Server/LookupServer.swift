@@ -10,12 +10,13 @@ import ServiceLifecycle
 /// The HTTP lookup service (docs/http-api.md): routes, the outbox sender and housekeeping.
 ///
 /// ```swift
-/// let server = try LookupServer(configuration: config, databaseConnectionString: conninfo,
-///                               cardSource: store, places: directory)
+/// let pool = DatabasePool(connectionString: conninfo, configuration: config)   // one per process
+/// let server = try LookupServer(configuration: config, pool: pool,
+///                               cardSource: StoreCardSource(pool: pool, configuration: rules), places: directory)
 /// try await ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
 /// // or: let running = try await server.start(); running.port; await running.stop()
 /// ```
-/// The database must already carry `SQL/0003_lookup.sql` and `0005_service_hardening.sql` (the
+/// The server closes `pool` when it stops. The database must already carry `SQL/0003_lookup.sql` and `0005_service_hardening.sql` (the
 /// migrator applies them).
 public struct LookupServer: Service {
     public let configuration: ServiceConfiguration
@@ -33,7 +34,7 @@ public struct LookupServer: Service {
     /// Loads or creates the keys in `configuration.stateDirectory`; does not touch the network.
     public init(
         configuration: ServiceConfiguration,
-        databaseConnectionString: String,
+        pool: DatabasePool,
         cardSource: any CardSource,
         places: PlaceDirectory,
         clock: any ServiceClock = SystemClock(),
@@ -57,11 +58,7 @@ public struct LookupServer: Service {
                     generate: { SecureRandom.bytes(32) },
                     validate: { $0.count == 32 }
                 ))
-        pool = DatabasePool(
-            connectionString: databaseConnectionString, size: configuration.databasePoolSize,
-            deadline: configuration.databaseDeadline,
-            statementTimeoutMilliseconds: configuration.statementTimeoutMilliseconds
-        )
+        self.pool = pool
         service = LookupService(
             configuration: configuration, store: LookupStore(pool: pool, sealer: sealer), cardSource: cardSource,
             places: places,

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ItineraryPipeline
 import ItineraryService
+import ItineraryStore
 import Logging
 import ServiceLifecycle
 import UnixSignals
@@ -32,13 +33,13 @@ func serve(
     workspace: Workspace, rules: RuleOptions, service: ServiceOptions, defaultClock: StoreCardSource.CardClock,
     onListening: @escaping @Sendable (Int) async -> Void
 ) async throws {
-    let connectionString = workspace.connectionString
+    let configuration = try service.configuration(workspace: workspace, windowDays: Int(rules.window / 86_400))
+    // One pool for the process: the service's own state and the cards share its connections.
+    let pool = DatabasePool(connectionString: workspace.connectionString, configuration: configuration)
     let server = try LookupServer(
-        configuration: try service.configuration(workspace: workspace, windowDays: Int(rules.window / 86_400)),
-        databaseConnectionString: connectionString,
+        configuration: configuration, pool: pool,
         cardSource: StoreCardSource(
-            connectionString: connectionString, configuration: rules.configuration,
-            clock: service.clock(default: defaultClock)),
+            pool: pool, configuration: rules.configuration, clock: service.clock(default: defaultClock)),
         places: workspace.places)
     let group = ServiceGroup(
         services: [ClosureService { try await server.run(onListening: onListening) }],

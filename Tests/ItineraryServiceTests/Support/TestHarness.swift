@@ -40,10 +40,11 @@ struct TestHarness: Sendable {
         configuration.outboxPollInterval = .milliseconds(20)
         configure(&configuration)
         let clock = ManualClock(Fixtures.start)
+        let pool = DatabasePool(connectionString: database, configuration: configuration)
         let lookup = try LookupServer(
-            configuration: configuration, databaseConnectionString: database,
+            configuration: configuration, pool: pool,
             cardSource: storeCards
-                ? StoreCardSource(connectionString: database, configuration: RuleConfiguration()) : FixedCardSource(),
+                ? StoreCardSource(pool: pool, configuration: RuleConfiguration()) : FixedCardSource(),
             places: Fixtures.places, clock: clock
         )
         let server = try await lookup.start()

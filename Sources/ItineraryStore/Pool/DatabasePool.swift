@@ -1,15 +1,15 @@
 import Dispatch
-import ItineraryStore
 import Synchronization
 
-/// A few libpq connections, each driven from its own serial dispatch queue so blocking libpq
+/// The connections of one process that serves requests (the lookup service: its own state and the
+/// cards): a few libpq connections, each driven from its own serial dispatch queue so blocking libpq
 /// calls never run on the NIO event loops or the Swift concurrency pool.
 ///
 /// Every call has a deadline covering the wait for a connection and the work itself; past it the
 /// caller gets ``DatabaseUnavailable`` at once (the connection finishes its statement on its
 /// queue — the server-side `statement_timeout` bounds that). Connections are opened lazily
 /// and dropped after a connection failure, so the pool recovers when the server returns.
-final class DatabasePool: Sendable {
+public final class DatabasePool: Sendable {
     private final class Slot: @unchecked Sendable {
         let queue: DispatchQueue
         /// Only touched on `queue`.
@@ -35,7 +35,7 @@ final class DatabasePool: Sendable {
     ///   - size: number of connections.
     ///   - deadline: the longest a caller waits for an answer.
     ///   - statementTimeoutMilliseconds: the server-side limit of one statement.
-    init(
+    public init(
         connectionString: String, size: Int, deadline: Duration, statementTimeoutMilliseconds: Int = 5000,
         maxWaiters: Int = 512
     ) {
@@ -51,7 +51,7 @@ final class DatabasePool: Sendable {
     }
 
     /// Runs `body` with a connection on that connection's queue.
-    func run<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+    public func run<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
         let once = OnceContinuation<T>()
         let deadline = self.deadline
         let timer = Mutex<Task<Void, any Error>?>(nil)
@@ -82,7 +82,7 @@ final class DatabasePool: Sendable {
     }
 
     /// Closes idle connections (on their queues).
-    func close() {
+    public func close() {
         for slot in slots { slot.queue.async { slot.connection = nil } }
     }
 
