@@ -1,6 +1,6 @@
 import ItineraryCore
 
-/// Helpers that read like the spec's worked examples.
+/// Helpers that read like the worked examples of docs/rules.md.
 enum Fixture {
     static let beijing = PlaceCode(adcode: 110000)!
     static let tianjin = PlaceCode(adcode: 120000)!

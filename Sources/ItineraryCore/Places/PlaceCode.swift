@@ -1,6 +1,6 @@
 /// The code of a card place: a 6-digit city adcode or an ISO 3166-1 alpha-2 country code.
 ///
-/// The raw value preserves the spec's ordering of codes compared as strings: all 6-digit
+/// The raw value preserves the rules' ordering of codes compared as strings: all 6-digit
 /// adcodes (digits) sort before all alpha-2 codes (letters), adcodes sort numerically and
 /// alpha-2 codes by their two letters.
 public struct PlaceCode: Hashable, Comparable, Sendable, CustomStringConvertible {

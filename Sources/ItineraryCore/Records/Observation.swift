@@ -1,6 +1,6 @@
 /// One phone's presence at a place at a second: `(t, place)` (the phone is the key it is filed under).
 ///
-/// Packed into one `UInt64` whose integer order is the spec's order: by time, then by place code.
+/// Packed into one `UInt64` whose integer order is the rules' order: by time, then by place code.
 /// Times are Unix seconds in `0...UInt32.max`; the feed reader refuses others.
 public struct Observation: Hashable, Comparable, Sendable {
     public let packed: UInt64

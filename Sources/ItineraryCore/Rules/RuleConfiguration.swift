@@ -18,7 +18,7 @@ public struct RuleConfiguration: Hashable, Sendable {
         self.lateness = lateness
     }
 
-    /// The spec's defaults: W = 14 d, D = 4 h, B = 30 min, L = 24 h.
+    /// The rules' defaults: W = 14 d, D = 4 h, B = 30 min, L = 24 h.
     public static let standard = RuleConfiguration()
 
     /// How long after its last observation a visit or record is kept: `W + L` plus a day.

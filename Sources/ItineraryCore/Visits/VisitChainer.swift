@@ -1,4 +1,4 @@
-/// Builds visits incrementally from one phone's observations fed in spec order (docs/rules.md).
+/// Builds visits incrementally from one phone's observations fed in the rules' order (docs/rules.md).
 ///
 /// It holds only the chains that can still grow: the place of the latest observation, and
 /// places whose last observation is within the bridge `B` of it. A chain that can no longer
@@ -18,7 +18,7 @@ public struct VisitChainer: Sendable {
         self.latest = latest
     }
 
-    /// Feeds the next observation; observations must come in non-decreasing spec order.
+    /// Feeds the next observation; observations must come in non-decreasing (time, code) order.
     public mutating func add(_ observation: Observation, bridge: Int64, emit: (Visit) -> Void) {
         if let latest, observation <= latest {
             precondition(observation == latest, "observations must be fed in order")
