@@ -4,19 +4,7 @@ import Testing
 /// The offline command as a person (or another program) runs it: the built `itinerary` binary.
 @Suite struct CardsCommandTests {
     static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = PipelineHarness.executable
-        process.arguments = arguments
-        let (out, err) = (Pipe(), Pipe())
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
-        )
+        try PipelineHarness.run(PipelineHarness.executable, arguments)
     }
 
     @Test func samplesThroughTheBinaryGiveTheExpectedCardsAndKeepEveryReject() throws {

@@ -345,14 +345,9 @@ struct JunkFiles {
 
         let patterns = harness.directory.appendingPathComponent("numbers.txt")
         try numbers.joined(separator: "\n").write(to: patterns, atomically: true, encoding: .utf8)
-        let grep = Process()
-        grep.executableURL = URL(fileURLWithPath: "/bin/grep")
-        grep.arguments = ["-r", "-l", "-a", "-F", "-f", patterns.path, cluster.dataDirectory.path]
-        let output = Pipe()
-        grep.standardOutput = output
-        try grep.run()
-        let found = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        grep.waitUntilExit()
-        #expect(grep.terminationStatus == 1, "clear numbers in: \(found)")
+        let grep = try PipelineHarness.run(
+            URL(fileURLWithPath: "/bin/grep"),
+            ["-r", "-l", "-a", "-F", "-f", patterns.path, cluster.dataDirectory.path])
+        #expect(grep.status == 1, "clear numbers in: \(grep.stdout)")
     }
 }

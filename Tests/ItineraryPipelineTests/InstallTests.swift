@@ -9,26 +9,6 @@ import Testing
     static let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 
-    /// Runs `executable ARGUMENTS` in `directory`; returns status, stdout and stderr.
-    static func run(
-        _ executable: URL, _ arguments: [String], in directory: URL
-    ) throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        process.currentDirectoryURL = directory
-        let (out, err) = (Pipe(), Pipe())
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (
-            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
-        )
-    }
-
     @Test func theInstalledBinaryRunsFromAnotherDirectory() throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent(
             "install-\(UUID().uuidString.prefix(8))")
@@ -36,14 +16,14 @@ import Testing
         let prefix = scratch.appendingPathComponent("prefix")
         let elsewhere = scratch.appendingPathComponent("elsewhere")
         try FileManager.default.createDirectory(at: elsewhere, withIntermediateDirectories: true)
-        let install = try Self.run(
+        let install = try PipelineHarness.run(
             Self.checkout.appendingPathComponent("scripts/install"),
             ["--from", PipelineHarness.executable.deletingLastPathComponent().path, prefix.path], in: elsewhere)
         #expect(install.status == 0, "\(install.stderr)")
         let binary = prefix.appendingPathComponent("bin/itinerary")
         let samples = prefix.appendingPathComponent("share/itinerary/Samples")
 
-        let cards = try Self.run(
+        let cards = try PipelineHarness.run(
             binary,
             [
                 "cards", "--cells", samples.appendingPathComponent("cells.csv").path, "--risk",
@@ -61,18 +41,18 @@ import Testing
         let database = try SharedTestDatabase.makeScratchDatabase(label: "install")
         let store = ["--database", database, "--state", scratch.appendingPathComponent("state").path]
         #expect(
-            try Self.run(
+            try PipelineHarness.run(
                 binary, ["cells", "load"] + store + [samples.appendingPathComponent("cells.csv").path], in: elsewhere
             ).status == 0)
-        let ingest = try Self.run(
+        let ingest = try PipelineHarness.run(
             binary, ["ingest"] + store + [samples.appendingPathComponent("feeds").path], in: elsewhere)
         #expect(ingest.status == 0, "\(ingest.stderr)")
         let phone = try #require(cards.stdout.firstMatch(of: /"phone":"(\d{11})"/).map { String($0.1) })
-        let card = try Self.run(binary, ["card"] + store + [phone], in: elsewhere)
+        let card = try PipelineHarness.run(binary, ["card"] + store + [phone], in: elsewhere)
         #expect(card.status == 0)
         #expect(card.stdout.contains("\"phone\":\"\(phone)\""))
         // A phone the store has never seen is said so, with its own status.
-        let unknown = try Self.run(binary, ["card"] + store + ["19999999999"], in: elsewhere)
+        let unknown = try PipelineHarness.run(binary, ["card"] + store + ["19999999999"], in: elsewhere)
         #expect(unknown.status == 5 && unknown.stdout.isEmpty && unknown.stderr.contains("no data for 199****9999"))
     }
 
@@ -80,7 +60,7 @@ import Testing
         let state = FileManager.default.temporaryDirectory.appendingPathComponent(
             "no-such-state-\(UUID().uuidString.prefix(8))")
         for arguments in [["card", "13800138000"], ["serve", "--port", "0"]] {
-            let result = try Self.run(
+            let result = try PipelineHarness.run(
                 PipelineHarness.executable, arguments + ["--state", state.path],
                 in: FileManager.default.temporaryDirectory)
             #expect(result.status == 1)
@@ -90,7 +70,7 @@ import Testing
     }
 
     @Test func aMistypedOptionIsReportedAsUnknown() throws {
-        let result = try Self.run(
+        let result = try PipelineHarness.run(
             PipelineHarness.executable, ["cards", "--cell", "x.csv", "--at", "0", "feeds"],
             in: FileManager.default.temporaryDirectory)
         #expect(result.status == 64 && result.stderr.contains("Unknown option '--cell'"))

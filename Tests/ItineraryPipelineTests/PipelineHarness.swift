@@ -74,14 +74,29 @@ struct PipelineHarness {
             .rows { try $0.bytes(0) }.compactMap { $0 })
     }
 
-    /// Path of the built `itinerary` executable, next to the test bundle.
-    static var executable: URL {
-        var directory = Bundle.main.bundleURL
-        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("itinerary").path) {
-            directory.deleteLastPathComponent()
-            if directory.path == "/" { break }
-        }
-        return directory.appendingPathComponent("itinerary")
+    /// Path of the built `itinerary` executable.
+    static var executable: URL { BuiltExecutable.itinerary }
+
+    /// Runs `executable ARGUMENTS` in `directory` to its end; returns status, stdout and stderr.
+    static func run(
+        _ executable: URL, _ arguments: [String], in directory: URL? = nil
+    ) throws
+        -> (status: Int32, stdout: String, stderr: String)
+    {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        let (out, err) = (Pipe(), Pipe())
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (
+            process.terminationStatus, String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)
+        )
     }
 }
 

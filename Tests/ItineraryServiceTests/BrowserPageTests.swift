@@ -15,27 +15,19 @@ struct BrowserPageTests {
 
     @Test("fill the form, read the code from the console gateway, see the card", .enabled(if: enabled))
     func page() async throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
+        let root = BrowserCheck.root
         let smsLog = FileManager.default.temporaryDirectory.appendingPathComponent("sms-\(UUID().uuidString).log").path
         let harness = try await TestHarness.start(label: "browser") { $0.smsGateway = .console(mirrorPath: smsLog) }
         defer { try? FileManager.default.removeItem(atPath: smsLog) }
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [
-            root.appendingPathComponent("Tests/browser/check_page.py").path,
-            "--url", "http://127.0.0.1:\(harness.server.port)/", "--sms-log", smsLog, "--phone", "13800138000",
-            "--screenshot", root.appendingPathComponent("Tests/artifacts/card.png").path,
-            "--expect-places", "浙江省杭州市*，北京市", "--expect-time", "2022.05.14 08:00:00", "--expect-color", "green",
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = await Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
-        process.waitUntilExit()
+        let check = try await BrowserCheck.run(
+            "check_page.py",
+            [
+                "--url", "http://127.0.0.1:\(harness.server.port)/", "--sms-log", smsLog, "--phone", "13800138000",
+                "--screenshot", root.appendingPathComponent("Tests/artifacts/card.png").path,
+                "--expect-places", "浙江省杭州市*，北京市", "--expect-time", "2022.05.14 08:00:00", "--expect-color", "green",
+            ])
         await harness.server.stop()
-        let report = String(decoding: data, as: UTF8.self)
-        #expect(process.terminationStatus == 0, "\(report)")
+        #expect(check.status == 0, "\(String(decoding: check.output, as: UTF8.self))")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import ItineraryService
+import ItineraryTestSupport
 import Testing
 
 /// Runs `Tests/browser/check_venue.py`: the card page's QR code, read back from a screenshot with
@@ -17,8 +18,7 @@ struct VenueBrowserTests {
         "scan the card's QR from a screenshot, verify it with the CLI and on /verify; refusals show their reason; the page in English",
         .enabled(if: enabled))
     func venue() async throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent()
+        let root = BrowserCheck.root
         let smsLog = FileManager.default.temporaryDirectory.appendingPathComponent("sms-\(UUID().uuidString).log").path
         defer { try? FileManager.default.removeItem(atPath: smsLog) }
         // A state directory that has been through a rotation: `retired` only has its public key left.
@@ -42,38 +42,21 @@ struct VenueBrowserTests {
         let unknown = try #require(try stranger.signCode(CardCodeTests.payload(signer: stranger, issued: now)))
         let oldKey = try #require(try retired.signCode(CardCodeTests.payload(signer: retired, issued: now)))
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        process.arguments = [
-            root.appendingPathComponent("Tests/browser/check_venue.py").path,
-            "--url", "http://127.0.0.1:\(harness.server.port)/", "--sms-log", smsLog, "--phone", "13800138000",
-            "--itinerary", Self.executable.path, "--state", state,
-            "--screenshot", root.appendingPathComponent("Tests/artifacts/card-qr.png").path,
-            "--expect-places", "浙江省杭州市*，北京市",
-            "--refuse", "expired=\(expired)", "--refuse", "bad_signature=\(tampered)", "--refuse",
-            "unknown_key=\(unknown)",
-            "--accept", oldKey,
-            "--english-phone", "13800138001", "--expect-places-en", "Hangzhou, Zhejiang*, Beijing",
-        ]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let data = await Task.detached { output.fileHandleForReading.readDataToEndOfFile() }.value
-        process.waitUntilExit()
+        let check = try await BrowserCheck.run(
+            "check_venue.py",
+            [
+                "--url", "http://127.0.0.1:\(harness.server.port)/", "--sms-log", smsLog, "--phone", "13800138000",
+                "--itinerary", BuiltExecutable.itinerary.path, "--state", state,
+                "--screenshot", root.appendingPathComponent("Tests/artifacts/card-qr.png").path,
+                "--expect-places", "浙江省杭州市*，北京市",
+                "--refuse", "expired=\(expired)", "--refuse", "bad_signature=\(tampered)", "--refuse",
+                "unknown_key=\(unknown)",
+                "--accept", oldKey,
+                "--english-phone", "13800138001", "--expect-places-en", "Hangzhou, Zhejiang*, Beijing",
+            ])
         await harness.server.stop()
         // The summary carries the pages' sizes and first paint for the README.
-        try? data.write(to: root.appendingPathComponent("Tests/artifacts/venue-check.json"))
-        let report = String(decoding: data, as: UTF8.self)
-        #expect(process.terminationStatus == 0, "\(report)")
-    }
-
-    /// The built `itinerary` executable, next to the test bundle.
-    static var executable: URL {
-        var directory = Bundle.main.bundleURL
-        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("itinerary").path) {
-            directory.deleteLastPathComponent()
-            if directory.path == "/" { break }
-        }
-        return directory.appendingPathComponent("itinerary")
+        try? check.output.write(to: root.appendingPathComponent("Tests/artifacts/venue-check.json"))
+        #expect(check.status == 0, "\(String(decoding: check.output, as: UTF8.self))")
     }
 }

@@ -142,6 +142,24 @@ def launch_chromium(binary, profile):
     raise RuntimeError("chromium did not start: " + buffer.decode(errors="replace")[-2000:])
 
 
+def open_page(binary, profile):
+    """Starts chromium and attaches to its first page; returns (process, Page)."""
+    proc, browser_ws = launch_chromium(binary, profile)
+    port = re.search(r":(\d+)/", browser_ws).group(1)
+    targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10))
+    target = next(t for t in targets if t.get("type") == "page")
+    return proc, Page(WebSocket(target["webSocketDebuggerUrl"]))
+
+
+def checker(summary, failures):
+    """A `check(name, condition, detail)` that records into summary and failures."""
+    def check(name, condition, detail=""):
+        summary["checks"].append({"check": name, "ok": bool(condition), "detail": detail})
+        if not condition:
+            failures.append(f"{name}: {detail}")
+    return check
+
+
 def read_code(sms_log, masked, offset, timeout=10.0):
     deadline = time.time() + timeout
     pattern = re.compile(r"SMS to " + re.escape(masked) + r": .*?(\d{6})")
@@ -173,19 +191,12 @@ def main():
     summary = {"url": options.url, "checks": [], "ok": False}
     failures = []
 
-    def check(name, condition, detail=""):
-        summary["checks"].append({"check": name, "ok": bool(condition), "detail": detail})
-        if not condition:
-            failures.append(f"{name}: {detail}")
+    check = checker(summary, failures)
 
     profile = tempfile.mkdtemp(prefix="itinerary-chromium-")
     proc = None
     try:
-        proc, browser_ws = launch_chromium(options.chromium, profile)
-        port = re.search(r":(\d+)/", browser_ws).group(1)
-        targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10))
-        target = next(t for t in targets if t.get("type") == "page")
-        page = Page(WebSocket(target["webSocketDebuggerUrl"]))
+        proc, page = open_page(options.chromium, profile)
         page.call("Page.enable")
         page.call("Runtime.enable")
         page.call("Emulation.setDeviceMetricsOverride", width=360, height=780, deviceScaleFactor=2, mobile=True)

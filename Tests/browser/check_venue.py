@@ -17,10 +17,10 @@ Prints a JSON summary with the pages' sizes and first contentful paint; exit 0 w
       --itinerary .build/debug/itinerary --state STATE --expect-places '浙江省杭州市*，北京市' \
       [--refuse expired=ITC1.… ...] [--accept ITC1.… ...]
 """
-import argparse, base64, json, os, re, shutil, subprocess, sys, tempfile, time, urllib.request
+import argparse, base64, json, os, shutil, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_page import Page, WebSocket, launch_chromium, read_code, set_language  # noqa: E402
+from check_page import checker, open_page, read_code, set_language  # noqa: E402
 
 REASONS = {"expired": "已过期", "bad_signature": "签名无效（被篡改）", "unknown_key": "未知密钥", "malformed": "不是行程卡核验码"}
 
@@ -67,19 +67,12 @@ def main():
     summary = {"url": options.url, "checks": [], "ok": False}
     failures = []
 
-    def check(name, condition, detail=""):
-        summary["checks"].append({"check": name, "ok": bool(condition), "detail": detail})
-        if not condition:
-            failures.append(f"{name}: {detail}")
+    check = checker(summary, failures)
 
     profile = tempfile.mkdtemp(prefix="itinerary-chromium-")
     proc = None
     try:
-        proc, browser_ws = launch_chromium(options.chromium, profile)
-        port = re.search(r":(\d+)/", browser_ws).group(1)
-        targets = json.load(urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10))
-        target = next(t for t in targets if t.get("type") == "page")
-        page = Page(WebSocket(target["webSocketDebuggerUrl"]))
+        proc, page = open_page(options.chromium, profile)
         for domain in ("Page", "Runtime", "Network"):
             page.call(f"{domain}.enable")
         page.call("Emulation.setDeviceMetricsOverride", width=360, height=780, deviceScaleFactor=2, mobile=True)

@@ -112,7 +112,18 @@ public struct FeedReader: Sendable {
     /// Re-checks a record held back by the reference data or the clock (see `ReplayableRecord`)
     /// against the cells and the ingest clock in force now.
     public func observation(time: Int64, cell: CellKey, now: Int64) -> Result<Observation, FeedRejectReason> {
-        let latest = now > Int64.max - Self.futureTolerance ? Int64.max : now + Self.futureTolerance
+        resolve(time: time, cell: cell, latest: Self.latest(now: now))
+    }
+
+    /// The last event time accepted at ingest clock `now`.
+    static func latest(now: Int64) -> Int64 {
+        now > Int64.max - futureTolerance ? Int64.max : now + futureTolerance
+    }
+
+    /// A well-formed record's observation, or why the clock or the reference data keep it out:
+    /// the one check the parse and a replay share.
+    @inline(__always)
+    func resolve(time: Int64, cell: CellKey, latest: Int64) -> Result<Observation, FeedRejectReason> {
         guard time <= latest else { return .failure(.future) }
         let place: UInt32
         if cell.mcc == PlaceDirectory.mainlandMCC {
@@ -153,7 +164,7 @@ public struct FeedReader: Sendable {
             lacField = header.position(of: .lac)
             cellField = header.position(of: .cellID)
             eventField = header.position(of: .event)
-            latest = now > Int64.max - FeedReader.futureTolerance ? Int64.max : now + FeedReader.futureTolerance
+            latest = FeedReader.latest(now: now)
             events = FeedEvent.packedNames
             summary = FeedSummary(file: file.name)
             summary.bytes = file.decompressedBytes
@@ -183,100 +194,87 @@ public struct FeedReader: Sendable {
         ) throws {
             let fieldCount = fieldCount
             try starts.withUnsafeMutableBufferPointer { starts in
-                try reader.countryByMCC.withUnsafeBufferPointer { countries in
-                    var position = start
-                    while position < end {
-                        lineNumber += 1
-                        let lineStart = position
-                        let newline: Int
-                        if let found = memchr(base + position, Int32(UInt8(ascii: "\n")), end - position) {
-                            newline = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                        } else {
-                            newline = end
-                        }
-                        position = newline + 1
-                        var lineEnd = newline
-                        if lineEnd > lineStart, base[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
-                        if lineEnd == lineStart { continue }  // blank lines are not records
-                        summary.records += 1
-                        let line = UnsafeBufferPointer(start: base + lineStart, count: lineEnd - lineStart)
-
-                        func reject(_ reason: FeedRejectReason, _ replayable: ReplayableRecord? = nil) throws {
-                            rejectCounts[reason.index] += 1
-                            let kept =
-                                reason == .lineTooLong
-                                ? UnsafeBufferPointer(rebasing: line.prefix(FeedReader.keptPrefixOfLongLine)) : line
-                            try body(
-                                .rejected(
-                                    FeedReject(
-                                        file: fileName, line: lineNumber, reason: reason, raw: FeedLine.text(kept),
-                                        replayable: replayable)))
-                        }
-                        guard line.count <= maxLine else { try reject(.lineTooLong); continue }
-
-                        // Split into fields, stopping early once there are too many.
-                        var fields = 1
-                        starts[0] = lineStart
-                        var index = lineStart
-                        while index < lineEnd {
-                            if base[index] == UInt8(ascii: ",") {
-                                if fields == fieldCount { fields += 1; break }
-                                starts[fields] = index + 1
-                                fields += 1
-                            }
-                            index += 1
-                        }
-                        guard fields == fieldCount else { try reject(.fieldCount); continue }
-                        starts[fieldCount] = lineEnd + 1
-
-                        @inline(__always) func field(_ k: Int) -> UnsafeBufferPointer<UInt8> {
-                            UnsafeBufferPointer(start: base + starts[k], count: starts[k + 1] - 1 - starts[k])
-                        }
-
-                        guard let phone = Phone(ascii: field(msisdnField)) else { try reject(.badMSISDN); continue }
-                        let time = ByteParsing.unsigned(field(timeField), maximum: UInt64(UInt32.max))
-                        guard time >= 0 else { try reject(.badTime); continue }
-                        let mccBytes = field(mccField)
-                        let mcc = ByteParsing.unsigned(mccBytes, maximum: 999)
-                        guard mccBytes.count == 3, mcc >= 0 else { try reject(.badMCC); continue }
-                        let mncBytes = field(mncField)
-                        let mnc = ByteParsing.unsigned(mncBytes, maximum: 999)
-                        guard mncBytes.count == 2 || mncBytes.count == 3, mnc >= 0 else {
-                            try reject(.badMNC); continue
-                        }
-                        let lac = ByteParsing.unsigned(field(lacField), maximum: CellKey.lacRange.upperBound)
-                        guard lac >= 0 else { try reject(.badLAC); continue }
-                        let cellID = ByteParsing.unsigned(field(cellField), maximum: CellKey.cellIDRange.upperBound)
-                        guard cellID >= 0 else { try reject(.badCellID); continue }
-                        guard FeedEvent.isKnown(field(eventField), names: events) else {
-                            try reject(.badEvent); continue
-                        }
-                        let key = CellKey(
-                            unchecked: UInt32(mcc), mnc: UInt32(mnc), lac: UInt64(lac), cellID: UInt64(cellID))
-                        guard time <= latest else {
-                            try reject(.future, ReplayableRecord(phone: phone, time: time, cell: key))
-                            continue
-                        }
-
-                        let place: UInt32
-                        if mcc == PlaceDirectory.mainlandMCC {
-                            place = reader.cells.place(of: key)
-                            guard place != 0 else {
-                                try reject(.unknownCell, ReplayableRecord(phone: phone, time: time, cell: key));
-                                continue
-                            }
-                        } else {
-                            place = countries[Int(mcc)]
-                            guard place != 0 else {
-                                try reject(.unknownMCC, ReplayableRecord(phone: phone, time: time, cell: key)); continue
-                            }
-                        }
-                        summary.valid += 1
-                        try body(
-                            .record(
-                                phone: phone, observation: Observation(time: time, place: PlaceCode(rawValue: place)),
-                                line: lineNumber, raw: FeedLine(bytes: line)))
+                var position = start
+                while position < end {
+                    lineNumber += 1
+                    let lineStart = position
+                    let newline: Int
+                    if let found = memchr(base + position, Int32(UInt8(ascii: "\n")), end - position) {
+                        newline = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+                    } else {
+                        newline = end
                     }
+                    position = newline + 1
+                    var lineEnd = newline
+                    if lineEnd > lineStart, base[lineEnd - 1] == UInt8(ascii: "\r") { lineEnd -= 1 }
+                    if lineEnd == lineStart { continue }  // blank lines are not records
+                    summary.records += 1
+                    let line = UnsafeBufferPointer(start: base + lineStart, count: lineEnd - lineStart)
+
+                    func reject(_ reason: FeedRejectReason, _ replayable: ReplayableRecord? = nil) throws {
+                        rejectCounts[reason.index] += 1
+                        let kept =
+                            reason == .lineTooLong
+                            ? UnsafeBufferPointer(rebasing: line.prefix(FeedReader.keptPrefixOfLongLine)) : line
+                        try body(
+                            .rejected(
+                                FeedReject(
+                                    file: fileName, line: lineNumber, reason: reason, raw: FeedLine.text(kept),
+                                    replayable: replayable)))
+                    }
+                    guard line.count <= maxLine else { try reject(.lineTooLong); continue }
+
+                    // Split into fields, stopping early once there are too many.
+                    var fields = 1
+                    starts[0] = lineStart
+                    var index = lineStart
+                    while index < lineEnd {
+                        if base[index] == UInt8(ascii: ",") {
+                            if fields == fieldCount { fields += 1; break }
+                            starts[fields] = index + 1
+                            fields += 1
+                        }
+                        index += 1
+                    }
+                    guard fields == fieldCount else { try reject(.fieldCount); continue }
+                    starts[fieldCount] = lineEnd + 1
+
+                    @inline(__always) func field(_ k: Int) -> UnsafeBufferPointer<UInt8> {
+                        UnsafeBufferPointer(start: base + starts[k], count: starts[k + 1] - 1 - starts[k])
+                    }
+
+                    guard let phone = Phone(ascii: field(msisdnField)) else { try reject(.badMSISDN); continue }
+                    let time = ByteParsing.unsigned(field(timeField), maximum: UInt64(UInt32.max))
+                    guard time >= 0 else { try reject(.badTime); continue }
+                    let mccBytes = field(mccField)
+                    let mcc = ByteParsing.unsigned(mccBytes, maximum: 999)
+                    guard mccBytes.count == 3, mcc >= 0 else { try reject(.badMCC); continue }
+                    let mncBytes = field(mncField)
+                    let mnc = ByteParsing.unsigned(mncBytes, maximum: 999)
+                    guard mncBytes.count == 2 || mncBytes.count == 3, mnc >= 0 else {
+                        try reject(.badMNC); continue
+                    }
+                    let lac = ByteParsing.unsigned(field(lacField), maximum: CellKey.lacRange.upperBound)
+                    guard lac >= 0 else { try reject(.badLAC); continue }
+                    let cellID = ByteParsing.unsigned(field(cellField), maximum: CellKey.cellIDRange.upperBound)
+                    guard cellID >= 0 else { try reject(.badCellID); continue }
+                    guard FeedEvent.isKnown(field(eventField), names: events) else {
+                        try reject(.badEvent); continue
+                    }
+                    let key = CellKey(
+                        unchecked: UInt32(mcc), mnc: UInt32(mnc), lac: UInt64(lac), cellID: UInt64(cellID))
+                    let observation: Observation
+                    switch reader.resolve(time: time, cell: key, latest: latest) {
+                    case .success(let resolved): observation = resolved
+                    case .failure(let reason):
+                        try reject(reason, ReplayableRecord(phone: phone, time: time, cell: key))
+                        continue
+                    }
+                    summary.valid += 1
+                    try body(
+                        .record(
+                            phone: phone, observation: observation,
+                            line: lineNumber, raw: FeedLine(bytes: line)))
                 }
             }
         }

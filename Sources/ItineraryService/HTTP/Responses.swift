@@ -27,4 +27,15 @@ enum Responses {
         headers[.cacheControl] = cacheControl
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
+
+    /// A self-contained page (inline CSS and JS, talking only to this service): framing, outside
+    /// resources and form targets forbidden; `images` adds an `img-src` source list.
+    static func page(_ html: String, images: String? = nil) -> Response {
+        var response = text(html, contentType: "text/html; charset=utf-8", cacheControl: "no-cache")
+        response.headers[.contentSecurityPolicy] =
+            "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; "
+            + (images.map { "img-src \($0); " } ?? "") + "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+        response.headers[.init("Referrer-Policy")!] = "no-referrer"
+        return response
+    }
 }

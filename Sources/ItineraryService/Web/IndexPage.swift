@@ -8,13 +8,7 @@ import Hummingbird
 /// then the visible switch (kept in `localStorage`); places are named from the card's `name` or
 /// `name_en`, and the code SMS is asked for in the same language.
 enum IndexPage {
-    static let response: Response = {
-        var response = Responses.text(html, contentType: "text/html; charset=utf-8", cacheControl: "no-cache")
-        response.headers[.contentSecurityPolicy] =
-            "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-        response.headers[.init("Referrer-Policy")!] = "no-referrer"
-        return response
-    }()
+    static let response = Responses.page(html, images: "data:")
 
     static let html = #"""
         <!doctype html>

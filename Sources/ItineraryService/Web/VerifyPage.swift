@@ -7,13 +7,7 @@ import Hummingbird
 /// plain HTTP to another host) it asks `POST /v1/attestation/verify` once per code instead. A code
 /// naming a key it does not know makes it fetch the keys again once (a rotation), then refuse.
 enum VerifyPage {
-    static let response: Response = {
-        var response = Responses.text(html, contentType: "text/html; charset=utf-8", cacheControl: "no-cache")
-        response.headers[.contentSecurityPolicy] =
-            "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-        response.headers[.init("Referrer-Policy")!] = "no-referrer"
-        return response
-    }()
+    static let response = Responses.page(html)
 
     static let html = #"""
         <!doctype html>
