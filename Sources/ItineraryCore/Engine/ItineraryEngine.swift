@@ -70,6 +70,14 @@ public struct ItineraryEngine<Key: Hashable & Sendable>: Sendable {
         newestInFileStore = nil
     }
 
+    /// Finishes the file in hand as one partition of an engine split by phone: `newest` is the
+    /// newest time the whole file accepted, across every partition, so that all of them move to
+    /// the one watermark a single engine would have.
+    public mutating func endFile(newestInFile newest: Int64?) {
+        if let newest { newestInFileStore = max(newestInFileStore ?? newest, newest) }
+        endFile()
+    }
+
     /// Puts back one phone's state, as restored from a store.
     public mutating func restore(_ track: PhoneTrack, for key: Key) {
         trackStore[key] = track

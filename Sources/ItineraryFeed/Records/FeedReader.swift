@@ -54,6 +54,45 @@ public struct FeedReader: Sendable {
         return parser.finish()
     }
 
+    /// The body of a file kept in memory cut into pieces of about `size` bytes, each ending at a
+    /// line end (the last at the file's end), to be parsed in parallel; nil for a file read as a
+    /// stream.
+    public func chunks(of file: FeedFile, size: Int) -> [Range<Int>]? {
+        guard let csv = file.csv else { return nil }
+        return csv.withUnsafeBufferPointer { bytes in
+            var chunks: [Range<Int>] = []
+            var start = file.bodyStart
+            while start < bytes.count {
+                // The piece ends after the first line end at or past its size.
+                let last = start + max(size, 1) - 1
+                var end = bytes.count
+                if last < bytes.count,
+                    let found = memchr(bytes.baseAddress! + last, Int32(UInt8(ascii: "\n")), bytes.count - last)
+                {
+                    end = bytes.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self)) + 1
+                }
+                chunks.append(start..<end)
+                start = end
+            }
+            return chunks
+        }
+    }
+
+    /// Parses one piece from `chunks(of:size:)`, calling `body` for each non-blank record line in
+    /// order. Line numbers count from 1 at the piece's first line: the line in the file adds the
+    /// header and the lines of the pieces before it.
+    /// - Returns: what the piece held, and its lines (blank ones included).
+    public func read(
+        _ file: FeedFile, chunk: Range<Int>, now: Int64, _ body: (FeedItem) throws -> Void
+    ) throws -> (summary: FeedSummary, lines: Int) {
+        var parser = LineParser(reader: self, file: file, now: now)
+        parser.lineNumber = 0
+        try file.csv!.withUnsafeBufferPointer { bytes in
+            try parser.parse(bytes.baseAddress!, from: chunk.lowerBound, to: chunk.upperBound, body)
+        }
+        return (parser.finish(), parser.lineNumber)
+    }
+
     /// Decompresses the file again window by window: each window's complete lines are parsed,
     /// the incomplete last one moves to the front; a line longer than the limit is rejected and
     /// skipped to its end without being held.

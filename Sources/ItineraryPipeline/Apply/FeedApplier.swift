@@ -1,42 +1,230 @@
 import ItineraryCore
 import ItineraryFeed
+import Synchronization
 
 /// Applies one checked feed file to an engine, the same way for the offline command and the
 /// store: valid records go to the engine under their phone's key, everything else becomes a
 /// reject with its reason. Files must be applied one at a time, in delivery order.
-struct FeedApplier: Sendable {
-    let reader: FeedReader
+///
+/// The work is spread over one worker per engine partition. A file kept in memory is cut into
+/// pieces at line ends; workers parse pieces in parallel, each valid record going to the bucket
+/// of the partition that owns its phone; then each worker applies its partition's buckets in
+/// file order. Whether a record is late depends only on the watermark fixed when the file
+/// starts, so the parse decides it, and rejects (late records among them) are handed on in line
+/// order: the outcome is that of a single worker, byte for byte. A file read as a stream is
+/// parsed on the caller's thread and applied in parallel every `streamBatch` records.
+struct FeedApplier<Naming: PhoneNaming>: Sendable {
+    typealias Key = Naming.Key
 
-    /// Applies `file` to `engine` (its watermark fixed at the start), calling `reject` for each
-    /// line not applied.
+    /// Records of a file read as a stream held before they are applied.
+    static var streamBatch: Int { 1 << 16 }
+    /// Bounds of a piece's size: small enough to share a small file among workers, large enough
+    /// that handing pieces out costs nothing next to parsing them.
+    static var pieceBytes: ClosedRange<Int> { (64 << 10)...(1 << 20) }
+
+    let reader: FeedReader
+    /// Each worker's naming of phones.
+    private(set) var namings: [Naming]
+    /// Pieces of the file in hand, their buffers kept from file to file.
+    private var pieces: [Piece] = []
+
+    init(reader: FeedReader, workers: Int, naming: Naming) {
+        self.reader = reader
+        namings = Array(repeating: naming, count: max(1, workers))
+    }
+
+    var workers: Int { namings.count }
+
+    /// Changes every worker's naming the same way.
+    mutating func updateNamings(_ body: (inout Naming) -> Void) {
+        for index in namings.indices { body(&namings[index]) }
+    }
+
+    /// Applies `file` to `engine` (one partition per worker; its watermark fixed at the start),
+    /// calling `reject` for each line not applied, in line order.
     /// The caller finishes with `engine.endFile()` once the file's effects are committed.
     /// - Throws: `FeedError.changedWhileReading` when a file read as a stream changed on disk
     ///   after its check: part of it has reached the engine, which the caller must then rebuild.
-    func apply<Key>(
-        _ file: FeedFile,
-        to engine: inout ItineraryEngine<Key>,
-        now: Int64,
-        key: (Phone) -> Key,
-        reject: (FeedReject) -> Void
+    mutating func apply(
+        _ file: FeedFile, to engine: inout PartitionedEngine<Key>, now: Int64, reject: (FeedReject) -> Void
     ) throws -> FileOutcomeCounts {
+        precondition(engine.count == workers, "one partition per worker")
         var counts = FileOutcomeCounts()
         engine.beginFile()
-        let summary = try reader.read(file, now: now) { item in
-            switch item {
-            case let .record(phone, observation, line, raw):
-                switch engine.add(observation, for: key(phone)) {
-                case .accepted: counts.accepted += 1
-                case .duplicate: counts.duplicates += 1
-                case .late:
-                    counts.late += 1
-                    reject(FeedReject(file: file.name.description, line: line, reason: .late, raw: raw.text))
-                }
-            case let .rejected(rejected):
-                reject(rejected)
+        let context = Piece.Context(
+            file: file.name.description, watermark: engine.fileWatermark, partitions: engine.count)
+        let size = min(max(file.decompressedBytes / (workers * 4), Self.pieceBytes.lowerBound), Self.pieceBytes.upperBound)
+        if let ranges = reader.chunks(of: file, size: size) {
+            var lineBase = 1  // the header
+            // A few pieces per worker at a time, so a worker slowed by the machine holds up little.
+            let round = workers * 4
+            for start in stride(from: 0, to: ranges.count, by: round) {
+                let batch = ranges[start..<min(start + round, ranges.count)]
+                preparePieces(batch.count, partitions: engine.count)
+                for (index, range) in batch.enumerated() { pieces[index].range = range }
+                parse(file, pieces: batch.count, now: now, context: context)
+                try finish(batch.count, lineBase: &lineBase, counts: &counts, engine: &engine, reject: reject)
             }
+        } else {
+            var lineBase = 0  // the stream's line numbers are the file's
+            preparePieces(1, partitions: engine.count)
+            let summary = try reader.read(file, now: now) { item in
+                pieces[0].take(item, context: context, naming: &namings[0])
+                if pieces[0].routed >= Self.streamBatch {
+                    try finish(1, lineBase: &lineBase, counts: &counts, engine: &engine, reject: reject)
+                    preparePieces(1, partitions: engine.count)
+                }
+            }
+            try finish(1, lineBase: &lineBase, counts: &counts, engine: &engine, reject: reject)
+            counts.records = summary.records
+            counts.rejected = summary.rejected
         }
-        counts.records = summary.records
-        counts.rejected = summary.rejected
         return counts
     }
+
+    /// Empties the first `count` pieces, keeping their buffers.
+    private mutating func preparePieces(_ count: Int, partitions: Int) {
+        while pieces.count < count { pieces.append(Piece(partitions: partitions)) }
+        for index in 0..<count { pieces[index].reset() }
+    }
+
+    /// Parses the first `count` pieces in parallel, each worker taking the next piece not taken.
+    private mutating func parse(_ file: FeedFile, pieces count: Int, now: Int64, context: Piece.Context) {
+        let reader = reader
+        let next = PieceCounter()
+        pieces.withDisjointElements { pieces in
+            namings.withDisjointElements { namings in
+                Workers.run(namings.count) { worker in
+                    while case let index = next.claim(), index < count {
+                        namings.update(worker) { naming in
+                            pieces.update(index) { piece in
+                                do {
+                                    let (summary, lines) = try reader.read(file, chunk: piece.range, now: now) {
+                                        piece.take($0, context: context, naming: &naming)
+                                    }
+                                    piece.records = summary.records
+                                    piece.rejected = summary.rejected
+                                    piece.lines = lines
+                                } catch {
+                                    piece.error = error
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Hands on the first `count` pieces' rejects in line order and applies their records, each
+    /// partition by its own worker, in file order.
+    private mutating func finish(
+        _ count: Int, lineBase: inout Int, counts: inout FileOutcomeCounts, engine: inout PartitionedEngine<Key>,
+        reject: (FeedReject) -> Void
+    ) throws {
+        if let error = pieces[0..<count].lazy.compactMap(\.error).first { throw error }
+        for piece in pieces[0..<count] {
+            counts.records += piece.records
+            counts.rejected.merge(piece.rejected, uniquingKeysWith: +)
+            counts.late += piece.late
+            if let newest = piece.newest { engine.noteNotLate(newest) }
+            for var rejected in piece.rejects {
+                rejected.line += lineBase
+                reject(rejected)
+            }
+            lineBase += piece.lines
+        }
+        var tallies = [(accepted: Int, duplicates: Int)](repeating: (0, 0), count: engine.count)
+        let pieces = pieces
+        tallies.withDisjointElements { tallies in
+            engine.withPartitions { partitions in
+                Workers.run(partitions.count) { partition in
+                    var accepted = 0
+                    var duplicates = 0
+                    partitions.update(partition) { engine in
+                        for piece in pieces[0..<count] {
+                            for (key, observation) in piece.buckets[partition] {
+                                switch engine.add(observation, for: key) {
+                                case .accepted: accepted += 1
+                                case .duplicate: duplicates += 1
+                                case .late: preconditionFailure("the parse keeps late records out")
+                                }
+                            }
+                        }
+                    }
+                    tallies.update(partition) { $0 = (accepted, duplicates) }
+                }
+            }
+        }
+        for tally in tallies {
+            counts.accepted += tally.accepted
+            counts.duplicates += tally.duplicates
+        }
+    }
+
+    /// One piece of a file: its valid records sorted into partitions, and what else its lines held.
+    private struct Piece: Sendable {
+        /// What every piece of a file shares.
+        struct Context: Sendable {
+            let file: String
+            let watermark: Int64
+            let partitions: Int
+        }
+
+        var range: Range<Int> = 0..<0
+        /// Records not late, by partition, in line order.
+        var buckets: [[(key: Key, observation: Observation)]]
+        /// Rejected lines, late ones among them, in line order (numbered from the piece's start).
+        var rejects: [FeedReject] = []
+        var records = 0
+        var rejected: [FeedRejectReason: Int] = [:]
+        var late = 0
+        var newest: Int64?
+        var lines = 0
+        var routed = 0
+        var error: (any Error)?
+
+        init(partitions: Int) {
+            buckets = Array(repeating: [], count: partitions)
+        }
+
+        mutating func reset() {
+            for index in buckets.indices { buckets[index].removeAll(keepingCapacity: true) }
+            rejects.removeAll(keepingCapacity: true)
+            records = 0
+            rejected = [:]
+            late = 0
+            newest = nil
+            lines = 0
+            routed = 0
+            error = nil
+        }
+
+        /// Sorts one line's item: a record older than the file's watermark is late (the engine's
+        /// rule), any other goes to its phone's partition.
+        mutating func take(_ item: FeedItem, context: Context, naming: inout Naming) {
+            switch item {
+            case let .record(phone, observation, line, raw):
+                let key = naming.key(for: phone)
+                if observation.time < context.watermark {
+                    late += 1
+                    rejects.append(FeedReject(file: context.file, line: line, reason: .late, raw: raw.text))
+                } else {
+                    newest = max(newest ?? observation.time, observation.time)
+                    buckets[PartitionedEngine<Key>.partition(of: key, among: context.partitions)].append(
+                        (key, observation))
+                    routed += 1
+                }
+            case let .rejected(rejected):
+                rejects.append(rejected)
+            }
+        }
+    }
+}
+
+/// Hands out piece numbers to workers, each number once.
+private final class PieceCounter: Sendable {
+    private let next = Atomic<Int>(0)
+
+    func claim() -> Int { next.wrappingAdd(1, ordering: .relaxed).oldValue }
 }

@@ -2,7 +2,8 @@ import Foundation
 import ItineraryCore
 import ItineraryFeed
 
-/// The offline command: feed files to cards at a time `T`, with no database.
+/// The offline command: feed files to cards at a time `T`, with no database, on `workers`
+/// threads (see `FeedApplier`): the result is the same for any number of workers.
 ///
 /// The engine's horizon is `T`, so observations after `T` are counted (and move the watermark,
 /// as in any run) but do not shape the card, exactly as docs/rules.md reads.
@@ -16,18 +17,21 @@ public struct OfflineCards: Sendable {
         public var refused: [(URL, String)]
     }
 
-    let applier: FeedApplier
+    let reader: FeedReader
     let rules: CardRules
     let contacts: ContactList<Phone>
     let limits: FeedLimits
+    let workers: Int
 
     public init(
-        reader: FeedReader, rules: CardRules, contacts: ContactList<Phone> = .empty, limits: FeedLimits = .standard
+        reader: FeedReader, rules: CardRules, contacts: ContactList<Phone> = .empty, limits: FeedLimits = .standard,
+        workers: Int = 1
     ) {
-        applier = FeedApplier(reader: reader)
+        self.reader = reader
         self.rules = rules
         self.contacts = contacts
         self.limits = limits
+        self.workers = max(1, workers)
     }
 
     /// Applies `files` in the order given (see `FeedFileList`) and evaluates every card at `time`,
@@ -40,26 +44,28 @@ public struct OfflineCards: Sendable {
         files: [URL], at time: Int64, now: Int64, reject: (FeedReject) -> Void,
         fileDone: (_ records: Int) -> Void = { _ in }, emit: (Phone, Card) -> Void
     ) throws -> Result {
-        var engine = ItineraryEngine<Phone>(rules: rules, horizon: time)
+        var engine = PartitionedEngine<Phone>(rules: rules, horizon: time, partitions: workers)
+        var applier = FeedApplier(reader: reader, workers: workers, naming: PhoneNumberNaming())
         var counts = FileOutcomeCounts()
         var applied = 0
         var refused: [(URL, String)] = []
-        for url in files {
+        let checked = CheckedFeedFiles(files, limits: limits, ahead: workers > 1)
+        while let (url, result) = checked.next() {
             let file: FeedFile
-            do {
-                file = try FeedFile(contentsOf: url, limits: limits)
-            } catch {
+            switch result {
+            case .success(let checked): file = checked
+            case .failure(let error):
                 refused.append((url, error.description))
                 fileDone(0)
                 continue
             }
-            let fileCounts = try applier.apply(file, to: &engine, now: now, key: { $0 }, reject: reject)
+            let fileCounts = try applier.apply(file, to: &engine, now: now, reject: reject)
             counts += fileCounts
             engine.endFile()
             applied += 1
             fileDone(fileCounts.records)
         }
-        let phones = engine.tracks.keys.sorted()
+        let phones = engine.keys.sorted()
         for phone in phones {
             emit(phone, engine.card(for: phone, at: time, closeContact: contacts.isContact(phone, at: time)))
         }

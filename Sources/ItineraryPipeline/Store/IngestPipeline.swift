@@ -4,7 +4,8 @@ import ItineraryFeed
 import ItineraryStore
 import Logging
 
-/// Feed files into the store, exactly once (docs/feed-format.md).
+/// Feed files into the store, exactly once (docs/feed-format.md), parsed and applied on
+/// `workers` threads (see `FeedApplier`): what is stored is the same for any number of workers.
 ///
 /// Files are applied to the in-memory engine one at a time, in delivery order, and committed in
 /// batches: the ledger rows and rejects of the batch's files and the new state, visits and card
@@ -22,16 +23,15 @@ import Logging
 public final class IngestPipeline {
     public private(set) var store: PipelineStore
     let connect: () throws -> PostgresConnection
-    let applier: FeedApplier
+    let reader: FeedReader
+    private var applier: FeedApplier<PhoneKeyNaming>
     let keyer: PhoneKeyer
     let contacts: ContactList<PhoneKey>
     let limits: FeedLimits
     let lockPolicy: WriterLockPolicy
     let clock: @Sendable () -> Int64
     let logger: Logger
-    private(set) var engine: ItineraryEngine<PhoneKey>
-    /// Phone → key, with the number of the last batch that touched the phone.
-    private var keys: [Phone: (key: PhoneKey, batch: Int)] = [:]
+    private(set) var engine: PartitionedEngine<PhoneKey>
     private var batchNumber = 0
     private var needsReload = false
     private var lastCompaction: Int64?
@@ -40,28 +40,30 @@ public final class IngestPipeline {
     ///   - clock: the ingest clock, Unix seconds (records over ten minutes ahead are `future`).
     ///   - connect: opens a connection to the store, now and after a failure.
     ///   - lock: what to do when another process holds the writer lock.
+    ///   - workers: threads that parse and apply files (at least 1).
     /// - Throws: `WriterLockError` when another process holds the writer lock and `lock` is `.fail`.
     public init(
         connect: @escaping () throws -> PostgresConnection, reader: FeedReader, keyer: PhoneKeyer, rules: CardRules,
         contacts: ContactList<PhoneKey> = .empty, limits: FeedLimits = .standard, lock: WriterLockPolicy = .fail,
-        clock: @escaping @Sendable () -> Int64, logger: Logger = Logger(label: "itinerary.ingest")
+        clock: @escaping @Sendable () -> Int64, logger: Logger = Logger(label: "itinerary.ingest"), workers: Int = 1
     ) throws {
         self.connect = connect
         store = try PipelineStore(connection: try connect())
-        applier = FeedApplier(reader: reader)
+        self.reader = reader
+        applier = FeedApplier(reader: reader, workers: workers, naming: PhoneKeyNaming(keyer: keyer))
         self.keyer = keyer
         self.contacts = contacts
         self.limits = limits
         lockPolicy = lock
         self.clock = clock
         self.logger = logger
-        engine = ItineraryEngine(rules: rules)
+        engine = PartitionedEngine(rules: rules, partitions: workers)
         try lockWriter(patience: 0)
         try reload()
     }
 
     /// Phones held in memory.
-    public var phoneCount: Int { engine.tracks.count }
+    public var phoneCount: Int { engine.phoneCount }
 
     /// The watermark the next file will be checked against.
     public var watermark: Int64 { engine.watermark }
@@ -79,7 +81,8 @@ public final class IngestPipeline {
             // After a failure the server may not have noticed the old session is gone yet.
             try lockWriter(patience: 30)
         }
-        var engine = ItineraryEngine<PhoneKey>(rules: engine.rules, newestAccepted: try store.newestAccepted())
+        var engine = PartitionedEngine<PhoneKey>(
+            rules: engine.rules, newestAccepted: try store.newestAccepted(), partitions: applier.workers)
         for (key, track) in try store.tracks() { engine.restore(track, for: key) }
         self.engine = engine
         needsReload = false
@@ -129,24 +132,25 @@ public final class IngestPipeline {
         _ urls: [URL], recordsPerCommit: Int = 1_000_000, report: (URL, FileOutcome) throws -> Void
     ) throws {
         if needsReload { try reload() }
-        var batch = Batch(number: nextBatchNumber())
+        var batch = newBatch()
+        let checked = CheckedFeedFiles(urls, limits: limits, ahead: applier.workers > 1)
         do {
-            for url in urls {
+            while let (url, file) = checked.next() {
                 do {
-                    if let outcome = try apply(url, to: &batch) {
+                    if let outcome = try apply(url, checked: file, to: &batch) {
                         try report(url, outcome)
                         continue
                     }
                 } catch FeedError.changedWhileReading {
                     // Part of the file reached the engine: rebuild it, redo the batch so far, refuse the file.
                     try redo(batch, report: report)
-                    batch = Batch(number: nextBatchNumber())
+                    batch = newBatch()
                     try report(url, try refuse(url, hash: nil, reason: FeedError.changedWhileReading.description))
                     continue
                 }
                 if batch.records >= recordsPerCommit {
                     try commit(batch, report: report)
-                    batch = Batch(number: nextBatchNumber())
+                    batch = newBatch()
                 }
             }
             try commit(batch, report: report)
@@ -163,52 +167,45 @@ public final class IngestPipeline {
         return try refuse(url, hash: nil, reason: reason)
     }
 
-    /// Files applied to the engine and not yet committed.
+    /// Files applied to the engine and not yet committed (the phones they touched are listed by
+    /// the workers' namings).
     private struct Batch {
-        let number: Int
         var files: [(url: URL, record: IngestRecord, rejects: [RejectRow], counts: FileOutcomeCounts)] = []
-        var touched: [(masked: String, key: PhoneKey)] = []
         var hashes = Set<[UInt8]>()
         var records = 0
     }
 
-    private func nextBatchNumber() -> Int {
+    /// Starts a batch: a new number, so every phone it touches is listed again.
+    private func newBatch() -> Batch {
         batchNumber += 1
-        return batchNumber
+        let number = batchNumber
+        applier.updateNamings { $0.startBatch(number) }
+        return Batch()
     }
 
-    /// Applies one file to the engine as part of `batch`, or returns what became of it instead.
-    private func apply(_ url: URL, to batch: inout Batch) throws -> FileOutcome? {
+    /// Phones the batch in hand touched, each once.
+    private var touched: [(masked: String, key: PhoneKey)] {
+        var seen = Set<PhoneKey>()
+        return applier.namings.flatMap(\.touched).filter { seen.insert($0.key).inserted }
+    }
+
+    /// Applies one checked file to the engine as part of `batch`, or returns what became of it
+    /// instead.
+    private func apply(_ url: URL, checked: Result<FeedFile, FeedError>, to batch: inout Batch) throws -> FileOutcome? {
         let name = url.lastPathComponent
         let file: FeedFile
-        do {
-            file = try FeedFile(contentsOf: url, limits: limits)
-        } catch {
-            return try refuse(url, hash: nil, reason: error.description)
+        switch checked {
+        case .success(let checked): file = checked
+        case .failure(let error): return try refuse(url, hash: nil, reason: error.description)
         }
         let hash = file.contentHash
         if try batch.hashes.contains(hash) || store.isIngested(contentHash: hash) {
             return .alreadyIngested(fileName: name)
         }
 
-        let number = batch.number
         var rejects: [RejectRow] = []
         let counts = try applier.apply(
             file, to: &engine, now: clock(),
-            key: { phone in
-                if let index = keys.index(forKey: phone) {
-                    let entry = keys.values[index]
-                    if entry.batch != number {
-                        keys.values[index].batch = number
-                        batch.touched.append((phone.masked, entry.key))
-                    }
-                    return entry.key
-                }
-                let key = keyer.key(for: phone)
-                keys[phone] = (key, number)
-                batch.touched.append((phone.masked, key))
-                return key
-            },
             reject: { reject in
                 let replay = reject.replayable.map { record in
                     ReplayRow(
@@ -237,7 +234,7 @@ public final class IngestPipeline {
     private func writes(for touched: [(masked: String, key: PhoneKey)]) -> [TrackWrite] {
         let cardTime = engine.newestAccepted ?? clock()
         return touched.compactMap { masked, key -> TrackWrite? in
-            guard let track = engine.tracks[key] else { return nil }
+            guard let track = engine.track(for: key) else { return nil }
             let visits = track.visits(through: .max, rules: engine.rules)
             let card = engine.card(for: key, at: cardTime, closeContact: contacts.isContact(key, at: cardTime))
             return TrackWrite(key: key, masked: masked, track: track, visits: visits, card: card)
@@ -251,7 +248,7 @@ public final class IngestPipeline {
         guard !batch.files.isEmpty else { return }
         do {
             try store.commit(
-                batch.files.map { ($0.record, $0.rejects) }, writes: writes(for: batch.touched),
+                batch.files.map { ($0.record, $0.rejects) }, writes: writes(for: touched),
                 newestAccepted: engine.newestAccepted)
         } catch let error as PostgresError where error.isUniqueViolation || (error.isDataError && batch.files.count > 1)
         {
@@ -296,7 +293,7 @@ public final class IngestPipeline {
         for candidate in candidates {
             let row = candidate.row
             guard let cell = CellKey(mcc: row.mcc, mnc: row.mnc, lac: row.lac, cellID: row.cellID),
-                case .success(let observation) = applier.reader.observation(time: row.time, cell: cell, now: now)
+                case .success(let observation) = reader.observation(time: row.time, cell: cell, now: now)
             else {
                 outcome.stillRejected += 1
                 continue
@@ -335,10 +332,9 @@ public final class IngestPipeline {
         lastCompaction = now
         let forgotten = engine.compact(now: now)
         try store.expire(forgotten, visitsEndingBefore: now - engine.rules.configuration.retention)
-        // The phone → key cache forgets them too, or it would grow with every phone ever seen.
         if !forgotten.isEmpty {
             let gone = Set(forgotten)
-            keys = keys.filter { !gone.contains($0.value.key) }
+            applier.updateNamings { $0.forget(gone) }
         }
     }
 

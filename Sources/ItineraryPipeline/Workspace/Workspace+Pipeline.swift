@@ -6,18 +6,19 @@ import ItineraryStore
 extension Workspace {
     /// An ingest pipeline on its own connection, holding the store's writer lock, resumed from
     /// what the store has committed.
+    /// `workers` threads parse and apply files (see `FeedApplier`).
     /// - Throws: `MissingCellsError` when no cell table is loaded (every mainland record would
     ///   be rejected), `WriterLockError` when another process writes and `lock` is `.fail`.
     public func pipeline(
         configuration: RuleConfiguration, limits: FeedLimits = .standard, lock: WriterLockPolicy = .fail,
-        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }, workers: Int = 1
     ) throws -> IngestPipeline {
         let connection = try connect()
         guard try ReferenceStore(connection: connection).currentLoad(.cells) != nil else { throw MissingCellsError() }
         return try IngestPipeline(
             connect: connect, reader: try reader(connection: connection), keyer: keyer,
             rules: try rules(configuration, connection: connection), contacts: try contacts(connection: connection),
-            limits: limits, lock: lock, clock: clock, logger: logger)
+            limits: limits, lock: lock, clock: clock, logger: logger, workers: workers)
     }
 }
 

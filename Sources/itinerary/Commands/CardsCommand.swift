@@ -32,6 +32,7 @@ struct CardsCommand: ParsableCommand {
 
     @OptionGroup var rules: RuleOptions
     @OptionGroup var feedLimits: FeedLimitOptions
+    @OptionGroup var workerOptions: WorkerOptions
 
     @Argument(help: "Feed files or directories of them.")
     var feeds: [String]
@@ -45,7 +46,7 @@ struct CardsCommand: ParsableCommand {
         let job = OfflineCards(
             reader: FeedReader(directory: places, cells: cellTable),
             rules: CardRules(configuration: rules.configuration, risk: RiskMap(areas)),
-            contacts: contactList, limits: feedLimits.limits)
+            contacts: contactList, limits: feedLimits.limits, workers: workerOptions.workers)
         let rejectSink = try rejects.map { try RejectFile(path: $0) }
         var output = ""
         let files = try FeedFileList.files(in: feeds)

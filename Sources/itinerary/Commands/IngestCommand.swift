@@ -13,6 +13,7 @@ struct IngestCommand: ParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var rules: RuleOptions
     @OptionGroup var feedLimits: FeedLimitOptions
+    @OptionGroup var workerOptions: WorkerOptions
 
     @Option(help: "Commit after about this many records (a batch of files is one transaction).")
     var recordsPerCommit = 1_000_000
@@ -24,7 +25,8 @@ struct IngestCommand: ParsableCommand {
         let workspace = try store.workspace()
         defer { workspace.shutdown() }
         let pipeline = try ExitStatus.mapWriterLock {
-            try workspace.pipeline(configuration: rules.configuration, limits: feedLimits.limits)
+            try workspace.pipeline(
+                configuration: rules.configuration, limits: feedLimits.limits, workers: workerOptions.workers)
         }
         var totals = FileOutcomeCounts()
         var applied = 0, skipped = 0, refused = 0

@@ -27,6 +27,7 @@ struct StreamCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var rules: RuleOptions
     @OptionGroup var feedLimits: FeedLimitOptions
+    @OptionGroup var workerOptions: WorkerOptions
 
     @Option(help: "The drop directory.")
     var inbox: String
@@ -63,7 +64,9 @@ struct StreamCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = Logger(label: "itinerary.stream")
         let stop = StopSignal()
-        let (store, configuration, limits) = (store, rules.configuration, feedLimits.limits)
+        let (store, configuration, limits, workers) = (
+            store, rules.configuration, feedLimits.limits, workerOptions.workers
+        )
         let watcher = InboxWatcher(inbox: URL(fileURLWithPath: inbox), batchLimit: batch)
         let options = StreamRunner.Options(
             once: once, pollInterval: Double(pollInterval) / 1000, filesPerCommit: filesPerCommit)
@@ -75,7 +78,7 @@ struct StreamCommand: AsyncParsableCommand {
             // A second daemon on the same store waits as a standby until the first one stops.
             let pipeline = try workspace.pipeline(
                 configuration: configuration, limits: limits,
-                lock: .wait(poll: 1, cancelled: { stop.isRequested }))
+                lock: .wait(poll: 1, cancelled: { stop.isRequested }), workers: workers)
             let runner = StreamRunner(
                 pipeline: pipeline, watcher: watcher, inboxLock: inboxLock, options: options, stop: stop, logger: logger
             )

@@ -1,0 +1,42 @@
+import ItineraryCore
+import ItineraryStore
+
+/// The store's naming of phones: the HMAC key of the number (`PhoneKeyer`), cached, with the
+/// phones each batch touched, whose state, visits and card the batch's commit rewrites. Every
+/// worker keeps its own cache and its own list; a phone several workers saw is listed by each.
+struct PhoneKeyNaming: PhoneNaming {
+    let keyer: PhoneKeyer
+    /// Phone → key, with the number of the last batch that touched the phone.
+    private var keys: [Phone: (key: PhoneKey, batch: Int)] = [:]
+    private var batch = 0
+    /// Phones touched in the batch in hand, in the order this worker first saw them.
+    private(set) var touched: [(masked: String, key: PhoneKey)] = []
+
+    init(keyer: PhoneKeyer) { self.keyer = keyer }
+
+    mutating func key(for phone: Phone) -> PhoneKey {
+        if let index = keys.index(forKey: phone) {
+            let entry = keys.values[index]
+            if entry.batch != batch {
+                keys.values[index].batch = batch
+                touched.append((phone.masked, entry.key))
+            }
+            return entry.key
+        }
+        let key = keyer.key(for: phone)
+        keys[phone] = (key, batch)
+        touched.append((phone.masked, key))
+        return key
+    }
+
+    /// Starts batch `number`: no phone touched yet.
+    mutating func startBatch(_ number: Int) {
+        batch = number
+        touched.removeAll()
+    }
+
+    /// Forgets the phones retention dropped, or the cache would grow with every phone ever seen.
+    mutating func forget(_ gone: Set<PhoneKey>) {
+        keys = keys.filter { !gone.contains($0.value.key) }
+    }
+}
