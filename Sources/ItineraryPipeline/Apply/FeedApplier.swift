@@ -12,24 +12,29 @@ import Synchronization
 /// file order. Whether a record is late depends only on the watermark fixed when the file
 /// starts, so the parse decides it, and rejects (late records among them) are handed on in line
 /// order: the outcome is that of a single worker, byte for byte. A file read as a stream is
-/// parsed on the caller's thread and applied in parallel every `streamBatch` records.
+/// parsed on the caller's thread and applied in parallel every `Sizes.streamBatch` records.
 struct FeedApplier<Naming: PhoneNaming>: Sendable {
     typealias Key = Naming.Key
 
-    /// Records of a file read as a stream held before they are applied.
-    static var streamBatch: Int { 1 << 16 }
-    /// Bounds of a piece's size: small enough to share a small file among workers, large enough
-    /// that handing pieces out costs nothing next to parsing them.
-    static var pieceBytes: ClosedRange<Int> { (64 << 10)...(1 << 20) }
+    /// How the work is cut; tests vary it, the outcome must not change.
+    struct Sizes: Sendable {
+        /// Bounds of a piece's size: small enough to share a small file among workers, large
+        /// enough that handing pieces out costs nothing next to parsing them.
+        var pieceBytes: ClosedRange<Int> = (64 << 10)...(1 << 20)
+        /// Records of a file read as a stream held before they are applied.
+        var streamBatch = 1 << 16
+    }
 
     let reader: FeedReader
+    let sizes: Sizes
     /// Each worker's naming of phones.
     private(set) var namings: [Naming]
     /// Pieces of the file in hand, their buffers kept from file to file.
     private var pieces: [Piece] = []
 
-    init(reader: FeedReader, workers: Int, naming: Naming) {
+    init(reader: FeedReader, workers: Int, naming: Naming, sizes: Sizes = Sizes()) {
         self.reader = reader
+        self.sizes = sizes
         namings = Array(repeating: naming, count: max(1, workers))
     }
 
@@ -53,7 +58,8 @@ struct FeedApplier<Naming: PhoneNaming>: Sendable {
         engine.beginFile()
         let context = Piece.Context(
             file: file.name.description, watermark: engine.fileWatermark, partitions: engine.count)
-        let size = min(max(file.decompressedBytes / (workers * 4), Self.pieceBytes.lowerBound), Self.pieceBytes.upperBound)
+        let size = min(
+            max(file.decompressedBytes / (workers * 4), sizes.pieceBytes.lowerBound), sizes.pieceBytes.upperBound)
         if let ranges = reader.chunks(of: file, size: size) {
             var lineBase = 1  // the header
             // A few pieces per worker at a time, so a worker slowed by the machine holds up little.
@@ -70,7 +76,7 @@ struct FeedApplier<Naming: PhoneNaming>: Sendable {
             preparePieces(1, partitions: engine.count)
             let summary = try reader.read(file, now: now) { item in
                 pieces[0].take(item, context: context, naming: &namings[0])
-                if pieces[0].routed >= Self.streamBatch {
+                if pieces[0].routed >= sizes.streamBatch {
                     try finish(1, lineBase: &lineBase, counts: &counts, engine: &engine, reject: reject)
                     preparePieces(1, partitions: engine.count)
                 }

@@ -22,6 +22,8 @@ public struct OfflineCards: Sendable {
     let contacts: ContactList<Phone>
     let limits: FeedLimits
     let workers: Int
+    /// How each file's work is cut (tests vary it).
+    var sizes = FeedApplier<PhoneNumberNaming>.Sizes()
 
     public init(
         reader: FeedReader, rules: CardRules, contacts: ContactList<Phone> = .empty, limits: FeedLimits = .standard,
@@ -45,7 +47,7 @@ public struct OfflineCards: Sendable {
         fileDone: (_ records: Int) -> Void = { _ in }, emit: (Phone, Card) -> Void
     ) throws -> Result {
         var engine = PartitionedEngine<Phone>(rules: rules, horizon: time, partitions: workers)
-        var applier = FeedApplier(reader: reader, workers: workers, naming: PhoneNumberNaming())
+        var applier = FeedApplier(reader: reader, workers: workers, naming: PhoneNumberNaming(), sizes: sizes)
         var counts = FileOutcomeCounts()
         var applied = 0
         var refused: [(URL, String)] = []
