@@ -101,12 +101,8 @@ import Testing
         // Stands for any value PostgreSQL cannot take: a constraint the store's data breaks.
         try workspace.connect().execute(
             "ALTER TABLE rejects ADD CONSTRAINT test_poison CHECK (raw NOT LIKE '%POISON%')")
-        let inbox = harness.directory.appendingPathComponent("inbox")
-        let watcher = InboxWatcher(inbox: inbox)
-        try watcher.prepare()
-        for url in harness.feed.files {
-            try FileManager.default.copyItem(at: url, to: inbox.appendingPathComponent(url.lastPathComponent))
-        }
+        let watcher = try harness.inbox(holding: harness.feed.files)
+        let inbox = watcher.inbox
         let poison = FeedFileName(carrier: .cucc, time: harness.feed.start + 7200, sequence: 77).description
         try Data(ZstdCompressor.compress(Array("\(JunkFiles.header)\nPOISON\n".utf8))).write(
             to: inbox.appendingPathComponent(poison))

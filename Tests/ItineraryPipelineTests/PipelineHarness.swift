@@ -33,6 +33,16 @@ struct PipelineHarness {
         return workspace
     }
 
+    /// An inbox under the harness's directory holding copies of `files`, ready to watch.
+    func inbox(holding files: some Sequence<URL>) throws -> InboxWatcher {
+        let watcher = InboxWatcher(inbox: directory.appendingPathComponent("inbox"))
+        try watcher.prepare()
+        for url in files {
+            try FileManager.default.copyItem(at: url, to: watcher.inbox.appendingPathComponent(url.lastPathComponent))
+        }
+        return watcher
+    }
+
     /// A time after every record: cards there are final whatever the engine has sealed.
     var evaluationTime: Int64 { feed.end + 3600 }
 

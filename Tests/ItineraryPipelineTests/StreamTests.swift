@@ -78,13 +78,9 @@ import Testing
     @Test func aFileCommittedButNotMovedIsMovedOnRestartWithNothingApplied() throws {
         let harness = try PipelineHarness(label: "streamwindow", phones: 10, days: 1)
         let workspace = try harness.workspace()
-        let inbox = harness.directory.appendingPathComponent("inbox")
-        let watcher = InboxWatcher(inbox: inbox)
-        try watcher.prepare()
         let files = FeedFileList.sorted(harness.feed.files).prefix(8)
-        for url in files {
-            try FileManager.default.copyItem(at: url, to: inbox.appendingPathComponent(url.lastPathComponent))
-        }
+        let watcher = try harness.inbox(holding: files)
+        let inbox = watcher.inbox
         // A process that committed the first three files and died before moving them.
         let dead = try workspace.pipeline(configuration: .standard)
         for url in files.prefix(3) {

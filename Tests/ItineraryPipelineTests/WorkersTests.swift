@@ -100,7 +100,8 @@ import Testing
         limits: FeedLimits = .standard
     ) throws -> OfflineRun {
         let places = PlaceDirectory(divisions: try Divisions.load(), countries: try Countries.load())
-        let reader = FeedReader(directory: places, cells: try CellTable.load(contentsOf: feed.feed.cells, directory: places))
+        let reader = FeedReader(
+            directory: places, cells: try CellTable.load(contentsOf: feed.feed.cells, directory: places))
         var job = OfflineCards(reader: reader, rules: CardRules(), limits: limits, workers: workers)
         job.sizes = sizes
         var run = OfflineRun()
@@ -228,7 +229,8 @@ import Testing
                         databaseURL: try SharedTestDatabase.makeScratchDatabase(label: "workers\(count)"))
                     try workspace.loadingCells(from: harness.feed.cells)
                     let files = try Self.copies(
-                        feed.delivery(seed: seed), into: harness.directory.appendingPathComponent("run-\(seed)-\(count)"))
+                        feed.delivery(seed: seed),
+                        into: harness.directory.appendingPathComponent("run-\(seed)-\(count)"))
                     let pipeline = try workspace.pipeline(configuration: .standard, workers: count)
                     try pipeline.ingest(files, recordsPerCommit: seed % 3000) { _, _ in }
                     stored.append(try Self.stored(workspace, harness: harness))
@@ -244,12 +246,7 @@ import Testing
     @Test func streamWithSeveralWorkersEqualsTheOfflineCards() throws {
         let harness = try PipelineHarness(label: "streamworkers", phones: 30, days: 2)
         let workspace = try harness.workspace()
-        let inbox = harness.directory.appendingPathComponent("inbox")
-        let watcher = InboxWatcher(inbox: inbox)
-        try watcher.prepare()
-        for url in harness.feed.files {
-            try FileManager.default.copyItem(at: url, to: inbox.appendingPathComponent(url.lastPathComponent))
-        }
+        let watcher = try harness.inbox(holding: harness.feed.files)
         let runner = StreamRunner(
             pipeline: try workspace.pipeline(configuration: .standard, workers: 3), watcher: watcher,
             options: .init(once: true, filesPerCommit: 5))
@@ -258,4 +255,3 @@ import Testing
         #expect(try harness.storeCards(workspace) == harness.offlineCards(harness.feed.files, places: workspace.places))
     }
 }
-
