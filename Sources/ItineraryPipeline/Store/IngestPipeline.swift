@@ -27,7 +27,7 @@ public final class IngestPipeline {
     let contacts: ContactList<PhoneKey>
     let limits: FeedLimits
     let lockPolicy: WriterLockPolicy
-    let clock: @Sendable () -> Int64
+    let clock: any WallClock
     let logger: Logger
     private(set) var engine: ItineraryEngine<PhoneKey>
     /// Phone → key, with the number of the last batch that touched the phone.
@@ -37,14 +37,14 @@ public final class IngestPipeline {
     private var lastCompaction: Int64?
 
     /// - Parameters:
-    ///   - clock: the ingest clock, Unix seconds (records over ten minutes ahead are `future`).
+    ///   - clock: the ingest clock (records over ten minutes ahead of it are `future`).
     ///   - connect: opens a connection to the store, now and after a failure.
     ///   - lock: what to do when another process holds the writer lock.
     /// - Throws: `WriterLockError` when another process holds the writer lock and `lock` is `.fail`.
     public init(
         connect: @escaping () throws -> PostgresConnection, reader: FeedReader, keyer: PhoneKeyer, rules: CardRules,
         contacts: ContactList<PhoneKey> = .empty, limits: FeedLimits = .standard, lock: WriterLockPolicy = .fail,
-        clock: @escaping @Sendable () -> Int64, logger: Logger = Logger(label: "itinerary.ingest")
+        clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "itinerary.ingest")
     ) throws {
         self.connect = connect
         store = try PipelineStore(connection: try connect())
@@ -56,7 +56,7 @@ public final class IngestPipeline {
         self.clock = clock
         self.logger = logger
         engine = ItineraryEngine(rules: rules)
-        try lockWriter(patience: 0)
+        try lockWriter(patience: .zero)
         try reload()
     }
 
@@ -77,7 +77,7 @@ public final class IngestPipeline {
             _ = try? store.connection.execute("SELECT pg_advisory_unlock_all()")
             store = try PipelineStore(connection: try connect())
             // After a failure the server may not have noticed the old session is gone yet.
-            try lockWriter(patience: 30)
+            try lockWriter(patience: .seconds(30))
         }
         var engine = ItineraryEngine<PhoneKey>(rules: engine.rules, newestAccepted: try store.newestAccepted())
         for (key, track) in try store.tracks() { engine.restore(track, for: key) }
@@ -92,15 +92,15 @@ public final class IngestPipeline {
         needsReload = true
     }
 
-    /// Takes the writer lock as the policy says; with `.fail`, waits at most `patience` seconds.
-    private func lockWriter(patience: Double) throws {
-        let started = Date()
+    /// Takes the writer lock as the policy says; with `.fail`, waits at most `patience`.
+    private func lockWriter(patience: Duration) throws {
+        let started = ContinuousClock.now
         var announced = false
         while try !store.tryLockWriter() {
             let holder = try store.writerLockHolder()
             switch lockPolicy {
             case .fail:
-                guard Date().timeIntervalSince(started) < patience else { throw WriterLockError(holder: holder) }
+                guard ContinuousClock.now - started < patience else { throw WriterLockError(holder: holder) }
                 Thread.sleep(forTimeInterval: 0.5)
             case .wait(let poll, let cancelled):
                 if cancelled() { throw WriterLockError(holder: holder) }
@@ -109,7 +109,7 @@ public final class IngestPipeline {
                         "waiting for the store's writer lock", metadata: ["holder": "\(holder ?? "unknown")"])
                     announced = true
                 }
-                Thread.sleep(forTimeInterval: poll)
+                Thread.sleep(forTimeInterval: poll.inSeconds)
             }
         }
         if announced { logger.info("took the store's writer lock") }
@@ -194,7 +194,7 @@ public final class IngestPipeline {
         let number = batch.number
         var rejects: [RejectRow] = []
         let counts = try applier.apply(
-            file, to: &engine, now: clock(),
+            file, to: &engine, now: clock.now(),
             key: { phone in
                 if let index = keys.index(forKey: phone) {
                     let entry = keys.values[index]
@@ -235,7 +235,7 @@ public final class IngestPipeline {
 
     /// The new state, visits and card of the given phones.
     private func writes(for touched: [(masked: String, key: PhoneKey)]) -> [TrackWrite] {
-        let cardTime = engine.newestAccepted ?? clock()
+        let cardTime = engine.newestAccepted ?? clock.now()
         return touched.compactMap { masked, key -> TrackWrite? in
             guard let track = engine.tracks[key] else { return nil }
             let visits = track.visits(through: .max, rules: engine.rules)
@@ -291,7 +291,7 @@ public final class IngestPipeline {
         var late: [(fileID: Int64, line: Int)] = []
         var touched: [(masked: String, key: PhoneKey)] = []
         var seen = Set<PhoneKey>()
-        let now = clock()
+        let now = clock.now()
         engine.beginFile()
         for candidate in candidates {
             let row = candidate.row
