@@ -29,7 +29,7 @@ public final class IngestPipeline {
     let contacts: ContactList<PhoneKey>
     let limits: FeedLimits
     let lockPolicy: WriterLockPolicy
-    let clock: @Sendable () -> Int64
+    let clock: any WallClock
     let logger: Logger
     private(set) var engine: PartitionedEngine<PhoneKey>
     private var batchNumber = 0
@@ -37,7 +37,7 @@ public final class IngestPipeline {
     private var lastCompaction: Int64?
 
     /// - Parameters:
-    ///   - clock: the ingest clock, Unix seconds (records over ten minutes ahead are `future`).
+    ///   - clock: the ingest clock (records over ten minutes ahead of it are `future`).
     ///   - connect: opens a connection to the store, now and after a failure.
     ///   - lock: what to do when another process holds the writer lock.
     ///   - workers: threads that parse and apply files (at least 1).
@@ -45,7 +45,7 @@ public final class IngestPipeline {
     public init(
         connect: @escaping () throws -> PostgresConnection, reader: FeedReader, keyer: PhoneKeyer, rules: CardRules,
         contacts: ContactList<PhoneKey> = .empty, limits: FeedLimits = .standard, lock: WriterLockPolicy = .fail,
-        clock: @escaping @Sendable () -> Int64, logger: Logger = Logger(label: "itinerary.ingest"), workers: Int = 1
+        clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "itinerary.ingest"), workers: Int = 1
     ) throws {
         self.connect = connect
         store = try PipelineStore(connection: try connect())
@@ -58,7 +58,7 @@ public final class IngestPipeline {
         self.clock = clock
         self.logger = logger
         engine = PartitionedEngine(rules: rules, partitions: workers)
-        try lockWriter(patience: 0)
+        try lockWriter(patience: .zero)
         try reload()
     }
 
@@ -79,7 +79,7 @@ public final class IngestPipeline {
             _ = try? store.connection.execute("SELECT pg_advisory_unlock_all()")
             store = try PipelineStore(connection: try connect())
             // After a failure the server may not have noticed the old session is gone yet.
-            try lockWriter(patience: 30)
+            try lockWriter(patience: .seconds(30))
         }
         var engine = PartitionedEngine<PhoneKey>(
             rules: engine.rules, newestAccepted: try store.newestAccepted(), partitions: applier.workers)
@@ -95,15 +95,15 @@ public final class IngestPipeline {
         needsReload = true
     }
 
-    /// Takes the writer lock as the policy says; with `.fail`, waits at most `patience` seconds.
-    private func lockWriter(patience: Double) throws {
-        let started = Date()
+    /// Takes the writer lock as the policy says; with `.fail`, waits at most `patience`.
+    private func lockWriter(patience: Duration) throws {
+        let started = ContinuousClock.now
         var announced = false
         while try !store.tryLockWriter() {
             let holder = try store.writerLockHolder()
             switch lockPolicy {
             case .fail:
-                guard Date().timeIntervalSince(started) < patience else { throw WriterLockError(holder: holder) }
+                guard ContinuousClock.now - started < patience else { throw WriterLockError(holder: holder) }
                 Thread.sleep(forTimeInterval: 0.5)
             case .wait(let poll, let cancelled):
                 if cancelled() { throw WriterLockError(holder: holder) }
@@ -112,7 +112,7 @@ public final class IngestPipeline {
                         "waiting for the store's writer lock", metadata: ["holder": "\(holder ?? "unknown")"])
                     announced = true
                 }
-                Thread.sleep(forTimeInterval: poll)
+                Thread.sleep(forTimeInterval: poll.inSeconds)
             }
         }
         if announced { logger.info("took the store's writer lock") }
@@ -205,7 +205,7 @@ public final class IngestPipeline {
 
         var rejects: [RejectRow] = []
         let counts = try applier.apply(
-            file, to: &engine, now: clock(),
+            file, to: &engine, now: clock.now(),
             reject: { reject in
                 let replay = reject.replayable.map { record in
                     ReplayRow(
@@ -232,7 +232,7 @@ public final class IngestPipeline {
 
     /// The new state, visits and card of the given phones.
     private func writes(for touched: [(masked: String, key: PhoneKey)]) -> [TrackWrite] {
-        let cardTime = engine.newestAccepted ?? clock()
+        let cardTime = engine.newestAccepted ?? clock.now()
         return touched.compactMap { masked, key -> TrackWrite? in
             guard let track = engine.track(for: key) else { return nil }
             let visits = track.visits(through: .max, rules: engine.rules)
@@ -288,7 +288,7 @@ public final class IngestPipeline {
         var late: [(fileID: Int64, line: Int)] = []
         var touched: [(masked: String, key: PhoneKey)] = []
         var seen = Set<PhoneKey>()
-        let now = clock()
+        let now = clock.now()
         engine.beginFile()
         for candidate in candidates {
             let row = candidate.row
