@@ -10,6 +10,7 @@ PNG plot into Benchmarks/report/.
     python3 Benchmarks/window_bench.py                 # default: 10k phones x 7, 14, 28 days (< 10 min)
     python3 Benchmarks/window_bench.py --sizes 10000x7,10000x14,10000x28,100000x14
     python3 Benchmarks/window_bench.py --large         # adds 100k and 1M phones x 7, 14, 28 days (hours)
+    python3 Benchmarks/window_bench.py --workers 2 --duckdb-threads 2   # both on two cores
 
 Needs: swift, zstd, /usr/bin/time (apt-get install time zstd), pip install duckdb matplotlib.
 """
@@ -83,12 +84,12 @@ def feed_files(directory):
     return sorted(glob.glob(os.path.join(directory, "feeds", "*.csv.zst")))
 
 
-def run_cards(binary, directory, days, out):
+def run_cards(binary, directory, days, out, workers):
     T = START + days * DAY
     with open(out, "w") as stdout:
         wall, rss, user, system, err = timed(
             [binary, "cards", "--cells", os.path.join(directory, "cells.csv"), "--at", str(T), "--now", str(T),
-             "--window", f"{days}d", os.path.join(directory, "feeds")], stdout)
+             "--window", f"{days}d", "--workers", str(workers), os.path.join(directory, "feeds")], stdout)
     summary = [line for line in err.splitlines() if line.startswith("files ")][-1]
     numbers = {key: int(value) for key, value in re.findall(r"(records|accepted|duplicate|late|rejected|cards) (\d+)", summary)}
     return dict(wall=wall, rss_kib=rss, user=user, sys=system, summary=summary, **numbers)
@@ -232,7 +233,9 @@ def main():
     parser.add_argument("--large", action="store_true", help="add 100k and 1M phones x 7, 14, 28 days")
     parser.add_argument("--data", default="/tmp/itinerary-window-bench", help="generated data and outputs (cached)")
     parser.add_argument("--report", default=os.path.join(HERE, "report"), help="where the table and plot go")
-    parser.add_argument("--duckdb-threads", type=int, default=1, help="DuckDB threads (the project uses one core)")
+    parser.add_argument("--workers", type=int, default=1, help="the project's --workers (default %(default)s)")
+    parser.add_argument("--duckdb-threads", type=int, default=1, help="DuckDB threads (default %(default)s; "
+                        "give the same number as --workers for a fair row)")
     parser.add_argument("--skip-build", action="store_true")
     parser.add_argument("--report-only", action="store_true", help="rewrite the report from REPORT/window_bench.json")
     parser.add_argument("--duckdb-worker", action="store_true", help=argparse.SUPPRESS)
@@ -265,12 +268,13 @@ def main():
         if days not in baselines:
             # Memory with ~no phones (the generator needs at least one): reference tables, cells, buffers.
             empty = generate(binary, args.data, 10, days)
-            baselines[days] = run_cards(binary, empty, days, os.path.join(args.data, f"cards-empty-d{days}.jsonl"))["rss_kib"]
+            baselines[days] = run_cards(
+                binary, empty, days, os.path.join(args.data, f"cards-empty-d{days}.jsonl"), args.workers)["rss_kib"]
         files = feed_files(directory)
         compressed = sum(os.path.getsize(f) for f in files)
         log(f"== {phones} phones x {days} days: {len(files)} files, {compressed / 1e6:.1f} MB compressed")
         project_out = os.path.join(args.data, f"cards-p{phones}-d{days}.jsonl")
-        cards = run_cards(binary, directory, days, project_out)
+        cards = run_cards(binary, directory, days, project_out, args.workers)
         log(f"  project: {cards['wall']:.2f} s, {mib(cards['rss_kib']):.0f} MiB; {cards['summary']}")
         if cards.get("late", 0) != 0:
             log(f"  WARNING: the project reports late {cards['late']}: the data's disorder exceeded L")
@@ -296,9 +300,9 @@ def write_report(results, args, elapsed, now, load):
     sizes_text = ",".join("%dx%d" % (r["phones"], r["days"]) for r in results)
     lines.append("# Window benchmark results\n")
     lines.append(f"Run {now} on {machine()}; `python3 Benchmarks/window_bench.py --sizes "
-                 f"{sizes_text} --duckdb-threads {args.duckdb_threads}` "
+                 f"{sizes_text} --workers {args.workers} --duckdb-threads {args.duckdb_threads}` "
                  f"({elapsed / 60:.1f} min in all, generation included). Seed {SEED}; W = days of data; "
-                 f"T = end of data; D = 4 h, B = 30 min, L = 24 h. The project is single-threaded; "
+                 f"T = end of data; D = 4 h, B = 30 min, L = 24 h. The project ran with {args.workers} worker(s); "
                  f"DuckDB ran with {args.duckdb_threads} thread(s). Every row's cards were checked equal "
                  f"(project vs DuckDB) on every phone. Load average at the end: {load} (the machine is shared: "
                  f"wall times are noisy, CPU time less so).\n")

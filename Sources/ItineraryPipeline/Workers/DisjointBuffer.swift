@@ -10,9 +10,6 @@ struct DisjointBuffer<Element>: @unchecked Sendable {
 
     var count: Int { base.count }
 
-    /// Reads element `index`.
-    subscript(index: Int) -> Element { base[index] }
-
     /// Updates element `index` in place (no copy of what it holds).
     func update<Result>(_ index: Int, _ body: (inout Element) throws -> Result) rethrows -> Result {
         try body(&base[index])

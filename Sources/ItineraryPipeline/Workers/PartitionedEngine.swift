@@ -8,7 +8,7 @@ import ItineraryCore
 /// watermark and every phone lives in one partition, so accepted, duplicate and late records,
 /// and every card, are those of one engine, whatever the number of partitions.
 struct PartitionedEngine<Key: PartitionKey>: Sendable {
-    private(set) var partitions: [ItineraryEngine<Key>]
+    private var partitions: [ItineraryEngine<Key>]
     /// Newest time accepted from the file in hand, across partitions.
     private(set) var newestInFile: Int64?
 
