@@ -13,6 +13,8 @@ import Synchronization
 /// starts, so the parse decides it, and rejects (late records among them) are handed on in line
 /// order: the outcome is that of a single worker, byte for byte. A file read as a stream is
 /// parsed on the caller's thread and applied in parallel every `Sizes.streamBatch` records.
+/// One worker applies each record as it is parsed: holding records between the two costs more
+/// than it saves when nothing runs beside it.
 struct FeedApplier<Naming: PhoneNaming>: Sendable {
     typealias Key = Naming.Key
 
@@ -54,8 +56,9 @@ struct FeedApplier<Naming: PhoneNaming>: Sendable {
         _ file: FeedFile, to engine: inout PartitionedEngine<Key>, now: Int64, reject: (FeedReject) -> Void
     ) throws -> FileOutcomeCounts {
         precondition(engine.count == workers, "one partition per worker")
-        var counts = FileOutcomeCounts()
         engine.beginFile()
+        if workers == 1 { return try applyDirectly(file, to: &engine, now: now, reject: reject) }
+        var counts = FileOutcomeCounts()
         let context = Piece.Context(
             file: file.name.description, watermark: engine.fileWatermark, partitions: engine.count)
         let size = min(
@@ -85,6 +88,31 @@ struct FeedApplier<Naming: PhoneNaming>: Sendable {
             counts.records = summary.records
             counts.rejected = summary.rejected
         }
+        return counts
+    }
+
+    /// Applies each record of `file` as it is parsed, on the caller's thread.
+    private mutating func applyDirectly(
+        _ file: FeedFile, to engine: inout PartitionedEngine<Key>, now: Int64, reject: (FeedReject) -> Void
+    ) throws -> FileOutcomeCounts {
+        var counts = FileOutcomeCounts()
+        let name = file.name.description
+        let summary = try reader.read(file, now: now) { item in
+            switch item {
+            case let .record(phone, observation, line, raw):
+                switch engine.add(observation, for: namings[0].key(for: phone)) {
+                case .accepted: counts.accepted += 1
+                case .duplicate: counts.duplicates += 1
+                case .late:
+                    counts.late += 1
+                    reject(FeedReject(file: name, line: line, reason: .late, raw: raw.text))
+                }
+            case let .rejected(rejected):
+                reject(rejected)
+            }
+        }
+        counts.records = summary.records
+        counts.rejected = summary.rejected
         return counts
     }
 
