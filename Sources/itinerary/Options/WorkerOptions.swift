@@ -3,7 +3,7 @@ import Foundation
 
 /// `--workers N`: threads that parse and apply feed files; the output is the same for any N.
 struct WorkerOptions: ParsableArguments {
-    @Option(help: "Threads that parse and apply feed files (default: the machine's active cores).")
+    @Option(help: "Threads that parse and apply feed files: one per active core unless given.")
     var workers = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
