@@ -233,14 +233,18 @@ public final class IngestPipeline {
         return nil
     }
 
-    /// The new state, visits and card of the given phones.
-    private func writes(for touched: [(masked: String, key: PhoneKey)]) -> [TrackWrite] {
-        let cardTime = engine.newestAccepted ?? clock()
-        return touched.compactMap { masked, key -> TrackWrite? in
+    /// The new rows of the given phones, and of every phone whose stored card or visits change
+    /// by the data time (`PipelineStore.due(at:)`), so every stored card is the one at the data time.
+    private func writes(for touched: [(masked: String, key: PhoneKey)]) throws -> [TrackWrite] {
+        let time = engine.newestAccepted ?? clock()
+        var phones = touched
+        var seen = Set(touched.map(\.key))
+        for (key, masked) in try store.due(at: time) where seen.insert(key).inserted { phones.append((masked, key)) }
+        return phones.compactMap { masked, key -> TrackWrite? in
             guard let track = engine.tracks[key] else { return nil }
-            let visits = track.visits(through: .max, rules: engine.rules)
-            let card = engine.card(for: key, at: cardTime, closeContact: contacts.isContact(key, at: cardTime))
-            return TrackWrite(key: key, masked: masked, track: track, visits: visits, card: card)
+            return TrackWrite(
+                key: key, masked: masked,
+                snapshot: PhoneSnapshot(track: track, key: key, contacts: contacts, rules: engine.rules, at: time))
         }
     }
 
@@ -251,7 +255,7 @@ public final class IngestPipeline {
         guard !batch.files.isEmpty else { return }
         do {
             try store.commit(
-                batch.files.map { ($0.record, $0.rejects) }, writes: writes(for: batch.touched),
+                batch.files.map { ($0.record, $0.rejects) }, writes: try writes(for: batch.touched),
                 newestAccepted: engine.newestAccepted)
         } catch let error as PostgresError where error.isUniqueViolation || (error.isDataError && batch.files.count > 1)
         {
@@ -317,7 +321,7 @@ public final class IngestPipeline {
         engine.endFile()
         do {
             try store.commitReplay(
-                applied: resolved, late: late, writes: writes(for: touched), newestAccepted: engine.newestAccepted,
+                applied: resolved, late: late, writes: try writes(for: touched), newestAccepted: engine.newestAccepted,
                 counts: (outcome.examined, outcome.applied, outcome.duplicates, outcome.late, outcome.stillRejected))
         } catch {
             needsReload = true
@@ -327,14 +331,15 @@ public final class IngestPipeline {
     }
 
     /// Applies retention (docs/rules.md) about once an hour of data time: phones silent for longer than
-    /// `W + L + 1 day` are forgotten in memory and deleted from the store, with old visits.
+    /// `W + L + 1 day` are forgotten in memory and deleted from the store. (The old visits of
+    /// other phones leave the store as the phones come due.)
     /// Retention runs on the data clock (newest accepted event), which is the wall clock for a
     /// live feed and keeps replays of old feeds meaningful.
     private func compactIfDue() throws {
         guard let now = engine.newestAccepted, now - (lastCompaction ?? .min / 2) >= 3600 else { return }
         lastCompaction = now
         let forgotten = engine.compact(now: now)
-        try store.expire(forgotten, visitsEndingBefore: now - engine.rules.configuration.retention)
+        try store.expire(forgotten)
         // The phone → key cache forgets them too, or it would grow with every phone ever seen.
         if !forgotten.isEmpty {
             let gone = Set(forgotten)
