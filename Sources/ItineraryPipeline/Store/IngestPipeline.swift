@@ -35,6 +35,8 @@ public final class IngestPipeline {
     private var batchNumber = 0
     private var needsReload = false
     private var lastCompaction: Int64?
+    /// Phone rows replaced since the store last reclaimed their space.
+    private var replacedSinceReclaim = 0
 
     /// - Parameters:
     ///   - clock: the ingest clock, Unix seconds (records over ten minutes ahead are `future`).
@@ -254,9 +256,10 @@ public final class IngestPipeline {
     private func commit(_ batch: Batch, report: (URL, FileOutcome) throws -> Void) throws {
         guard !batch.files.isEmpty else { return }
         do {
+            let writes = try writes(for: batch.touched)
             try store.commit(
-                batch.files.map { ($0.record, $0.rejects) }, writes: try writes(for: batch.touched),
-                newestAccepted: engine.newestAccepted)
+                batch.files.map { ($0.record, $0.rejects) }, writes: writes, newestAccepted: engine.newestAccepted)
+            replacedSinceReclaim += writes.count
         } catch let error as PostgresError where error.isUniqueViolation || (error.isDataError && batch.files.count > 1)
         {
             try redo(batch, report: report)
@@ -274,6 +277,7 @@ public final class IngestPipeline {
             return
         }
         try compactIfDue()
+        try reclaimIfDue()
         for file in batch.files { try report(file.url, .applied(file.record, file.counts)) }
     }
 
@@ -345,6 +349,14 @@ public final class IngestPipeline {
             let gone = Set(forgotten)
             keys = keys.filter { !gone.contains($0.value.key) }
         }
+    }
+
+    /// Reclaims the space of replaced phone rows once half as many as there are phones (and at
+    /// least 10,000) have been replaced, so the store holds about one dead row per live one at most.
+    private func reclaimIfDue() throws {
+        guard replacedSinceReclaim >= max(engine.tracks.count / 2, 10_000) else { return }
+        try store.reclaimReplacedRows()
+        replacedSinceReclaim = 0
     }
 
     private func refuse(_ url: URL, hash: [UInt8]?, reason: String) throws -> FileOutcome {
