@@ -24,7 +24,9 @@ public final class IngestPipeline {
     let connect: () throws -> PostgresConnection
     let applier: FeedApplier
     let keyer: PhoneKeyer
-    let contacts: ContactList<PhoneKey>
+    private(set) var contacts: ContactList<PhoneKey>
+    /// The risk and close-contact loads the engine's rules and `contacts` are from.
+    private var lists: [Int64?] = []
     let limits: FeedLimits
     let lockPolicy: WriterLockPolicy
     let clock: @Sendable () -> Int64
@@ -60,6 +62,7 @@ public final class IngestPipeline {
         engine = ItineraryEngine(rules: rules)
         try lockWriter(patience: 0)
         try reload()
+        lists = try currentLists()
     }
 
     /// Phones held in memory.
@@ -239,15 +242,31 @@ public final class IngestPipeline {
     /// by the data time (`PipelineStore.due(at:)`), so every stored card is the one at the data time.
     private func writes(for touched: [(masked: String, key: PhoneKey)]) throws -> [TrackWrite] {
         let time = engine.newestAccepted ?? clock()
+        // A risk or contact list loaded meanwhile changes any card: take it, and rewrite them all.
+        let loads = try currentLists()
+        let listsChanged = loads != lists
+        if listsChanged {
+            let reference = ReferenceStore(connection: store.connection)
+            engine.rules.risk = RiskMap(try reference.riskAreas())
+            contacts = ContactList(try reference.contacts())
+            lists = loads
+        }
         var phones = touched
         var seen = Set(touched.map(\.key))
-        for (key, masked) in try store.due(at: time) where seen.insert(key).inserted { phones.append((masked, key)) }
+        for (key, masked) in try store.due(at: listsChanged ? nil : time) where seen.insert(key).inserted {
+            phones.append((masked, key))
+        }
         return phones.compactMap { masked, key -> TrackWrite? in
             guard let track = engine.tracks[key] else { return nil }
             return TrackWrite(
                 key: key, masked: masked,
                 snapshot: PhoneSnapshot(track: track, key: key, contacts: contacts, rules: engine.rules, at: time))
         }
+    }
+
+    private func currentLists() throws -> [Int64?] {
+        let reference = ReferenceStore(connection: store.connection)
+        return [try reference.currentLoad(.risk), try reference.currentLoad(.contacts)]
     }
 
     /// Commits a batch. On a file committed meanwhile by another process, or data the store

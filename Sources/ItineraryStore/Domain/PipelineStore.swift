@@ -260,12 +260,12 @@ public final class PipelineStore: @unchecked Sendable {
         }
     }
 
-    /// The phones whose stored rows change by `time` (`cards.next_change`), with their masked
-    /// numbers: a commit that moves the data time to `time` rewrites them.
-    public func due(at time: Int64) throws -> [(key: PhoneKey, masked: String)] {
+    /// The phones whose stored rows change by `time` (`cards.next_change`), or every phone when
+    /// `time` is nil, with their masked numbers: a commit that moves the data time to `time` rewrites them.
+    public func due(at time: Int64?) throws -> [(key: PhoneKey, masked: String)] {
         let result = try connection.execute(
-            "SELECT phone_key, masked FROM cards WHERE next_change <= $1::int8", parameters: [.int(time)],
-            resultFormat: .binary)
+            "SELECT phone_key, masked FROM cards WHERE $1::int8 IS NULL OR next_change <= $1::int8",
+            parameters: [time.map { .int($0) }], resultFormat: .binary)
         return try (0..<result.rowCount).map { row in
             guard let key = try result.bytes(row, 0).flatMap({ PhoneKey(bytes: $0) }),
                 let masked = result.string(row, 1)
