@@ -123,7 +123,7 @@ import Testing
         let pipeline = try workspace.pipeline(configuration: .standard)
         for url in harness.feed.files { _ = try pipeline.ingest(url) }
         let connection = try workspace.connect()
-        let store = CardStore(configuration: .standard, riskRefreshInterval: 0)
+        let store = CardStore(configuration: .standard, riskRefreshInterval: .zero)
         let time = try #require(try store.dataTime(on: connection))
         // A phone with a listed city, and that city's adcode.
         let listed = harness.feed.phones.compactMap { phone -> (Phone, PlaceCode)? in

@@ -62,15 +62,20 @@ import Testing
         #expect(
             StreamRunner.disposition(of: .refused(fileName: "f", reason: "r", movedTo: nil), stillInInbox: true)
                 == .failed)
-        #expect(StreamRunner.next(stopRequested: true, once: false, batchIsEmpty: false, pollInterval: 1) == .stop)
-        #expect(StreamRunner.next(stopRequested: false, once: true, batchIsEmpty: true, pollInterval: 1) == .stop)
         #expect(
-            StreamRunner.next(stopRequested: false, once: false, batchIsEmpty: true, pollInterval: 0.2)
-                == .wait(seconds: 0.2))
-        #expect(StreamRunner.next(stopRequested: false, once: true, batchIsEmpty: false, pollInterval: 1) == .work)
-        #expect(StreamRunner.retryDelay(failures: 1, maximum: 30) == 0.5)
-        #expect(StreamRunner.retryDelay(failures: 3, maximum: 30) == 2)
-        #expect(StreamRunner.retryDelay(failures: 100, maximum: 30) == 30)
+            StreamRunner.next(stopRequested: true, once: false, batchIsEmpty: false, pollInterval: .seconds(1)) == .stop
+        )
+        #expect(
+            StreamRunner.next(stopRequested: false, once: true, batchIsEmpty: true, pollInterval: .seconds(1)) == .stop)
+        #expect(
+            StreamRunner.next(stopRequested: false, once: false, batchIsEmpty: true, pollInterval: .milliseconds(200))
+                == .wait(.milliseconds(200)))
+        #expect(
+            StreamRunner.next(stopRequested: false, once: true, batchIsEmpty: false, pollInterval: .seconds(1)) == .work
+        )
+        #expect(StreamRunner.retryDelay(failures: 1, maximum: .seconds(30)) == .milliseconds(500))
+        #expect(StreamRunner.retryDelay(failures: 3, maximum: .seconds(30)) == .seconds(2))
+        #expect(StreamRunner.retryDelay(failures: 100, maximum: .seconds(30)) == .seconds(30))
     }
 
     // MARK: In process: the crash window between commit and move

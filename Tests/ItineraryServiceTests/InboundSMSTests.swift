@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ItineraryCore
 import ItineraryService
 import ItineraryStore
 import Testing

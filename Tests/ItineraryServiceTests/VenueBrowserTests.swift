@@ -1,4 +1,5 @@
 import Foundation
+import ItineraryCore
 import ItineraryService
 import ItineraryTestSupport
 import Testing

@@ -3,20 +3,34 @@ extension Card {
     /// `{"phone":"13800138000","color":"green","places":[{"code":"110000","kind":"city",
     /// "starred":false,"exposure":null,"first_seen":"…Z","last_seen":"…Z"}]}`.
     public func jsonLine(phone: Phone) -> String {
-        #"{"phone":""# + phone.digits + #"","color":""# + color.rawValue + #"","places":"# + placesJSON + "}"
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.string("phone", phone.digits)
+        writer.string("color", color.rawValue)
+        writePlaces(into: &writer, key: "places")
+        writer.endObject()
+        return writer.text
     }
 
     /// The places as a JSON array, as stored in the cards table (which never holds a number).
     public var placesJSON: String {
-        var text = "["
-        for (index, place) in places.enumerated() {
-            if index > 0 { text += "," }
-            text += #"{"code":""# + place.code.description + #"","kind":""# + place.kind.rawValue
-            text += #"","starred":"# + (place.starred ? "true" : "false")
-            text += #","exposure":"# + (place.exposure.map { "\"\($0.rawValue)\"" } ?? "null")
-            text += #","first_seen":""# + UTCTimestamp.format(place.firstSeen)
-            text += #"","last_seen":""# + UTCTimestamp.format(place.lastSeen) + #""}"#
+        var writer = JSONWriter()
+        writePlaces(into: &writer, key: nil)
+        return writer.text
+    }
+
+    private func writePlaces(into writer: inout JSONWriter, key: String?) {
+        writer.beginArray(key)
+        for place in places {
+            writer.beginObject()
+            writer.string("code", place.code.description)
+            writer.string("kind", place.kind.rawValue)
+            writer.bool("starred", place.starred)
+            writer.string("exposure", place.exposure?.rawValue)
+            writer.string("first_seen", UTCTimestamp.format(place.firstSeen))
+            writer.string("last_seen", UTCTimestamp.format(place.lastSeen))
+            writer.endObject()
         }
-        return text + "]"
+        writer.endArray()
     }
 }

@@ -29,7 +29,7 @@ public final class IngestPipeline {
     private var lists: [Int64?] = []
     let limits: FeedLimits
     let lockPolicy: WriterLockPolicy
-    let clock: @Sendable () -> Int64
+    let clock: any WallClock
     let logger: Logger
     private(set) var engine: ItineraryEngine<PhoneKey>
     /// Phone → key, with the number of the last batch that touched the phone.
@@ -41,14 +41,14 @@ public final class IngestPipeline {
     private var replacedSinceReclaim = 0
 
     /// - Parameters:
-    ///   - clock: the ingest clock, Unix seconds (records over ten minutes ahead are `future`).
+    ///   - clock: the ingest clock (records over ten minutes ahead of it are `future`).
     ///   - connect: opens a connection to the store, now and after a failure.
     ///   - lock: what to do when another process holds the writer lock.
     /// - Throws: `WriterLockError` when another process holds the writer lock and `lock` is `.fail`.
     public init(
         connect: @escaping () throws -> PostgresConnection, reader: FeedReader, keyer: PhoneKeyer, rules: CardRules,
         contacts: ContactList<PhoneKey> = .empty, limits: FeedLimits = .standard, lock: WriterLockPolicy = .fail,
-        clock: @escaping @Sendable () -> Int64, logger: Logger = Logger(label: "itinerary.ingest")
+        clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "itinerary.ingest")
     ) throws {
         self.connect = connect
         store = try PipelineStore(connection: try connect())
@@ -60,7 +60,7 @@ public final class IngestPipeline {
         self.clock = clock
         self.logger = logger
         engine = ItineraryEngine(rules: rules)
-        try lockWriter(patience: 0)
+        try lockWriter(patience: .zero)
         try reload()
         lists = try currentLists()
     }
@@ -82,7 +82,7 @@ public final class IngestPipeline {
             _ = try? store.connection.execute("SELECT pg_advisory_unlock_all()")
             store = try PipelineStore(connection: try connect())
             // After a failure the server may not have noticed the old session is gone yet.
-            try lockWriter(patience: 30)
+            try lockWriter(patience: .seconds(30))
         }
         var engine = ItineraryEngine<PhoneKey>(rules: engine.rules, newestAccepted: try store.newestAccepted())
         for (key, track) in try store.tracks() { engine.restore(track, for: key) }
@@ -97,15 +97,15 @@ public final class IngestPipeline {
         needsReload = true
     }
 
-    /// Takes the writer lock as the policy says; with `.fail`, waits at most `patience` seconds.
-    private func lockWriter(patience: Double) throws {
-        let started = Date()
+    /// Takes the writer lock as the policy says; with `.fail`, waits at most `patience`.
+    private func lockWriter(patience: Duration) throws {
+        let started = ContinuousClock.now
         var announced = false
         while try !store.tryLockWriter() {
             let holder = try store.writerLockHolder()
             switch lockPolicy {
             case .fail:
-                guard Date().timeIntervalSince(started) < patience else { throw WriterLockError(holder: holder) }
+                guard ContinuousClock.now - started < patience else { throw WriterLockError(holder: holder) }
                 Thread.sleep(forTimeInterval: 0.5)
             case .wait(let poll, let cancelled):
                 if cancelled() { throw WriterLockError(holder: holder) }
@@ -114,7 +114,7 @@ public final class IngestPipeline {
                         "waiting for the store's writer lock", metadata: ["holder": "\(holder ?? "unknown")"])
                     announced = true
                 }
-                Thread.sleep(forTimeInterval: poll)
+                Thread.sleep(forTimeInterval: poll.inSeconds)
             }
         }
         if announced { logger.info("took the store's writer lock") }
@@ -199,7 +199,7 @@ public final class IngestPipeline {
         let number = batch.number
         var rejects: [RejectRow] = []
         let counts = try applier.apply(
-            file, to: &engine, now: clock(),
+            file, to: &engine, now: clock.now(),
             key: { phone in
                 if let index = keys.index(forKey: phone) {
                     let entry = keys.values[index]
@@ -241,7 +241,7 @@ public final class IngestPipeline {
     /// The new rows of the given phones, and of every phone whose stored card or visits change
     /// by the data time (`PipelineStore.due(at:)`), so every stored card is the one at the data time.
     private func writes(for touched: [(masked: String, key: PhoneKey)]) throws -> [TrackWrite] {
-        let time = engine.newestAccepted ?? clock()
+        let time = engine.newestAccepted ?? clock.now()
         // A risk or contact list loaded meanwhile changes any card: take it, and rewrite them all.
         let loads = try currentLists()
         let listsChanged = loads != lists
@@ -318,7 +318,7 @@ public final class IngestPipeline {
         var late: [(fileID: Int64, line: Int)] = []
         var touched: [(masked: String, key: PhoneKey)] = []
         var seen = Set<PhoneKey>()
-        let now = clock()
+        let now = clock.now()
         engine.beginFile()
         for candidate in candidates {
             let row = candidate.row

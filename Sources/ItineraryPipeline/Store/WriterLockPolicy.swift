@@ -2,9 +2,9 @@
 public enum WriterLockPolicy: Sendable {
     /// Stop at once with `WriterLockError` (batch commands).
     case fail
-    /// Try again every `poll` seconds until the lock is free or `cancelled` says stop (a daemon
+    /// Try again every `poll` until the lock is free or `cancelled` says stop (a daemon
     /// waiting as a standby).
-    case wait(poll: Double, cancelled: @Sendable () -> Bool)
+    case wait(poll: Duration, cancelled: @Sendable () -> Bool)
 }
 
 /// Another process is applying feeds to the same store.

@@ -1,4 +1,5 @@
 import Dispatch
+import ItineraryCore
 import Synchronization
 
 /// A stop request for the streaming loop: set by `request()` (the `stream` command's service
@@ -22,11 +23,11 @@ public final class StopSignal: Sendable {
         return count
     }
 
-    /// Sleeps up to `seconds`, returning early (true) if a stop is requested.
+    /// Sleeps up to `duration`, returning early (true) if a stop is requested.
     @discardableResult
-    public func sleep(seconds: Double) -> Bool {
+    public func sleep(for duration: Duration) -> Bool {
         if isRequested { return true }
-        _ = wakeup.wait(timeout: .now() + seconds)
+        _ = wakeup.wait(timeout: .now() + .nanoseconds(Int(duration.inMilliseconds) * 1_000_000))
         if isRequested {
             wakeup.signal()  // keep later sleeps short too
             return true

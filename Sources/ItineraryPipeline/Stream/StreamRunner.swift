@@ -1,5 +1,6 @@
 import CoreMetrics
 import Foundation
+import ItineraryCore
 import ItineraryStore
 import Logging
 
@@ -22,10 +23,10 @@ public final class StreamRunner {
     public struct Options: Sendable {
         /// Apply what is waiting, then return (cron style).
         public var once: Bool
-        /// Seconds between listings of an empty inbox.
-        public var pollInterval: Double
-        /// Longest pause between retries after a store failure, seconds.
-        public var maximumRetryDelay: Double
+        /// Pause between listings of an empty inbox.
+        public var pollInterval: Duration
+        /// Longest pause between retries after a store failure.
+        public var maximumRetryDelay: Duration
         /// Most files committed together.
         public var filesPerCommit: Int
         /// Tries of one file that fails for a reason other than the database being away before
@@ -33,7 +34,8 @@ public final class StreamRunner {
         public var triesBeforeRefusal: Int
 
         public init(
-            once: Bool = false, pollInterval: Double = 0.2, maximumRetryDelay: Double = 30, filesPerCommit: Int = 16,
+            once: Bool = false, pollInterval: Duration = .milliseconds(200), maximumRetryDelay: Duration = .seconds(30),
+            filesPerCommit: Int = 16,
             triesBeforeRefusal: Int = 5
         ) {
             self.once = once
@@ -70,7 +72,7 @@ public final class StreamRunner {
     /// What the loop does next.
     public enum Step: Equatable, Sendable {
         case stop
-        case wait(seconds: Double)
+        case wait(Duration)
         case work
     }
 
@@ -111,10 +113,10 @@ public final class StreamRunner {
     }
 
     /// The next step of the loop after a listing.
-    public static func next(stopRequested: Bool, once: Bool, batchIsEmpty: Bool, pollInterval: Double) -> Step {
+    public static func next(stopRequested: Bool, once: Bool, batchIsEmpty: Bool, pollInterval: Duration) -> Step {
         if stopRequested { return .stop }
         if !batchIsEmpty { return .work }
-        return once ? .stop : .wait(seconds: pollInterval)
+        return once ? .stop : .wait(pollInterval)
     }
 
     /// What to do after `failures` failures in a row of files taken `chunkSize` at a time.
@@ -138,8 +140,8 @@ public final class StreamRunner {
     }
 
     /// The pause after `failures` store failures in a row: 0.5 s doubling, at most `maximum`.
-    public static func retryDelay(failures: Int, maximum: Double) -> Double {
-        min(maximum, 0.5 * pow(2, Double(max(0, min(failures - 1, 16)))))
+    public static func retryDelay(failures: Int, maximum: Duration) -> Duration {
+        min(maximum, .milliseconds(500) * (1 << max(0, min(failures - 1, 16))))
     }
 
     // MARK: The loop
@@ -169,8 +171,8 @@ public final class StreamRunner {
                 pollInterval: options.pollInterval)
             {
             case .stop: break loop
-            case .wait(let seconds):
-                stop.sleep(seconds: seconds)
+            case .wait(let pause):
+                stop.sleep(for: pause)
                 continue loop
             case .work: break
             }
@@ -200,8 +202,7 @@ public final class StreamRunner {
                         let reason = "could not be applied after \(failures) tries: \(error)"
                         try finish(
                             chunk[0], try pipeline.refuse(chunk[0], reason: reason),
-                            arrival: Date().timeIntervalSince1970,
-                            started: Date().timeIntervalSince1970)
+                            arrival: Date().timeIntervalSince1970, started: ContinuousClock.now)
                         failures = 0
                         isolating = false
                         continue loop
@@ -216,7 +217,7 @@ public final class StreamRunner {
                             "retry_in": "\(delay)",
                         ])
                     if options.once, databaseAway { throw error }
-                    stop.sleep(seconds: delay)
+                    stop.sleep(for: delay)
                     continue loop
                 }
             }
@@ -230,16 +231,16 @@ public final class StreamRunner {
     func process(_ urls: [URL]) throws {
         var arrivals: [URL: Double] = [:]
         for url in urls { arrivals[url] = InboxWatcher.arrivalTime(of: url) }  // none: gone since the listing
-        let started = Date().timeIntervalSince1970
+        let started = ContinuousClock.now
         try pipeline.ingest(urls.filter { arrivals[$0] != nil }) { url, outcome in
             try finish(url, outcome, arrival: arrivals[url]!, started: started)
         }
     }
 
     /// Moves a file the pipeline is done with, and reports it.
-    private func finish(_ url: URL, _ outcome: FileOutcome, arrival: Double, started: Double) throws {
-        let finished = Date().timeIntervalSince1970
-        let lag = finished - arrival
+    private func finish(_ url: URL, _ outcome: FileOutcome, arrival: Double, started: ContinuousClock.Instant) throws {
+        // Lag is wall time (the delivering rename is a file time); the work itself is timed monotonically.
+        let lag = Date().timeIntervalSince1970 - arrival
         let stillInInbox = FileManager.default.fileExists(atPath: url.path)
         switch Self.disposition(of: outcome, stillInInbox: stillInInbox) {
         case .processed: try FileMove.move(url, into: watcher.processed)
@@ -252,7 +253,7 @@ public final class StreamRunner {
         var metadata: Logger.Metadata = [
             "file": "\(url.lastPathComponent)",
             "lag": "\(String(format: "%.3f", lag))",
-            "seconds": "\(String(format: "%.3f", finished - started))",
+            "seconds": "\(String(format: "%.3f", (ContinuousClock.now - started).inSeconds))",
         ]
         switch outcome {
         case .applied(_, let counts):

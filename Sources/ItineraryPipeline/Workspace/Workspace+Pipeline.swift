@@ -10,7 +10,7 @@ extension Workspace {
     ///   be rejected), `WriterLockError` when another process writes and `lock` is `.fail`.
     public func pipeline(
         configuration: RuleConfiguration, limits: FeedLimits = .standard, lock: WriterLockPolicy = .fail,
-        clock: @escaping @Sendable () -> Int64 = { Int64(Date().timeIntervalSince1970) }
+        clock: any WallClock = SystemClock()
     ) throws -> IngestPipeline {
         let connection = try connect()
         guard try ReferenceStore(connection: connection).currentLoad(.cells) != nil else { throw MissingCellsError() }

@@ -1,3 +1,5 @@
+import ItineraryCore
+
 /// The signed content of an attestation: what a venue terminal needs to check a card offline.
 ///
 /// Serialised as compact JSON with keys in this order (times are Unix seconds):

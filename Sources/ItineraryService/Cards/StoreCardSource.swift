@@ -26,7 +26,7 @@ public struct StoreCardSource: CardSource {
         self.pool = pool
         // Cards are computed only when the version changed (or they aged): the risk list they
         // use must be the one in force then, not one remembered from before.
-        cards = CardStore(configuration: configuration, riskRefreshInterval: 0)
+        cards = CardStore(configuration: configuration, riskRefreshInterval: .zero)
         self.clock = clock
     }
 
@@ -55,17 +55,17 @@ public struct StoreCardSource: CardSource {
 
 /// The store's data time, remembered for a second.
 private final class DataTimeCache: Sendable {
-    private let state = Mutex<(value: Int64?, fetched: Double)?>(nil)
+    private let state = Mutex<(value: Int64?, fetched: ContinuousClock.Instant)?>(nil)
 
     /// The remembered value if fetched within the last second (`.some(nil)`: no data yet).
     func fresh() -> Int64?? {
         state.withLock { state in
-            guard let state, Date().timeIntervalSince1970 - state.fetched < 1 else { return nil }
+            guard let state, ContinuousClock.now - state.fetched < .seconds(1) else { return nil }
             return .some(state.value)
         }
     }
 
     func store(_ value: Int64?) {
-        state.withLock { $0 = (value, Date().timeIntervalSince1970) }
+        state.withLock { $0 = (value, ContinuousClock.now) }
     }
 }

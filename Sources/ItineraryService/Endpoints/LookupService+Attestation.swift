@@ -1,4 +1,5 @@
 import Hummingbird
+import ItineraryCore
 
 /// `POST /v1/attestation/verify {"attestation"}`, `GET /v1/attestation/key` and `GET /v1/attestation/keys`.
 extension LookupService {

@@ -10,7 +10,7 @@ struct LookupService: Sendable {
     let store: LookupStore
     let cardSource: any CardSource
     let places: PlaceDirectory
-    let clock: any ServiceClock
+    let clock: any WallClock
     let hasher: SecretHasher
     let signer: AttestationSigner
     let verifier: AttestationVerifier

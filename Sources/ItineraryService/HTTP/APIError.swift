@@ -1,4 +1,5 @@
 import HTTPTypes
+import ItineraryCore
 
 /// An error answered as JSON `{"error":{"code":"…","message":"…"}}` with its HTTP status.
 ///

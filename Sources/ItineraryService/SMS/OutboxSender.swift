@@ -1,3 +1,4 @@
+import ItineraryCore
 import Logging
 import Prometheus
 import ServiceLifecycle
@@ -16,7 +17,7 @@ struct OutboxSender: Service {
     let store: LookupStore
     let sealer: OutboxSealer
     let gateway: any SMSGateway
-    let clock: any ServiceClock
+    let clock: any WallClock
     let metrics: ServiceMetrics
     let logger: Logger
     let pollInterval: Duration

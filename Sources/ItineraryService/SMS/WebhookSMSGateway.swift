@@ -1,7 +1,8 @@
 import Foundation
+import FoundationNetworking
+import ItineraryCore
 
 #if canImport(FoundationNetworking)
-import FoundationNetworking
 #endif
 
 /// Posts each message as JSON `{"id":…,"to":"13800138000","text":"…"}` to a URL. Transient
@@ -18,11 +19,11 @@ public struct WebhookSMSGateway: SMSGateway {
     private let secret: [UInt8]?
     private let tries: Int
     private let firstBackoff: Duration
-    private let timeout: TimeInterval
+    private let timeout: Duration
 
     public init(
         url: URL, secret: [UInt8]? = nil, tries: Int = 3, firstBackoff: Duration = .milliseconds(200),
-        timeout: TimeInterval = 5
+        timeout: Duration = .seconds(5)
     ) {
         self.url = url
         self.secret = secret
@@ -40,7 +41,7 @@ public struct WebhookSMSGateway: SMSGateway {
         writer.endObject()
         let payload = Data(writer.text.utf8)
 
-        var request = URLRequest(url: url, timeoutInterval: timeout)
+        var request = URLRequest(url: url, timeoutInterval: timeout.inSeconds)
         request.httpMethod = "POST"
         request.setValue("application/json; charset=utf-8", forHTTPHeaderField: "Content-Type")
         request.setValue(String(id), forHTTPHeaderField: "Idempotency-Key")
@@ -51,7 +52,7 @@ public struct WebhookSMSGateway: SMSGateway {
         for attempt in 1...tries {
             if let secret {
                 // A fresh timestamp and nonce on every try: a retry is not a replay.
-                let timestamp = Int64(Date().timeIntervalSince1970)
+                let timestamp = SystemClock().now()  // the receiver checks freshness against real time
                 let nonce = GatewaySignature.makeNonce()
                 request.setValue(String(timestamp), forHTTPHeaderField: "X-Timestamp")
                 request.setValue(nonce, forHTTPHeaderField: "X-Nonce")

@@ -7,6 +7,6 @@ extension DatabasePool {
         self.init(
             connectionString: connectionString, size: configuration.databasePoolSize,
             deadline: configuration.databaseDeadline,
-            statementTimeoutMilliseconds: configuration.statementTimeoutMilliseconds)
+            statementTimeout: configuration.statementTimeout)
     }
 }

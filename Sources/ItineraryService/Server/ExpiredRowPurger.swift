@@ -1,3 +1,4 @@
+import ItineraryCore
 import Logging
 import ServiceLifecycle
 
@@ -5,7 +6,7 @@ import ServiceLifecycle
 /// start until the service group shuts down.
 struct ExpiredRowPurger: Service {
     let store: LookupStore
-    let clock: any ServiceClock
+    let clock: any WallClock
     let policy: OTPPolicy
     let logger: Logger
     var interval: Duration = .seconds(600)

@@ -37,7 +37,7 @@ public struct LookupServer: Service {
         pool: DatabasePool,
         cardSource: any CardSource,
         places: PlaceDirectory,
-        clock: any ServiceClock = SystemClock(),
+        clock: any WallClock = SystemClock(),
         metrics: ServiceMetrics = ServiceMetrics(),
         logger: Logger = Logger(label: "itinerary.lookup")
     ) throws {

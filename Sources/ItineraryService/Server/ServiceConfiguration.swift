@@ -76,8 +76,8 @@ public struct ServiceConfiguration: Sendable {
     public var databasePoolSize: Int = 4
     /// The longest a request waits on the database before answering 503.
     public var databaseDeadline: Duration = .seconds(3)
-    /// Server-side `statement_timeout` (milliseconds).
-    public var statementTimeoutMilliseconds: Int = 5000
+    /// Server-side `statement_timeout` (and `lock_timeout`) of the pool's sessions.
+    public var statementTimeout: Duration = .seconds(5)
 
     /// How often the outbox is polled for due messages.
     public var outboxPollInterval: Duration = .milliseconds(250)

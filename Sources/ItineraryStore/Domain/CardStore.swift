@@ -9,11 +9,11 @@ public final class CardStore: Sendable {
     let configuration: RuleConfiguration
     /// The risk areas of the load in force, re-read only when a new list is loaded; which load is
     /// in force is asked at most once per `riskRefreshInterval`, not on every card.
-    private let risk = Mutex<(load: Int64?, map: RiskMap, checked: Double)?>(nil)
-    private let riskRefreshInterval: Double
+    private let risk = Mutex<(load: Int64?, map: RiskMap, checked: ContinuousClock.Instant)?>(nil)
+    private let riskRefreshInterval: Duration
 
-    /// - Parameter riskRefreshInterval: seconds a risk list may be served after a new one is loaded.
-    public init(configuration: RuleConfiguration, riskRefreshInterval: Double = 1) {
+    /// - Parameter riskRefreshInterval: how long a risk list may be served after a new one is loaded.
+    public init(configuration: RuleConfiguration, riskRefreshInterval: Duration = .seconds(1)) {
         self.configuration = configuration
         self.riskRefreshInterval = riskRefreshInterval
     }
@@ -78,7 +78,7 @@ public final class CardStore: Sendable {
     }
 
     private func currentRisk(on connection: PostgresConnection) throws -> RiskMap {
-        let now = Date().timeIntervalSince1970
+        let now = ContinuousClock.now
         let cached = risk.withLock { $0 }
         if let cached, now - cached.checked < riskRefreshInterval { return cached.map }
         let reference = ReferenceStore(connection: connection)

@@ -1,4 +1,5 @@
 import Dispatch
+import ItineraryCore
 import Synchronization
 
 /// The connections of one process that serves requests (the lookup service: its own state and the
@@ -34,9 +35,9 @@ public final class DatabasePool: Sendable {
     ///   - connectionString: libpq conninfo or URL; a 2 s `connect_timeout` is added when absent.
     ///   - size: number of connections.
     ///   - deadline: the longest a caller waits for an answer.
-    ///   - statementTimeoutMilliseconds: the server-side limit of one statement.
+    ///   - statementTimeout: the server-side limit of one statement.
     public init(
-        connectionString: String, size: Int, deadline: Duration, statementTimeoutMilliseconds: Int = 5000,
+        connectionString: String, size: Int, deadline: Duration, statementTimeout: Duration = .seconds(5),
         maxWaiters: Int = 512
     ) {
         precondition(size > 0)
@@ -45,9 +46,10 @@ public final class DatabasePool: Sendable {
         self.connectionString = Self.addingConnectTimeout(to: connectionString, seconds: 2)
         self.deadline = deadline
         self.maxWaiters = maxWaiters
+        let milliseconds = statementTimeout.inMilliseconds
         sessionSetup =
-            "SET statement_timeout = \(statementTimeoutMilliseconds); SET lock_timeout = \(statementTimeoutMilliseconds); "
-            + "SET idle_in_transaction_session_timeout = \(statementTimeoutMilliseconds * 2)"
+            "SET statement_timeout = \(milliseconds); SET lock_timeout = \(milliseconds); "
+            + "SET idle_in_transaction_session_timeout = \(milliseconds * 2)"
     }
 
     /// Runs `body` with a connection on that connection's queue.

@@ -32,7 +32,7 @@ struct CardCommand: ParsableCommand {
             throw ExitStatus.noData
         }
         let cards = CardStore(configuration: rules.configuration)
-        let time = try at ?? cards.dataTime(on: connection) ?? Int64(Date().timeIntervalSince1970)
+        let time = try at ?? cards.dataTime(on: connection) ?? SystemClock().now()
         let card = try cards.exactCard(for: key, at: time, on: connection)
         print(card.jsonLine(phone: number))
     }

@@ -50,7 +50,7 @@ struct CardsCommand: ParsableCommand {
         var output = ""
         let files = try FeedFileList.files(in: feeds)
         let progress = ProgressLine(unit: "files", total: files.count)
-        let result = try job.run(files: files, at: at, now: now ?? Int64(Date().timeIntervalSince1970)) { reject in
+        let result = try job.run(files: files, at: at, now: now ?? SystemClock().now()) { reject in
             rejectSink?.write(reject)
         } fileDone: { records in
             progress.advance(records: records)

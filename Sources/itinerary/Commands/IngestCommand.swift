@@ -28,7 +28,7 @@ struct IngestCommand: ParsableCommand {
         }
         var totals = FileOutcomeCounts()
         var applied = 0, skipped = 0, refused = 0
-        let started = Date()
+        let started = ContinuousClock.now
         let files = try FeedFileList.files(in: feeds)
         let progress = ProgressLine(unit: "files", total: files.count)
         try pipeline.ingest(files, recordsPerCommit: recordsPerCommit) { _, outcome in
@@ -46,7 +46,7 @@ struct IngestCommand: ParsableCommand {
             }
         }
         progress.finish()
-        let seconds = Date().timeIntervalSince(started)
+        let seconds = (ContinuousClock.now - started).inSeconds
         let rate = seconds > 0 ? Int(Double(totals.records) / seconds) : 0
         printError(
             "files \(applied) applied, \(skipped) skipped, \(refused) refused; \(totals.summary); "

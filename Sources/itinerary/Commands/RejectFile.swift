@@ -1,4 +1,5 @@
 import Foundation
+import ItineraryCore
 import ItineraryFeed
 
 /// Rejected lines as JSON lines: `{"file":…,"line":…,"reason":…,"raw":…}`.
@@ -14,13 +15,15 @@ final class RejectFile {
     }
 
     func write(_ reject: FeedReject) {
-        let object: [String: Any] = [
-            "file": reject.file, "line": reject.line, "reason": reject.reason.rawValue, "raw": reject.raw,
-        ]
-        if let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) {
-            buffer.append(data)
-            buffer.append(0x0A)
-        }
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.string("file", reject.file)
+        writer.int("line", Int64(reject.line))
+        writer.string("reason", reject.reason.rawValue)
+        writer.string("raw", reject.raw)
+        writer.endObject()
+        buffer.append(contentsOf: writer.text.utf8)
+        buffer.append(0x0A)
         if buffer.count > 1 << 20 { flush() }
     }
 

@@ -66,7 +66,7 @@ struct StreamCommand: AsyncParsableCommand {
         let (store, configuration, limits) = (store, rules.configuration, feedLimits.limits)
         let watcher = InboxWatcher(inbox: URL(fileURLWithPath: inbox), batchLimit: batch)
         let options = StreamRunner.Options(
-            once: once, pollInterval: Double(pollInterval) / 1000, filesPerCommit: filesPerCommit)
+            once: once, pollInterval: .milliseconds(pollInterval), filesPerCommit: filesPerCommit)
         // The loop blocks (libpq, file I/O): it runs on a thread of its own.
         let runner = BlockingService(stop: stop, onStop: { logger.notice("stopping after the files in hand") }) {
             let inboxLock = try InboxLock(inbox: watcher.inbox)
@@ -75,7 +75,7 @@ struct StreamCommand: AsyncParsableCommand {
             // A second daemon on the same store waits as a standby until the first one stops.
             let pipeline = try workspace.pipeline(
                 configuration: configuration, limits: limits,
-                lock: .wait(poll: 1, cancelled: { stop.isRequested }))
+                lock: .wait(poll: .seconds(1), cancelled: { stop.isRequested }))
             let runner = StreamRunner(
                 pipeline: pipeline, watcher: watcher, inboxLock: inboxLock, options: options, stop: stop, logger: logger
             )

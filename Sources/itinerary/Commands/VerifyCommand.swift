@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ItineraryCore
 import ItineraryService
 
 /// `itinerary verify TOKEN`: check a card's attestation or scanned QR code offline, as a venue terminal does.
@@ -37,7 +38,7 @@ struct VerifyCommand: ParsableCommand {
             }
         }
         let verifier = try AttestationVerifier(publicKeys: publicKeys)
-        let verdict = verifier.verify(attestation, now: Int64(Date().timeIntervalSince1970))
+        let verdict = verifier.verify(attestation, now: SystemClock().now())
         print(#"{"valid":\#(verdict.isValid),"reason":"\#(verdict.reason)"}"#)
         if !verdict.isValid { throw ExitCode(1) }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import ItineraryCore
 
 /// A one-line progress report for long runs (files or days done, records per second, time
 /// left), redrawn at most five times a second on standard error, and only when standard error
@@ -6,7 +7,7 @@ import Foundation
 final class ProgressLine {
     private let unit: String
     private let total: Int
-    private let started = Date()
+    private let started = ContinuousClock.now
     private let enabled = isatty(STDERR_FILENO) != 0
     private var done = 0
     private var records = 0
@@ -23,7 +24,7 @@ final class ProgressLine {
         done += 1
         self.records = cumulative ? records : self.records + records
         guard enabled else { return }
-        let elapsed = Date().timeIntervalSince(started)
+        let elapsed = (ContinuousClock.now - started).inSeconds
         guard elapsed - lastDraw >= 0.2 || done == total else { return }
         lastDraw = elapsed
         let rate = elapsed > 0 ? Double(self.records) / elapsed : 0

@@ -1,30 +1,38 @@
-/// Builds JSON text in a fixed key order (the card's documented layout) without Foundation.
-struct JSONWriter {
-    private(set) var text = ""
+/// Builds JSON text in a fixed key order without Foundation: the one JSON writer of the project
+/// (card lines, the stored places, reject files, every HTTP response).
+///
+///     var writer = JSONWriter()
+///     writer.beginObject()
+///     writer.string("color", "green")
+///     writer.endObject()  // writer.text == #"{"color":"green"}"#
+public struct JSONWriter: Sendable {
+    public private(set) var text = ""
     private var needsComma: [Bool] = []
 
-    mutating func beginObject(_ key: String? = nil) { open(key, "{") }
-    mutating func endObject() { close("}") }
-    mutating func beginArray(_ key: String? = nil) { open(key, "[") }
-    mutating func endArray() { close("]") }
+    public init() {}
 
-    mutating func string(_ key: String?, _ value: String?) {
+    public mutating func beginObject(_ key: String? = nil) { open(key, "{") }
+    public mutating func endObject() { close("}") }
+    public mutating func beginArray(_ key: String? = nil) { open(key, "[") }
+    public mutating func endArray() { close("]") }
+
+    public mutating func string(_ key: String?, _ value: String?) {
         element(key)
         if let value { Self.appendQuoted(value, to: &text) } else { text += "null" }
     }
 
-    mutating func int(_ key: String?, _ value: Int64?) {
+    public mutating func int(_ key: String?, _ value: Int64?) {
         element(key)
         text += value.map { String($0) } ?? "null"
     }
 
-    mutating func bool(_ key: String?, _ value: Bool) {
+    public mutating func bool(_ key: String?, _ value: Bool) {
         element(key)
         text += value ? "true" : "false"
     }
 
     /// Inserts already-serialised JSON.
-    mutating func raw(_ key: String?, _ json: String) {
+    public mutating func raw(_ key: String?, _ json: String) {
         element(key)
         text += json
     }
@@ -51,13 +59,13 @@ struct JSONWriter {
         }
     }
 
-    static func quoted(_ value: String) -> String {
+    public static func quoted(_ value: String) -> String {
         var text = ""
         appendQuoted(value, to: &text)
         return text
     }
 
-    static func appendQuoted(_ value: String, to text: inout String) {
+    public static func appendQuoted(_ value: String, to text: inout String) {
         text += "\""
         for scalar in value.unicodeScalars {
             switch scalar {

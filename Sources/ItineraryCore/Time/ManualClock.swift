@@ -1,7 +1,7 @@
 import Synchronization
 
 /// A clock that only moves when told to; thread-safe. For tests and simulations.
-public final class ManualClock: ServiceClock {
+public final class ManualClock: WallClock {
     private let current: Mutex<Int64>
 
     /// Starts at `start` Unix seconds.
