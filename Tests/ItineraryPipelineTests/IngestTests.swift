@@ -44,6 +44,10 @@ import Testing
                 }
                 let offline = try harness.offlineCards(subset, places: workspace.places)
                 #expect(try harness.storeCards(workspace) == offline)
+                // The stored cards are the cards at the data time.
+                let time = try harness.dataTime(workspace)
+                #expect(
+                    try harness.sqlCards(workspace) == harness.offlineCards(subset, places: workspace.places, at: time))
             } catch {
                 Issue.record("seed \(seed): \(error)")
             }
@@ -159,15 +163,8 @@ import Testing
         #expect(try count("phone_tracks") == Int64(harness.feed.phones.count))
 
         // Twenty days later (past W + L + 1 day) one new phone shows up; everyone else is silent.
-        let cell = try String(contentsOf: harness.feed.cells, encoding: .utf8).split(separator: "\n")[1].split(
-            separator: ",")
         let later = harness.feed.end + 20 * 86_400
-        let name = FeedFileName(carrier: .cmcc, time: later, sequence: 1).description
-        let csv =
-            "msisdn,event_time,mcc,mnc,lac,cell_id,event\n13900000000,\(later),\(cell[0]),\(cell[1]),\(cell[2]),\(cell[3]),lu\n"
-        let file = harness.directory.appendingPathComponent(name)
-        try Data(ZstdCompressor.compress(Array(csv.utf8))).write(to: file)
-        guard case .applied = try pipeline.ingest(file) else {
+        guard case .applied = try pipeline.ingest(try harness.singleRecordFile(at: later)) else {
             Issue.record("the later file was not applied")
             return
         }
@@ -177,7 +174,7 @@ import Testing
         #expect(pipeline.phoneCount == 1)
 
         try PipelineStore(connection: connection).purgeAll()
-        for table in ["phone_tracks", "visits", "cards", "rejects", "ingest_files", "contacts"] {
+        for table in ["phone_tracks", "phone_visits", "visits", "cards", "rejects", "ingest_files", "contacts"] {
             #expect(try count(table) == 0, "\(table) not purged")
         }
     }

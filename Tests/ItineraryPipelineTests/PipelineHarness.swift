@@ -5,6 +5,7 @@ import ItineraryPipeline
 import ItinerarySimulation
 import ItineraryStore
 import ItineraryTestSupport
+import Testing
 
 /// A generated feed, a scratch database and the means to compare the store's cards with the
 /// offline command's.
@@ -46,12 +47,12 @@ struct PipelineHarness {
     /// A time after every record: cards there are final whatever the engine has sealed.
     var evaluationTime: Int64 { feed.end + 3600 }
 
-    /// The offline command's card lines for `files` applied in name order.
-    func offlineCards(_ files: [URL], places: PlaceDirectory) throws -> [String: String] {
+    /// The offline command's card lines at `time` (default `evaluationTime`) for `files` applied in name order.
+    func offlineCards(_ files: [URL], places: PlaceDirectory, at time: Int64? = nil) throws -> [String: String] {
         let reader = FeedReader(directory: places, cells: try CellTable.load(contentsOf: feed.cells, directory: places))
         var cards: [String: String] = [:]
         _ = try OfflineCards(reader: reader, rules: CardRules()).run(
-            files: FeedFileList.sorted(files), at: evaluationTime, now: Int64(Date().timeIntervalSince1970)
+            files: FeedFileList.sorted(files), at: time ?? evaluationTime, now: Int64(Date().timeIntervalSince1970)
         ) { _ in
         } emit: { phone, card in
             cards[phone.digits] = card.jsonLine(phone: phone)
@@ -59,8 +60,9 @@ struct PipelineHarness {
         return cards
     }
 
-    /// The store's card lines for every generated phone that has a card there.
-    func storeCards(_ workspace: Workspace) throws -> [String: String] {
+    /// The store's card lines at `time` (default `evaluationTime`), computed from its engine
+    /// state, for every generated phone that has a card there.
+    func storeCards(_ workspace: Workspace, at time: Int64? = nil) throws -> [String: String] {
         let connection = try workspace.connect()
         let store = CardStore(configuration: .standard)
         let known = Set(
@@ -70,9 +72,43 @@ struct PipelineHarness {
         for phone in feed.phones {
             let key = workspace.keyer.key(for: phone)
             guard known.contains(key) else { continue }
-            cards[phone.digits] = try store.card(for: key, at: evaluationTime, on: connection).jsonLine(phone: phone)
+            cards[phone.digits] = try store.card(for: key, at: time ?? evaluationTime, on: connection)
+                .jsonLine(phone: phone)
         }
         return cards
+    }
+
+    /// The stored card lines, read through `itinerary_card(phone_key)`, for every generated
+    /// phone that has one.
+    func sqlCards(_ workspace: Workspace) throws -> [String: String] {
+        let connection = try workspace.connect()
+        var cards: [String: String] = [:]
+        for phone in feed.phones {
+            let row = try connection.execute(
+                "SELECT color, places::text, masked FROM itinerary_card($1)",
+                .bytes(workspace.keyer.key(for: phone).bytes))
+            guard row.rowCount > 0 else { continue }
+            #expect(row.string(0, 2) == phone.masked)
+            cards[phone.digits] =
+                #"{"phone":""# + phone.digits + #"","color":""# + row.string(0, 0)! + #"","places":"#
+                + row.string(0, 1)! + "}"
+        }
+        return cards
+    }
+
+    /// The data time of the store: the newest accepted event time.
+    func dataTime(_ workspace: Workspace) throws -> Int64 {
+        try CardStore(configuration: .standard).dataTime(on: try workspace.connect())!
+    }
+
+    /// A feed file named for `time` holding one record of `phone` at `time`, in the feed's first cell.
+    func singleRecordFile(phone: String = "13900000000", at time: Int64) throws -> URL {
+        let cell = try String(contentsOf: feed.cells, encoding: .utf8).split(separator: "\n")[1].split(separator: ",")
+        let csv =
+            "msisdn,event_time,mcc,mnc,lac,cell_id,event\n\(phone),\(time),\(cell[0]),\(cell[1]),\(cell[2]),\(cell[3]),lu\n"
+        let file = directory.appendingPathComponent(FeedFileName(carrier: .cmcc, time: time, sequence: 1).description)
+        try Data(ZstdCompressor.compress(Array(csv.utf8))).write(to: file)
+        return file
     }
 
     /// Content hashes in the ledger.

@@ -137,6 +137,10 @@ import Testing
         let workspace = try run.workspace()
         #expect(try harness.storeCards(workspace) == expected)
         #expect(try harness.storeCards(workspace) == harness.offlineCards(harness.feed.files, places: workspace.places))
+        // The stored cards are the offline cards at the data time.
+        #expect(
+            try harness.sqlCards(workspace)
+                == harness.offlineCards(harness.feed.files, places: workspace.places, at: harness.dataTime(workspace)))
         #expect(try harness.ledger(workspace) == Self.distinctHashes(harness.feed.files))
         let failed = try FileManager.default.contentsOfDirectory(
             atPath: run.inbox.appendingPathComponent("failed").path)
@@ -183,6 +187,9 @@ import Testing
 
         let workspace = try run.workspace()
         #expect(try harness.storeCards(workspace) == expected)
+        #expect(
+            try harness.sqlCards(workspace)
+                == harness.offlineCards(harness.feed.files, places: workspace.places, at: harness.dataTime(workspace)))
         #expect(try harness.ledger(workspace) == Self.distinctHashes(harness.feed.files))
         #expect(
             try FileManager.default.contentsOfDirectory(atPath: run.inbox.appendingPathComponent("failed").path).isEmpty

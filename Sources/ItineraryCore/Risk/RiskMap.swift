@@ -24,4 +24,9 @@ public struct RiskMap: Sendable {
         }
         return highest
     }
+
+    /// Every start and end of the city's areas' active periods: the moments its star can change.
+    public func periodBoundaries(of city: PlaceCode) -> [Int64] {
+        areasByCity[city]?.flatMap { area in [area.period.start] + (area.period.end.map { [$0] } ?? []) } ?? []
+    }
 }

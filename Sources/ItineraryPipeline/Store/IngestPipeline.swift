@@ -26,7 +26,9 @@ public final class IngestPipeline {
     let reader: FeedReader
     private var applier: FeedApplier<PhoneKeyNaming>
     let keyer: PhoneKeyer
-    let contacts: ContactList<PhoneKey>
+    private(set) var contacts: ContactList<PhoneKey>
+    /// The risk and close-contact loads the engine's rules and `contacts` are from.
+    private var lists: [Int64?] = []
     let limits: FeedLimits
     let lockPolicy: WriterLockPolicy
     let clock: any WallClock
@@ -35,6 +37,8 @@ public final class IngestPipeline {
     private var batchNumber = 0
     private var needsReload = false
     private var lastCompaction: Int64?
+    /// Phone rows replaced since the store last reclaimed their space.
+    private var replacedSinceReclaim = 0
 
     /// - Parameters:
     ///   - clock: the ingest clock (records over ten minutes ahead of it are `future`).
@@ -60,6 +64,7 @@ public final class IngestPipeline {
         engine = PartitionedEngine(rules: rules, partitions: workers)
         try lockWriter(patience: .zero)
         try reload()
+        lists = try currentLists()
     }
 
     /// Phones held in memory.
@@ -230,15 +235,35 @@ public final class IngestPipeline {
         return nil
     }
 
-    /// The new state, visits and card of the given phones.
-    private func writes(for touched: [(masked: String, key: PhoneKey)]) -> [TrackWrite] {
-        let cardTime = engine.newestAccepted ?? clock.now()
-        return touched.compactMap { masked, key -> TrackWrite? in
-            guard let track = engine.track(for: key) else { return nil }
-            let visits = track.visits(through: .max, rules: engine.rules)
-            let card = engine.card(for: key, at: cardTime, closeContact: contacts.isContact(key, at: cardTime))
-            return TrackWrite(key: key, masked: masked, track: track, visits: visits, card: card)
+    /// The new rows of the given phones, and of every phone whose stored card or visits change
+    /// by the data time (`PipelineStore.due(at:)`), so every stored card is the one at the data time.
+    private func writes(for touched: [(masked: String, key: PhoneKey)]) throws -> [TrackWrite] {
+        let time = engine.newestAccepted ?? clock.now()
+        // A risk or contact list loaded meanwhile changes any card: take it, and rewrite them all.
+        let loads = try currentLists()
+        let listsChanged = loads != lists
+        if listsChanged {
+            let reference = ReferenceStore(connection: store.connection)
+            engine.rules.risk = RiskMap(try reference.riskAreas())
+            contacts = ContactList(try reference.contacts())
+            lists = loads
         }
+        var phones = touched
+        var seen = Set(touched.map(\.key))
+        for (key, masked) in try store.due(at: listsChanged ? nil : time) where seen.insert(key).inserted {
+            phones.append((masked, key))
+        }
+        return phones.compactMap { masked, key -> TrackWrite? in
+            guard let track = engine.track(for: key) else { return nil }
+            return TrackWrite(
+                key: key, masked: masked,
+                snapshot: PhoneSnapshot(track: track, key: key, contacts: contacts, rules: engine.rules, at: time))
+        }
+    }
+
+    private func currentLists() throws -> [Int64?] {
+        let reference = ReferenceStore(connection: store.connection)
+        return [try reference.currentLoad(.risk), try reference.currentLoad(.contacts)]
     }
 
     /// Commits a batch. On a file committed meanwhile by another process, or data the store
@@ -247,9 +272,10 @@ public final class IngestPipeline {
     private func commit(_ batch: Batch, report: (URL, FileOutcome) throws -> Void) throws {
         guard !batch.files.isEmpty else { return }
         do {
+            let writes = try writes(for: touched)
             try store.commit(
-                batch.files.map { ($0.record, $0.rejects) }, writes: writes(for: touched),
-                newestAccepted: engine.newestAccepted)
+                batch.files.map { ($0.record, $0.rejects) }, writes: writes, newestAccepted: engine.newestAccepted)
+            replacedSinceReclaim += writes.count
         } catch let error as PostgresError where error.isUniqueViolation || (error.isDataError && batch.files.count > 1)
         {
             try redo(batch, report: report)
@@ -267,6 +293,7 @@ public final class IngestPipeline {
             return
         }
         try compactIfDue()
+        try reclaimIfDue()
         for file in batch.files { try report(file.url, .applied(file.record, file.counts)) }
     }
 
@@ -314,7 +341,7 @@ public final class IngestPipeline {
         engine.endFile()
         do {
             try store.commitReplay(
-                applied: resolved, late: late, writes: writes(for: touched), newestAccepted: engine.newestAccepted,
+                applied: resolved, late: late, writes: try writes(for: touched), newestAccepted: engine.newestAccepted,
                 counts: (outcome.examined, outcome.applied, outcome.duplicates, outcome.late, outcome.stillRejected))
         } catch {
             needsReload = true
@@ -324,18 +351,27 @@ public final class IngestPipeline {
     }
 
     /// Applies retention (docs/rules.md) about once an hour of data time: phones silent for longer than
-    /// `W + L + 1 day` are forgotten in memory and deleted from the store, with old visits.
+    /// `W + L + 1 day` are forgotten in memory and deleted from the store. (The old visits of
+    /// other phones leave the store as the phones come due.)
     /// Retention runs on the data clock (newest accepted event), which is the wall clock for a
     /// live feed and keeps replays of old feeds meaningful.
     private func compactIfDue() throws {
         guard let now = engine.newestAccepted, now - (lastCompaction ?? .min / 2) >= 3600 else { return }
         lastCompaction = now
         let forgotten = engine.compact(now: now)
-        try store.expire(forgotten, visitsEndingBefore: now - engine.rules.configuration.retention)
+        try store.expire(forgotten)
         if !forgotten.isEmpty {
             let gone = Set(forgotten)
             applier.updateNamings { $0.forget(gone) }
         }
+    }
+
+    /// Reclaims the space of replaced phone rows once half as many as there are phones (and at
+    /// least 10,000) have been replaced, so the store holds about one dead row per live one at most.
+    private func reclaimIfDue() throws {
+        guard replacedSinceReclaim >= max(engine.phoneCount / 2, 10_000) else { return }
+        try store.reclaimReplacedRows()
+        replacedSinceReclaim = 0
     }
 
     private func refuse(_ url: URL, hash: [UInt8]?, reason: String) throws -> FileOutcome {

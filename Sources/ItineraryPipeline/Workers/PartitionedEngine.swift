@@ -19,7 +19,11 @@ struct PartitionedEngine<Key: PartitionKey>: Sendable {
     }
 
     var count: Int { partitions.count }
-    var rules: CardRules { partitions[0].rules }
+    /// The rules of every partition (a new risk list is set on all of them).
+    var rules: CardRules {
+        get { partitions[0].rules }
+        set { for index in partitions.indices { partitions[index].rules = newValue } }
+    }
     /// The watermark the next file will start with.
     var watermark: Int64 { partitions[0].watermark }
     /// The watermark in force for the file in hand.

@@ -41,15 +41,14 @@ extension Workspace {
 
 extension Workspace {
     /// Recomputes the stored card of every phone under the lists in force, at the data time.
-    /// Lookups compute cards afresh anyway; this keeps the `cards` table in step for analysts.
+    /// Lookups through `CardStore` compute cards afresh; this keeps the `cards` table (and
+    /// `itinerary_card`) in step.
     public func refreshCards(configuration: RuleConfiguration = .standard) throws {
         let connection = try connect()
         let rules = try rules(configuration, connection: connection)
         let contacts = try contacts(connection: connection)
         try PipelineStore(connection: connection).refreshAllCards { key, track, time in
-            rules.card(
-                visits: track.visits(through: time, rules: rules), at: time,
-                closeContact: contacts.isContact(key, at: time))
+            PhoneSnapshot(track: track, key: key, contacts: contacts, rules: rules, at: time)
         }
     }
 }

@@ -201,84 +201,113 @@ public final class PipelineStore: @unchecked Sendable {
         }
         // Without statistics the planner guesses a large temp table and scans whole partitions.
         try connection.execute("ANALYZE touched_phones")
-        for table in ["phone_tracks", "visits", "cards"] {
+        for table in ["phone_tracks", "phone_visits", "cards"] {
             try connection.execute("DELETE FROM \(table) t USING touched_phones s WHERE t.phone_key = s.phone_key")
         }
     }
 
-    /// Replaces the rows of every phone a file touched with their new state.
+    /// Replaces the rows of every phone a commit rewrites with their new state.
     private func replacePhones(_ writes: [TrackWrite]) throws {
         guard !writes.isEmpty else { return }
         try deletePhones(writes.map(\.key))
-        try connection.copyIn(sql: "COPY phone_tracks (phone_key, masked, state, newest_at) FROM STDIN") { writer in
+        try connection.copyIn(sql: "COPY phone_tracks (phone_key, state, newest_at) FROM STDIN") { writer in
             for write in writes {
+                let track = write.snapshot.track
                 writer.appendBytea(write.key.bytes)
-                writer.appendText(write.masked)
-                writer.appendBytea(write.track.encoded)
-                writer.appendInt64(write.track.newestTime ?? 0)
+                writer.appendBytea(track.encoded)
+                writer.appendInt64(track.newestTime ?? 0)
                 try writer.endRow()
             }
         }
-        try connection.copyIn(sql: "COPY visits (phone_key, place, kind, first_at, last_at) FROM STDIN") { writer in
-            for write in writes {
-                let key = write.key.bytes
-                for visit in write.visits {
-                    writer.appendBytea(key)
-                    writer.appendText(visit.place.description)
-                    writer.appendText(visit.place.kind.rawValue)
-                    writer.appendTimestamp(epochSeconds: visit.first)
-                    writer.appendTimestamp(epochSeconds: visit.last)
-                    try writer.endRow()
-                }
-            }
-        }
-        try connection.copyIn(sql: "COPY cards (phone_key, masked, evaluated_at, color, card) FROM STDIN") { writer in
-            for write in writes {
+        try connection.copyIn(sql: "COPY phone_visits (phone_key, visits) FROM STDIN") { writer in
+            for write in writes where !write.snapshot.visits.isEmpty {
                 writer.appendBytea(write.key.bytes)
-                writer.appendText(write.masked)
-                writer.appendTimestamp(epochSeconds: write.card.at)
-                writer.appendText(write.card.color.rawValue)
-                writer.appendText(write.card.placesJSON)
+                writer.appendBytea(Self.packed(write.snapshot.visits))
                 try writer.endRow()
             }
+        }
+        try copyCards(writes.lazy.map { ($0.key, $0.masked, $0.snapshot.card, $0.snapshot.nextChange) })
+    }
+
+    /// Visits as `phone_visits` holds them: 12 bytes each, place code, first and last as unsigned
+    /// big-endian 32-bit numbers (SQL/0006_current_cards.sql unpacks them).
+    static func packed(_ visits: [Visit]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(12 * visits.count)
+        for visit in visits {
+            for value in [
+                visit.place.rawValue, UInt32(truncatingIfNeeded: visit.first), UInt32(truncatingIfNeeded: visit.last),
+            ] {
+                withUnsafeBytes(of: value.bigEndian) { bytes.append(contentsOf: $0) }
+            }
+        }
+        return bytes
+    }
+
+    private func copyCards(_ cards: some Sequence<(PhoneKey, String, Card, Int64?)>) throws {
+        try connection.copyIn(sql: "COPY cards (phone_key, masked, evaluated_at, color, card, next_change) FROM STDIN")
+        {
+            writer in
+            for (key, masked, card, nextChange) in cards {
+                writer.appendBytea(key.bytes)
+                writer.appendText(masked)
+                writer.appendTimestamp(epochSeconds: card.at)
+                writer.appendText(card.color.rawValue)
+                writer.appendText(card.placesJSON)
+                if let nextChange { writer.appendInt64(nextChange) } else { writer.appendNull() }
+                try writer.endRow()
+            }
+        }
+    }
+
+    /// The phones whose stored rows change by `time` (`cards.next_change`), or every phone when
+    /// `time` is nil, with their masked numbers: a commit that moves the data time to `time` rewrites them.
+    public func due(at time: Int64?) throws -> [(key: PhoneKey, masked: String)] {
+        let result = try connection.execute(
+            "SELECT phone_key, masked FROM cards WHERE $1::int8 IS NULL OR next_change <= $1::int8",
+            parameters: [time.map { .int($0) }], resultFormat: .binary)
+        return try (0..<result.rowCount).map { row in
+            guard let key = try result.bytes(row, 0).flatMap({ PhoneKey(bytes: $0) }),
+                let masked = result.string(row, 1)
+            else { throw PostgresError(message: "cards row \(row) does not decode") }
+            return (key, masked)
         }
     }
 
     /// Recomputes every stored card, e.g. after a new risk or contact list, at the data time.
     /// Runs in one transaction that holds off pipeline commits (a share lock on `phone_tracks`),
     /// so a card a pipeline commits meanwhile is never overwritten by an older one.
-    public func refreshAllCards(_ card: (PhoneKey, PhoneTrack, Int64) -> Card) throws {
+    public func refreshAllCards(_ snapshot: (PhoneKey, PhoneTrack, Int64) -> PhoneSnapshot) throws {
         try connection.transaction { connection in
             try connection.execute("LOCK TABLE phone_tracks IN SHARE MODE")
             guard let time = try Self.newestAccepted(connection) else { return }
             let result = try connection.execute(
-                "SELECT phone_key, masked, state FROM phone_tracks", parameters: [], resultFormat: .binary)
-            try connection.execute("TRUNCATE cards")
-            try connection.copyIn(sql: "COPY cards (phone_key, masked, evaluated_at, color, card) FROM STDIN") {
-                writer in
-                for row in 0..<result.rowCount {
-                    guard let key = try result.bytes(row, 0).flatMap({ PhoneKey(bytes: $0) }),
-                        let masked = result.string(row, 1),
-                        let track = try result.bytes(row, 2).flatMap({ PhoneTrack(encoded: $0) })
-                    else { throw PostgresError(message: "phone_tracks row \(row) does not decode") }
-                    let card = card(key, track, time)
-                    writer.appendBytea(key.bytes)
-                    writer.appendText(masked)
-                    writer.appendTimestamp(epochSeconds: card.at)
-                    writer.appendText(card.color.rawValue)
-                    writer.appendText(card.placesJSON)
-                    try writer.endRow()
-                }
+                "SELECT t.phone_key, c.masked, t.state FROM phone_tracks t JOIN cards c USING (phone_key)",
+                parameters: [], resultFormat: .binary)
+            let cards = try (0..<result.rowCount).map { row in
+                guard let key = try result.bytes(row, 0).flatMap({ PhoneKey(bytes: $0) }),
+                    let masked = result.string(row, 1),
+                    let track = try result.bytes(row, 2).flatMap({ PhoneTrack(encoded: $0) })
+                else { throw PostgresError(message: "phone_tracks row \(row) does not decode") }
+                let snapshot = snapshot(key, track, time)
+                return (key, masked, snapshot.card, snapshot.nextChange)
             }
+            try connection.execute("TRUNCATE cards")
+            try copyCards(cards)
         }
     }
 
-    /// Retention (docs/rules.md): deletes phones the engine forgot and every visit that ended before `cutoff`.
-    public func expire(_ forgotten: [PhoneKey], visitsEndingBefore cutoff: Int64) throws {
-        try connection.transaction { connection in
-            try deletePhones(forgotten)
-            try connection.execute("DELETE FROM visits WHERE last_at < to_timestamp($1::int8)", .int(cutoff))
-        }
+    /// Retention (docs/rules.md): deletes the phones the engine forgot. Visits of the others
+    /// leave as their phones come due (`due(at:)`).
+    public func expire(_ forgotten: [PhoneKey]) throws {
+        try connection.transaction { _ in try deletePhones(forgotten) }
+    }
+
+    /// Reclaims the space of the per-phone rows commits replaced. A commit replaces every phone
+    /// it touches, and a batch touches most phones: autovacuum, which wakes at most once a
+    /// minute, lets the dead rows pile up to several times the live ones meanwhile.
+    public func reclaimReplacedRows() throws {
+        try connection.execute("VACUUM phone_tracks, phone_visits, cards")
     }
 
     /// Deletes every phone's data, the ledger and the pipeline's state, as the real service did
@@ -286,7 +315,7 @@ public final class PipelineStore: @unchecked Sendable {
     public func purgeAll() throws {
         try connection.transaction { connection in
             try connection.execute(
-                "TRUNCATE phone_tracks, visits, cards, rejects, ingest_files, refused_files, reject_replays")
+                "TRUNCATE phone_tracks, phone_visits, cards, rejects, ingest_files, refused_files, reject_replays")
             try connection.execute("DELETE FROM contacts")
             try connection.execute("UPDATE pipeline_state SET newest_accepted = NULL")
         }

@@ -1,19 +1,15 @@
 import ItineraryCore
 
-/// One phone's new state as a file leaves it: the engine's track, its visits and its card.
+/// One phone's rows as a commit leaves them: its engine state, visits and card at the data time.
 public struct TrackWrite: Sendable {
     public var key: PhoneKey
     /// The number with its middle digits hidden, for display: never the number itself.
     public var masked: String
-    public var track: PhoneTrack
-    public var visits: [Visit]
-    public var card: Card
+    public var snapshot: PhoneSnapshot
 
-    public init(key: PhoneKey, masked: String, track: PhoneTrack, visits: [Visit], card: Card) {
+    public init(key: PhoneKey, masked: String, snapshot: PhoneSnapshot) {
         self.key = key
         self.masked = masked
-        self.track = track
-        self.visits = visits
-        self.card = card
+        self.snapshot = snapshot
     }
 }
