@@ -63,8 +63,11 @@ public struct ItineraryEngine<Key: Hashable & Sendable>: Sendable {
     }
 
     /// Finishes the file in hand: its newest time now moves the watermark.
-    public mutating func endFile() {
-        if let newest = newestInFileStore {
+    /// - Parameter carried: the newest valid event time of the whole file this one was split
+    ///   from, if it is a shard's part of one (docs/feed-format.md): it moves the watermark as it
+    ///   moved a single node's, though the records behind it went to other shards.
+    public mutating func endFile(carrying carried: Int64? = nil) {
+        for newest in [newestInFileStore, carried].compactMap({ $0 }) {
             newestAccepted = max(newestAccepted ?? newest, newest)
         }
         newestInFileStore = nil

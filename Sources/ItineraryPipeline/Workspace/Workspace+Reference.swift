@@ -44,6 +44,8 @@ extension Workspace {
     /// Lookups compute cards afresh anyway; this keeps the `cards` table in step for analysts.
     public func refreshCards(configuration: RuleConfiguration = .standard) throws {
         let connection = try connect()
+        // A coordinator's cards are its shards': each refreshes its own when the list is loaded there.
+        guard try !ShardCoordinator.isCoordinator(connection) else { return }
         let rules = try rules(configuration, connection: connection)
         let contacts = try contacts(connection: connection)
         try PipelineStore(connection: connection).refreshAllCards { key, track, time in
