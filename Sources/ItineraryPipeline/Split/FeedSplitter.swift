@@ -28,6 +28,9 @@ public final class FeedSplitter {
     private var shardOf: [Phone: Int] = [:]
     /// Phones remembered before the cache starts over: about 40 MB.
     static let cacheLimit = 1 << 20
+    /// CSV a part gathers before compressing it as a frame: 1 MiB, less with many shards, so
+    /// the parts together hold at most about 64 MiB.
+    var frameBytes: Int { min(1 << 20, max(64 << 10, (64 << 20) / shards.count)) }
 
     /// - Parameter level: the zstd level the parts are written with.
     public init(
@@ -68,7 +71,7 @@ public final class FeedSplitter {
             return .refused(reason: error.description)
         }
         let parts = try directories.map {
-            try SplitPart(directory: $0, name: name, header: file.headerLine, level: level)
+            try SplitPart(directory: $0, name: name, header: file.headerLine, level: level, frameBytes: frameBytes)
         }
         var newest: Int64?
         _ = try reader.readLines(file, now: now) { item, line in

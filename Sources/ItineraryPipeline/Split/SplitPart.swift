@@ -15,16 +15,17 @@ final class SplitPart {
     private(set) var records = 0
 
     /// CSV bytes gathered before they are compressed as a frame of their own.
-    static let frameBytes = 1 << 20
+    private let frameBytes: Int
 
-    init(directory: URL, name: String, header: [UInt8], level: Int) throws {
+    init(directory: URL, name: String, header: [UInt8], level: Int, frameBytes: Int) throws {
         final = directory.appendingPathComponent(name)
         temporary = directory.appendingPathComponent(".\(name).split")
         self.level = level
+        self.frameBytes = frameBytes
         descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw SplitError.io(temporary.path, errno) }
         try write([UInt8](repeating: 0, count: SplitStamp.frameBytes), at: 0)
-        csv.reserveCapacity(Self.frameBytes + 4096)
+        csv.reserveCapacity(frameBytes + 4096)
         csv += header
         csv.append(UInt8(ascii: "\n"))
     }
@@ -56,7 +57,7 @@ final class SplitPart {
         csv.append(contentsOf: line)
         csv.append(UInt8(ascii: "\n"))
         records += 1
-        if csv.count >= Self.frameBytes { try flush() }
+        if csv.count >= frameBytes { try flush() }
     }
 
     /// Appends a line the reader found too long from the part of it the reader kept, padded so
@@ -66,7 +67,7 @@ final class SplitPart {
         csv.append(contentsOf: repeatElement(UInt8(ascii: " "), count: max(0, limit + 1 - prefix.count)))
         csv.append(UInt8(ascii: "\n"))
         records += 1
-        if csv.count >= Self.frameBytes { try flush() }
+        if csv.count >= frameBytes { try flush() }
     }
 
     private func flush() throws {

@@ -31,7 +31,7 @@ struct SplitCommand: ParsableCommand {
     @Option(help: "Clock for the future-record check (default: now); RFC 3339 or Unix seconds.", transform: parseTime)
     var now: Int64?
 
-    @Option(help: "zstd level of the parts.")
+    @Option(help: "zstd level of the parts (negative: zstd's --fast levels, cheaper and larger).")
     var level = 1
 
     @Option(
@@ -48,7 +48,9 @@ struct SplitCommand: ParsableCommand {
 
     func validate() throws {
         guard (1...65_536).contains(shards) else { throw ValidationError("--shards must be 1 to 65536") }
-        guard (1...19).contains(level) else { throw ValidationError("--level must be 1 to 19") }
+        guard (-7...19).contains(level), level != 0 else {
+            throw ValidationError("--level must be -7 to -1 or 1 to 19")
+        }
     }
 
     func run() throws {
