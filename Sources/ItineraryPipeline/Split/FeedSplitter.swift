@@ -23,7 +23,8 @@ public final class FeedSplitter {
     let keyer: PhoneKeyer
     public let shards: PhoneShards
     let limits: FeedLimits
-    let level: Int
+    /// One compression context for every part: one per part cost more than small parts' frames.
+    let compressor: ZstdCompressor.Context
     /// Phone → shard, so a phone's key is computed once rather than per record.
     private var shardOf: [Phone: Int] = [:]
     /// Phones remembered before the cache starts over: about 40 MB.
@@ -40,7 +41,7 @@ public final class FeedSplitter {
         self.keyer = keyer
         self.shards = shards
         self.limits = limits
-        self.level = level
+        compressor = ZstdCompressor.Context(level: level)
     }
 
     /// What became of one file.
@@ -71,7 +72,8 @@ public final class FeedSplitter {
             return .refused(reason: error.description)
         }
         let parts = try directories.map {
-            try SplitPart(directory: $0, name: name, header: file.headerLine, level: level, frameBytes: frameBytes)
+            try SplitPart(
+                directory: $0, name: name, header: file.headerLine, compressor: compressor, frameBytes: frameBytes)
         }
         var newest: Int64?
         _ = try reader.readLines(file, now: now) { item, line in

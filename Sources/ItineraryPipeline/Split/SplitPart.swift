@@ -9,7 +9,7 @@ final class SplitPart {
     let final: URL
     private let temporary: URL
     private let descriptor: Int32
-    private let level: Int
+    private let compressor: ZstdCompressor.Context
     private var csv: [UInt8] = []
     /// Records (non-blank lines after the header) routed here.
     private(set) var records = 0
@@ -17,10 +17,10 @@ final class SplitPart {
     /// CSV bytes gathered before they are compressed as a frame of their own.
     private let frameBytes: Int
 
-    init(directory: URL, name: String, header: [UInt8], level: Int, frameBytes: Int) throws {
+    init(directory: URL, name: String, header: [UInt8], compressor: ZstdCompressor.Context, frameBytes: Int) throws {
         final = directory.appendingPathComponent(name)
         temporary = directory.appendingPathComponent(".\(name).split")
-        self.level = level
+        self.compressor = compressor
         self.frameBytes = frameBytes
         descriptor = open(temporary.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw SplitError.io(temporary.path, errno) }
@@ -72,7 +72,7 @@ final class SplitPart {
 
     private func flush() throws {
         guard !csv.isEmpty else { return }
-        try write(ZstdCompressor.compress(csv, level: level))
+        try write(compressor.compress(csv))
         csv.removeAll(keepingCapacity: true)
     }
 
