@@ -9,7 +9,8 @@ struct Itinerary: AsyncParsableCommand {
         subcommands: [
             DemoCommand.self, CardsCommand.self, GenerateCommand.self, IngestCommand.self,
             CellsCommand.self, RiskCommand.self, ContactsCommand.self, CardCommand.self, PurgeCommand.self,
-            ServeCommand.self, VerifyCommand.self, StreamCommand.self, RejectsCommand.self,
+            ServeCommand.self, VerifyCommand.self, StreamCommand.self, RejectsCommand.self, SplitCommand.self,
+            ShardsCommand.self,
         ]
     )
 }

@@ -391,9 +391,13 @@ struct StreamRun {
     }
 
     func waitUntilDrained(timeout: Double) throws {
+        try Self.waitUntilDrained(inbox, timeout: timeout)
+    }
+
+    static func waitUntilDrained(_ inbox: URL, timeout: Double) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while !(try StreamTests.waiting(inbox)).isEmpty {
-            guard Date() < deadline else { throw StreamTestError("inbox not drained after \(timeout) s") }
+            guard Date() < deadline else { throw StreamTestError("\(inbox.path) not drained after \(timeout) s") }
             Thread.sleep(forTimeInterval: 0.05)
         }
     }

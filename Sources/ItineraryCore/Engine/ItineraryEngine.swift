@@ -63,19 +63,15 @@ public struct ItineraryEngine<Key: Hashable & Sendable>: Sendable {
     }
 
     /// Finishes the file in hand: its newest time now moves the watermark.
-    public mutating func endFile() {
-        if let newest = newestInFileStore {
+    /// - Parameter carried: a newest time of the same file seen elsewhere, which moves the
+    ///   watermark as it moved a single engine's: the newest accepted time across every partition
+    ///   of an engine split by phone, or the newest valid event time of the whole file a shard's
+    ///   part was split from (docs/feed-format.md).
+    public mutating func endFile(carrying carried: Int64? = nil) {
+        for newest in [newestInFileStore, carried].compactMap({ $0 }) {
             newestAccepted = max(newestAccepted ?? newest, newest)
         }
         newestInFileStore = nil
-    }
-
-    /// Finishes the file in hand as one partition of an engine split by phone: `newest` is the
-    /// newest time the whole file accepted, across every partition, so that all of them move to
-    /// the one watermark a single engine would have.
-    public mutating func endFile(newestInFile newest: Int64?) {
-        if let newest { newestInFileStore = max(newestInFileStore ?? newest, newest) }
-        endFile()
     }
 
     /// Puts back one phone's state, as restored from a store.

@@ -15,6 +15,10 @@ public struct FeedFile: Sendable {
     /// Size of the CSV, header line included.
     public let decompressedBytes: Int
     public let header: FeedHeader
+    /// The header line as delivered, without its line end.
+    public let headerLine: [UInt8]
+    /// Set when the file is a shard's part of a split file: what it carries about the whole.
+    public let splitStamp: SplitStamp?
     public let limits: FeedLimits
     let origin: CompressedOrigin
     /// The whole CSV when it fits `limits.inMemoryBytes`, else nil (read as a stream).
@@ -70,6 +74,8 @@ public struct FeedFile: Sendable {
         if line.starts(with: [0xEF, 0xBB, 0xBF]) { line = line.dropFirst(3) }
         if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
         self.header = try FeedHeader(line: line)
+        self.headerLine = Array(headerLine.last == UInt8(ascii: "\r") ? headerLine.dropLast() : headerLine[...])
+        splitStamp = SplitStamp(leading: stream.leadingBytes)
         self.name = name
         self.origin = origin
         self.limits = limits

@@ -43,6 +43,15 @@ public struct FeedReader: Sendable {
     /// - Throws: what `body` throws, or `FeedError.changedWhileReading` if a file read as a
     ///   stream no longer matches its check (some records may have been handed on by then).
     public func read(_ file: FeedFile, now: Int64, _ body: (FeedItem) throws -> Void) throws -> FeedSummary {
+        try readLines(file, now: now) { item, _ in try body(item) }
+    }
+
+    /// Parses a checked file like `read`, handing each item with the bytes of its line as
+    /// delivered (without the line end; only the first 256 bytes of a line too long to hold),
+    /// valid during the call: for a tool that routes lines, such as `split`.
+    public func readLines(
+        _ file: FeedFile, now: Int64, _ body: (FeedItem, UnsafeBufferPointer<UInt8>) throws -> Void
+    ) throws -> FeedSummary {
         var parser = LineParser(reader: self, file: file, now: now)
         if let csv = file.csv {
             try csv.withUnsafeBufferPointer { bytes in
@@ -88,7 +97,9 @@ public struct FeedReader: Sendable {
         var parser = LineParser(reader: self, file: file, now: now)
         parser.lineNumber = 0
         try file.csv!.withUnsafeBufferPointer { bytes in
-            try parser.parse(bytes.baseAddress!, from: chunk.lowerBound, to: chunk.upperBound, body)
+            try parser.parse(bytes.baseAddress!, from: chunk.lowerBound, to: chunk.upperBound) { item, _ in
+                try body(item)
+            }
         }
         return (parser.finish(), parser.lineNumber)
     }
@@ -96,7 +107,7 @@ public struct FeedReader: Sendable {
     /// Decompresses the file again window by window: each window's complete lines are parsed,
     /// the incomplete last one moves to the front; a line longer than the limit is rejected and
     /// skipped to its end without being held.
-    private func readStreaming(_ file: FeedFile, parser: inout LineParser, _ body: (FeedItem) throws -> Void) throws {
+    private func readStreaming(_ file: FeedFile, parser: inout LineParser, _ body: LineParser.Sink) throws {
         let stream = try ZstdStream(file.origin.open())
         let chunkSize = 1 << 20
         let capacity = file.limits.maxLineBytes + 2 + chunkSize
@@ -177,6 +188,7 @@ public struct FeedReader: Sendable {
 
     /// The parse of one file's lines, across as many calls as it takes.
     private struct LineParser {
+        typealias Sink = (FeedItem, UnsafeBufferPointer<UInt8>) throws -> Void
         let reader: FeedReader
         let fileName: String
         let maxLine: Int
@@ -218,18 +230,19 @@ public struct FeedReader: Sendable {
         }
 
         /// Rejects an over-long line from its first bytes; the caller skips the rest.
-        mutating func rejectLongLine(_ prefix: UnsafeBufferPointer<UInt8>, _ body: (FeedItem) throws -> Void) throws {
+        mutating func rejectLongLine(_ prefix: UnsafeBufferPointer<UInt8>, _ body: Sink) throws {
             lineNumber += 1
             summary.records += 1
             rejectCounts[FeedRejectReason.lineTooLong.index] += 1
             try body(
                 .rejected(
-                    FeedReject(file: fileName, line: lineNumber, reason: .lineTooLong, raw: FeedLine.text(prefix))))
+                    FeedReject(file: fileName, line: lineNumber, reason: .lineTooLong, raw: FeedLine.text(prefix))),
+                prefix)
         }
 
         /// Parses the lines in `base[start..<end]`; the last may end at `end` without a newline.
         mutating func parse(
-            _ base: UnsafePointer<UInt8>, from start: Int, to end: Int, _ body: (FeedItem) throws -> Void
+            _ base: UnsafePointer<UInt8>, from start: Int, to end: Int, _ body: Sink
         ) throws {
             let fieldCount = fieldCount
             try starts.withUnsafeMutableBufferPointer { starts in
@@ -259,7 +272,7 @@ public struct FeedReader: Sendable {
                             .rejected(
                                 FeedReject(
                                     file: fileName, line: lineNumber, reason: reason, raw: FeedLine.text(kept),
-                                    replayable: replayable)))
+                                    replayable: replayable)), kept)
                     }
                     guard line.count <= maxLine else { try reject(.lineTooLong); continue }
 
@@ -313,7 +326,7 @@ public struct FeedReader: Sendable {
                     try body(
                         .record(
                             phone: phone, observation: observation,
-                            line: lineNumber, raw: FeedLine(bytes: line)))
+                            line: lineNumber, raw: FeedLine(bytes: line)), line)
                 }
             }
         }

@@ -15,6 +15,8 @@ final class ZstdStream {
     private var lastHint = 0
     /// Compressed bytes read so far.
     private(set) var compressedBytes = 0
+    /// The first compressed bytes (up to a split stamp's frame), kept for `SplitStamp`.
+    private(set) var leadingBytes: [UInt8] = []
 
     init(_ input: CompressedInput, chunkSize: Int = 256 << 10) throws(FeedError) {
         guard let context = ZSTD_createDCtx() else { throw .corrupt("cannot allocate a decompression context") }
@@ -44,6 +46,9 @@ final class ZstdStream {
                     inputEnded = true
                     if compressedBytes == 0 { throw .empty }
                 } else {
+                    if compressedBytes < SplitStamp.frameBytes {
+                        leadingBytes += chunk[0..<min(chunkCount, SplitStamp.frameBytes - compressedBytes)]
+                    }
                     compressedBytes += chunkCount
                     hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: chunk[0..<chunkCount]))
                 }

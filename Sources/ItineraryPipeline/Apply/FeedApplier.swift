@@ -49,7 +49,8 @@ struct FeedApplier<Naming: PhoneNaming>: Sendable {
 
     /// Applies `file` to `engine` (one partition per worker; its watermark fixed at the start),
     /// calling `reject` for each line not applied, in line order.
-    /// The caller finishes with `engine.endFile()` once the file's effects are committed.
+    /// The caller finishes with `engine.endFile(carrying: file.splitStamp?.newestEvent)` once the
+    /// file's effects are committed.
     /// - Throws: `FeedError.changedWhileReading` when a file read as a stream changed on disk
     ///   after its check: part of it has reached the engine, which the caller must then rebuild.
     mutating func apply(

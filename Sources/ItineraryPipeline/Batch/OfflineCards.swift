@@ -63,7 +63,7 @@ public struct OfflineCards: Sendable {
             }
             let fileCounts = try applier.apply(file, to: &engine, now: now, reject: reject)
             counts += fileCounts
-            engine.endFile()
+            engine.endFile(carrying: file.splitStamp?.newestEvent)
             applied += 1
             fileDone(fileCounts.records)
         }

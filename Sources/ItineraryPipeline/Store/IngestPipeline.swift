@@ -228,7 +228,7 @@ public final class IngestPipeline {
             records: counts.records, accepted: counts.accepted, duplicates: counts.duplicates, late: counts.late,
             rejected: counts.rejectedCount, watermark: engine.fileWatermark == .min ? nil : engine.fileWatermark,
             newestEvent: engine.newestInFile)
-        engine.endFile()
+        engine.endFile(carrying: file.splitStamp?.newestEvent)
         batch.files.append((url, record, rejects, counts))
         batch.hashes.insert(hash)
         batch.records += counts.records

@@ -77,8 +77,11 @@ struct PartitionedEngine<Key: PartitionKey>: Sendable {
     }
 
     /// Finishes the file in hand: every partition moves to the one new watermark.
-    mutating func endFile() {
-        for index in partitions.indices { partitions[index].endFile(newestInFile: newestInFile) }
+    /// - Parameter carried: the newest valid event time of the whole file a shard's part was
+    ///   split from, if it is one.
+    mutating func endFile(carrying carried: Int64? = nil) {
+        let newest = [newestInFile, carried].compactMap { $0 }.max()
+        for index in partitions.indices { partitions[index].endFile(carrying: newest) }
         newestInFile = nil
     }
 

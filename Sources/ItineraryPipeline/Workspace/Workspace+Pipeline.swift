@@ -8,17 +8,26 @@ extension Workspace {
     /// what the store has committed.
     /// `workers` threads parse and apply files (see `FeedApplier`).
     /// - Throws: `MissingCellsError` when no cell table is loaded (every mainland record would
-    ///   be rejected), `WriterLockError` when another process writes and `lock` is `.fail`.
+    ///   be rejected), `CoordinatorTakesNoFeedsError` on a sharded store's coordinator,
+    ///   `WriterLockError` when another process writes and `lock` is `.fail`.
     public func pipeline(
         configuration: RuleConfiguration, limits: FeedLimits = .standard, lock: WriterLockPolicy = .fail,
         clock: any WallClock = SystemClock(), workers: Int = 1
     ) throws -> IngestPipeline {
         let connection = try connect()
+        guard try !ShardCoordinator.isCoordinator(connection) else { throw CoordinatorTakesNoFeedsError() }
         guard try ReferenceStore(connection: connection).currentLoad(.cells) != nil else { throw MissingCellsError() }
         return try IngestPipeline(
             connect: connect, reader: try reader(connection: connection), keyer: keyer,
             rules: try rules(configuration, connection: connection), contacts: try contacts(connection: connection),
             limits: limits, lock: lock, clock: clock, logger: logger, workers: workers)
+    }
+}
+
+/// A sharded store's coordinator holds no phones of its own: feeds go to the shards.
+public struct CoordinatorTakesNoFeedsError: Error, CustomStringConvertible {
+    public var description: String {
+        "this database is the coordinator of a sharded store: `split` the feeds and apply them to each shard's own database"
     }
 }
 

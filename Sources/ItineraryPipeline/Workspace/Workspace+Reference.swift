@@ -45,6 +45,8 @@ extension Workspace {
     /// `itinerary_card`) in step.
     public func refreshCards(configuration: RuleConfiguration = .standard) throws {
         let connection = try connect()
+        // A coordinator's cards are its shards': each refreshes its own when the list is loaded there.
+        guard try !ShardCoordinator.isCoordinator(connection) else { return }
         let rules = try rules(configuration, connection: connection)
         let contacts = try contacts(connection: connection)
         try PipelineStore(connection: connection).refreshAllCards { key, track, time in

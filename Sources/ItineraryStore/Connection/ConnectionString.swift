@@ -10,18 +10,21 @@ public enum ConnectionString {
 
     /// Returns `base` (conninfo or URL) pointing at another database on the same server.
     public static func replacingDatabase(in base: String, with database: String) throws -> String {
-        let options = try parse(base)
+        let pairs = try parameters(of: base).filter { $0.key != "dbname" } + [("dbname", database)]
+        return pairs.map { "\($0.key)=\(quote($0.value))" }.joined(separator: " ")
+    }
+
+    /// The parameters a connection string (conninfo or URL) sets, in libpq's keyword order.
+    public static func parameters(of connectionString: String) throws -> [(key: String, value: String)] {
+        let options = try parse(connectionString)
         defer { PQconninfoFree(options) }
-        var pairs: [(String, String)] = []
+        var pairs: [(key: String, value: String)] = []
         var option = options
         while let keyword = option.pointee.keyword {
-            if let value = option.pointee.val, String(cString: keyword) != "dbname" {
-                pairs.append((String(cString: keyword), String(cString: value)))
-            }
+            if let value = option.pointee.val { pairs.append((String(cString: keyword), String(cString: value))) }
             option += 1
         }
-        pairs.append(("dbname", database))
-        return pairs.map { "\($0.0)=\(quote($0.1))" }.joined(separator: " ")
+        return pairs
     }
 
     /// Checks the syntax, so a typo is reported as such rather than as an unreachable server.
