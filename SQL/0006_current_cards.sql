@@ -68,9 +68,20 @@ FROM visits GROUP BY phone_key;
 
 DROP TABLE visits;
 
-CREATE VIEW visits AS
-SELECT v.phone_key, u.place, u.kind, u.first_at, u.last_at
-FROM phone_visits v CROSS JOIN LATERAL itinerary_visits(v.visits) AS u;
+-- The per-phone tables are read through functions whose bodies are resolved when called (not
+-- `BEGIN ATOMIC`, which would bind them to these very tables), so a sharded store's coordinator
+-- can replace the tables with its own over the shards (`itinerary shards init`) and keep the
+-- view and the entry point. Single-SELECT SQL functions are inlined: a filter on the view still
+-- reaches the table's index.
+CREATE FUNCTION itinerary_visit_rows()
+RETURNS TABLE (phone_key bytea, place text, kind text, first_at timestamptz, last_at timestamptz)
+LANGUAGE sql STABLE PARALLEL SAFE
+AS $$
+    SELECT v.phone_key, u.place, u.kind, u.first_at, u.last_at
+    FROM phone_visits v CROSS JOIN LATERAL itinerary_visits(v.visits) AS u
+$$;
+
+CREATE VIEW visits AS SELECT * FROM itinerary_visit_rows();
 
 -- The masked number lives with the card; engine state is only what the engine needs.
 ALTER TABLE phone_tracks DROP COLUMN masked, DROP COLUMN updated_at;
@@ -83,8 +94,8 @@ CREATE INDEX cards_next_change ON cards (next_change) WHERE next_change IS NOT N
 CREATE FUNCTION itinerary_card(phone_key bytea)
 RETURNS TABLE (masked text, data_time timestamptz, color text, places json, next_change timestamptz)
 LANGUAGE sql STABLE STRICT PARALLEL SAFE
-BEGIN ATOMIC
+AS $$
     SELECT c.masked, to_timestamp(s.newest_accepted), c.color, c.card, to_timestamp(c.next_change)
     FROM cards c CROSS JOIN pipeline_state s
-    WHERE c.phone_key = itinerary_card.phone_key;
-END;
+    WHERE c.phone_key = itinerary_card.phone_key
+$$;
