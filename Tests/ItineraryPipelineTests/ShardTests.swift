@@ -165,6 +165,15 @@ import Testing
         #expect(shardTotals[3] > 0)
         let refused = try PostgresConnection(shardURLs[0]).execute("SELECT count(*) FROM refused_files")
         #expect(try refused.int64(0, 0) == 1)
+        // The SQL entry point and the visits view answer through the coordinator as on one node.
+        let sqlReads =
+            "SELECT (SELECT count(*) FROM visits), (SELECT string_agg(c.color || c.places::text, ',' ORDER BY t.phone_key) "
+            + "FROM phone_tracks t CROSS JOIN LATERAL itinerary_card(t.phone_key) c)"
+        let viaCoordinatorSQL = try coordinator.connect().execute(sqlReads)
+        let viaSingleSQL = try single.connect().execute(sqlReads)
+        #expect(try viaCoordinatorSQL.int64(0, 0) == viaSingleSQL.int64(0, 0))
+        #expect(viaCoordinatorSQL.string(0, 1) == viaSingleSQL.string(0, 1))
+        #expect(try viaSingleSQL.int64(0, 0) ?? 0 > 0)
         // The command line through the coordinator, as through the single store.
         for phone in harness.feed.phones.prefix(3) {
             let viaCoordinator = try PipelineHarness.run(
