@@ -160,6 +160,28 @@ def checker(summary, failures):
     return check
 
 
+def run_in_chromium(chromium, summary, steps):
+    """Runs `steps(page, check)` on a page of a fresh headless chromium, records its checks (and
+    any exception, untraced) in `summary`, prints it as JSON and returns the exit status."""
+    failures = []
+    profile = tempfile.mkdtemp(prefix="itinerary-chromium-")
+    proc = None
+    try:
+        proc, page = open_page(chromium, profile)
+        steps(page, checker(summary, failures))
+    except Exception as error:  # report, do not trace
+        failures.append(f"{type(error).__name__}: {error}")
+    finally:
+        if proc:
+            proc.kill()
+            proc.wait()
+        shutil.rmtree(profile, ignore_errors=True)
+    summary["ok"] = not failures
+    summary["failures"] = failures
+    print(json.dumps(summary, ensure_ascii=False, indent=2))
+    return 0 if not failures else 1
+
+
 def read_code(sms_log, masked, offset, timeout=10.0):
     deadline = time.time() + timeout
     pattern = re.compile(r"SMS to " + re.escape(masked) + r": .*?(\d{6})")
@@ -189,14 +211,7 @@ def main():
 
     masked = options.phone[-11:][:3] + "****" + options.phone[-4:]
     summary = {"url": options.url, "checks": [], "ok": False}
-    failures = []
-
-    check = checker(summary, failures)
-
-    profile = tempfile.mkdtemp(prefix="itinerary-chromium-")
-    proc = None
-    try:
-        proc, page = open_page(options.chromium, profile)
+    def steps(page, check):
         page.call("Page.enable")
         page.call("Runtime.enable")
         page.call("Emulation.setDeviceMetricsOverride", width=360, height=780, deviceScaleFactor=2, mobile=True)
@@ -261,18 +276,8 @@ def main():
         page.load(options.url)
         page.wait_for("!document.getElementById('card').hidden", what="the card after reload")
         check("card again from token", page.js("document.getElementById('card-phone').textContent") == masked + "的动态行程卡")
-    except Exception as error:  # report, do not trace
-        failures.append(f"{type(error).__name__}: {error}")
-    finally:
-        if proc:
-            proc.kill()
-            proc.wait()
-        shutil.rmtree(profile, ignore_errors=True)
 
-    summary["ok"] = not failures
-    summary["failures"] = failures
-    print(json.dumps(summary, ensure_ascii=False, indent=2))
-    return 0 if not failures else 1
+    return run_in_chromium(options.chromium, summary, steps)
 
 
 if __name__ == "__main__":

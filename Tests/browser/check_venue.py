@@ -20,7 +20,7 @@ Prints a JSON summary with the pages' sizes and first contentful paint; exit 0 w
 import argparse, base64, json, os, shutil, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from check_page import checker, open_page, read_code, set_language  # noqa: E402
+from check_page import read_code, run_in_chromium, set_language  # noqa: E402
 
 REASONS = {"expired": "已过期", "bad_signature": "签名无效（被篡改）", "unknown_key": "未知密钥", "malformed": "不是行程卡核验码"}
 
@@ -65,14 +65,7 @@ def main():
 
     masked = options.phone[-11:][:3] + "****" + options.phone[-4:]
     summary = {"url": options.url, "checks": [], "ok": False}
-    failures = []
-
-    check = checker(summary, failures)
-
-    profile = tempfile.mkdtemp(prefix="itinerary-chromium-")
-    proc = None
-    try:
-        proc, page = open_page(options.chromium, profile)
+    def steps(page, check):
         for domain in ("Page", "Runtime", "Network"):
             page.call(f"{domain}.enable")
         page.call("Emulation.setDeviceMetricsOverride", width=360, height=780, deviceScaleFactor=2, mobile=True)
@@ -176,18 +169,8 @@ def main():
             places = page.js("document.getElementById('card-places').textContent")
             check("the switch turns it to Chinese", places.startswith("您于前14天内到达或途经：") and (
                 not options.expect_places or places.endswith(options.expect_places)), places)
-    except Exception as error:  # report, do not trace
-        failures.append(f"{type(error).__name__}: {error}")
-    finally:
-        if proc:
-            proc.kill()
-            proc.wait()
-        shutil.rmtree(profile, ignore_errors=True)
 
-    summary["ok"] = not failures
-    summary["failures"] = failures
-    print(json.dumps(summary, ensure_ascii=False, indent=2))
-    return 0 if not failures else 1
+    return run_in_chromium(options.chromium, summary, steps)
 
 
 if __name__ == "__main__":
