@@ -116,7 +116,7 @@ import Testing
         return run
     }
 
-    @Test func offlineRunsEqualOneWorkerForAnyWorkersAndPieceSizes() async throws {
+    @Test func offlineRunsEqualOneWorkerForAnyWorkersPieceSizesAndHeldRecords() async throws {
         let feed = try AwkwardFeed()
         await propertyCheck(
             count: 12, input: Gen.int(in: 0...1_000_000), Gen.int(in: 2...8), Gen.int(in: 1...20_000),
@@ -127,10 +127,18 @@ import Testing
                 // Half the runs read every file as a stream, as files past the in-memory size are.
                 let limits = seed % 2 == 0 ? FeedLimits.standard : FeedLimits(inMemoryBytes: 0)
                 let single = try Self.offline(files, feed: feed, workers: 1, limits: limits)
+                // Each record applied as it comes, as an engine without held records would.
+                let stepwise = try Self.offline(
+                    files, feed: feed, workers: 1, sizes: .init(heldRecords: 1), limits: limits)
+                #expect(stepwise == single, "seed \(seed): records applied one by one")
+                // The engine settles every so many records: mid-file, across files, or only at the end.
+                let heldRecords = [1, streamBatch, 1 << 19][seed % 3]
                 let sizes = FeedApplier<PhoneNumberNaming>.Sizes(
-                    pieceBytes: pieceBytes...(pieceBytes * 3), streamBatch: streamBatch)
+                    pieceBytes: pieceBytes...(pieceBytes * 3), streamBatch: streamBatch, heldRecords: heldRecords)
                 let parallel = try Self.offline(files, feed: feed, workers: workers, sizes: sizes, limits: limits)
-                #expect(parallel == single, "seed \(seed), \(workers) workers, pieces of \(pieceBytes) bytes")
+                #expect(
+                    parallel == single,
+                    "seed \(seed), \(workers) workers, pieces of \(pieceBytes) bytes, settled every \(heldRecords)")
                 #expect(single.counts.late > 0 && single.counts.duplicates > 0 && single.refused.count == 2)
                 #expect(single.counts.rejected.count >= 10)
             } catch {

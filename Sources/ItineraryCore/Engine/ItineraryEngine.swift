@@ -52,12 +52,20 @@ public struct ItineraryEngine<Key: Hashable & Sendable>: Sendable {
         let time = observation.time
         if time < fileWatermarkStore { return .late }
         newestInFileStore = max(newestInFileStore ?? time, time)
-        if let horizon, time > horizon {
+        return add(observation, for: key, sealingBefore: fileWatermarkStore)
+    }
+
+    /// Applies one observation, not late, of a file whose watermark was `boundary` (the file in
+    /// hand, or an earlier one whose records were held back): a phone's observations must come
+    /// in file order, and a file's watermark is never older than an earlier file's. Moves no
+    /// watermark.
+    @inlinable
+    public mutating func add(_ observation: Observation, for key: Key, sealingBefore boundary: Int64) -> AddOutcome {
+        if let horizon, observation.time > horizon {
             // Counted, and the phone has a card, but nothing after the horizon shapes it.
             if trackStore.index(forKey: key) == nil { trackStore[key] = PhoneTrack() }
             return .accepted
         }
-        let boundary = fileWatermarkStore
         let rules = rules
         return trackStore[key, default: PhoneTrack()].add(observation, sealingBefore: boundary, rules: rules)
     }

@@ -12,9 +12,8 @@ import Synchronization
 /// file order. Whether a record is late depends only on the watermark fixed when the file
 /// starts, so the parse decides it, and rejects (late records among them) are handed on in line
 /// order: the outcome is that of a single worker, byte for byte. A file read as a stream is
-/// parsed on the caller's thread and applied in parallel every `Sizes.streamBatch` records.
-/// One worker applies each record as it is parsed: holding records between the two costs more
-/// than it saves when nothing runs beside it.
+/// parsed on the caller's thread. Records not late are held back in the engine and applied in
+/// bulk, partitions in parallel, once `Sizes.heldRecords` are held (see `PartitionedEngine`).
 struct FeedApplier<Naming: PhoneNaming>: Sendable {
     typealias Key = Naming.Key
 
@@ -23,8 +22,12 @@ struct FeedApplier<Naming: PhoneNaming>: Sendable {
         /// Bounds of a piece's size: small enough to share a small file among workers, large
         /// enough that handing pieces out costs nothing next to parsing them.
         var pieceBytes: ClosedRange<Int> = (64 << 10)...(1 << 20)
-        /// Records of a file read as a stream held before they are applied.
+        /// Records of a file read as a stream parsed before they are handed to the engine.
         var streamBatch = 1 << 16
+        /// Records the engine holds back before it settles: enough that each phone has several
+        /// (20,000 phones hold 26 each), few enough to bound memory (24 MiB of records keyed by
+        /// number, 48 MiB by HMAC, and as much again to regroup them).
+        var heldRecords = 1 << 19
     }
 
     let reader: FeedReader
@@ -50,15 +53,17 @@ struct FeedApplier<Naming: PhoneNaming>: Sendable {
     /// Applies `file` to `engine` (one partition per worker; its watermark fixed at the start),
     /// calling `reject` for each line not applied, in line order.
     /// The caller finishes with `engine.endFile(carrying: file.splitStamp?.newestEvent)` once the
-    /// file's effects are committed.
+    /// file's effects are committed. The counts it returns have no accepted and duplicate records
+    /// yet: the engine may still hold the file's records; once it has settled, they are in
+    /// `engine.tally(of: ticket)`.
     /// - Throws: `FeedError.changedWhileReading` when a file read as a stream changed on disk
     ///   after its check: part of it has reached the engine, which the caller must then rebuild.
     mutating func apply(
         _ file: FeedFile, to engine: inout PartitionedEngine<Key>, now: Int64, reject: (FeedReject) -> Void
-    ) throws -> FileOutcomeCounts {
+    ) throws -> (counts: FileOutcomeCounts, ticket: PartitionedEngine<Key>.FileTicket) {
         precondition(engine.count == workers, "one partition per worker")
-        engine.beginFile()
-        if workers == 1 { return try applyDirectly(file, to: &engine, now: now, reject: reject) }
+        let ticket = engine.beginFile()
+        if workers == 1 { return (try applyDirectly(file, to: &engine, now: now, reject: reject), ticket) }
         var counts = FileOutcomeCounts()
         let context = Piece.Context(
             file: file.name.description, watermark: engine.fileWatermark, partitions: engine.count)
@@ -89,24 +94,28 @@ struct FeedApplier<Naming: PhoneNaming>: Sendable {
             counts.records = summary.records
             counts.rejected = summary.rejected
         }
-        return counts
+        return (counts, ticket)
     }
 
-    /// Applies each record of `file` as it is parsed, on the caller's thread.
+    /// Hands each record of `file` to the engine as it is parsed, on the caller's thread.
     private mutating func applyDirectly(
         _ file: FeedFile, to engine: inout PartitionedEngine<Key>, now: Int64, reject: (FeedReject) -> Void
     ) throws -> FileOutcomeCounts {
         var counts = FileOutcomeCounts()
         let name = file.name.description
+        let watermark = engine.fileWatermark
+        let heldRecords = sizes.heldRecords
         let summary = try reader.read(file, now: now) { item in
             switch item {
             case let .record(phone, observation, line, raw):
-                switch engine.add(observation, for: namings[0].key(for: phone)) {
-                case .accepted: counts.accepted += 1
-                case .duplicate: counts.duplicates += 1
-                case .late:
+                let key = namings[0].key(for: phone)
+                if observation.time < watermark {
                     counts.late += 1
                     reject(FeedReject(file: name, line: line, reason: .late, raw: raw.text))
+                } else {
+                    engine.noteNotLate(observation.time)
+                    engine.hold(observation, for: key)
+                    if engine.heldCount >= heldRecords { engine.settle() }
                 }
             case let .rejected(rejected):
                 reject(rejected)
@@ -151,8 +160,8 @@ struct FeedApplier<Naming: PhoneNaming>: Sendable {
         }
     }
 
-    /// Hands on the first `count` pieces' rejects in line order and applies their records, each
-    /// partition by its own worker, in file order.
+    /// Hands on the first `count` pieces' rejects in line order and their records to the engine, in
+    /// file order.
     private mutating func finish(
         _ count: Int, lineBase: inout Int, counts: inout FileOutcomeCounts, engine: inout PartitionedEngine<Key>,
         reject: (FeedReject) -> Void
@@ -169,32 +178,10 @@ struct FeedApplier<Naming: PhoneNaming>: Sendable {
             }
             lineBase += piece.lines
         }
-        var tallies = [(accepted: Int, duplicates: Int)](repeating: (0, 0), count: engine.count)
-        let pieces = pieces
-        tallies.withDisjointElements { tallies in
-            engine.withPartitions { partitions in
-                Workers.run(partitions.count) { partition in
-                    var accepted = 0
-                    var duplicates = 0
-                    partitions.update(partition) { engine in
-                        for piece in pieces[0..<count] {
-                            for (key, observation) in piece.buckets[partition] {
-                                switch engine.add(observation, for: key) {
-                                case .accepted: accepted += 1
-                                case .duplicate: duplicates += 1
-                                case .late: preconditionFailure("the parse keeps late records out")
-                                }
-                            }
-                        }
-                    }
-                    tallies.update(partition) { $0 = (accepted, duplicates) }
-                }
-            }
+        for piece in pieces[0..<count] {
+            for (partition, bucket) in piece.buckets.enumerated() { engine.hold(bucket, partition: partition) }
         }
-        for tally in tallies {
-            counts.accepted += tally.accepted
-            counts.duplicates += tally.duplicates
-        }
+        if engine.heldCount >= sizes.heldRecords { engine.settle() }
     }
 
     /// One piece of a file: its valid records sorted into partitions, and what else its lines held.

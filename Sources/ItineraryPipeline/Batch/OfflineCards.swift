@@ -51,6 +51,7 @@ public struct OfflineCards: Sendable {
         var counts = FileOutcomeCounts()
         var applied = 0
         var refused: [(URL, String)] = []
+        var tickets: [PartitionedEngine<Phone>.FileTicket] = []
         let checked = CheckedFeedFiles(files, limits: limits, ahead: workers > 1)
         while let (url, result) = checked.next() {
             let file: FeedFile
@@ -61,11 +62,18 @@ public struct OfflineCards: Sendable {
                 fileDone(0)
                 continue
             }
-            let fileCounts = try applier.apply(file, to: &engine, now: now, reject: reject)
+            let (fileCounts, ticket) = try applier.apply(file, to: &engine, now: now, reject: reject)
             counts += fileCounts
+            tickets.append(ticket)
             engine.endFile(carrying: file.splitStamp?.newestEvent)
             applied += 1
             fileDone(fileCounts.records)
+        }
+        engine.settle()
+        for ticket in tickets {
+            let tally = engine.tally(of: ticket)
+            counts.accepted += tally.accepted
+            counts.duplicates += tally.duplicates
         }
         let phones = engine.keys.sorted()
         for phone in phones {

@@ -175,7 +175,11 @@ public final class IngestPipeline {
     /// Files applied to the engine and not yet committed (the phones they touched are listed by
     /// the workers' namings).
     private struct Batch {
-        var files: [(url: URL, record: IngestRecord, rejects: [RejectRow], counts: FileOutcomeCounts)] = []
+        var files:
+            [(
+                url: URL, record: IngestRecord, rejects: [RejectRow], counts: FileOutcomeCounts,
+                ticket: PartitionedEngine<PhoneKey>.FileTicket
+            )] = []
         var hashes = Set<[UInt8]>()
         var records = 0
     }
@@ -185,6 +189,7 @@ public final class IngestPipeline {
         batchNumber += 1
         let number = batchNumber
         applier.updateNamings { $0.startBatch(number) }
+        engine.dropTallies()
         return Batch()
     }
 
@@ -209,7 +214,7 @@ public final class IngestPipeline {
         }
 
         var rejects: [RejectRow] = []
-        let counts = try applier.apply(
+        let (counts, ticket) = try applier.apply(
             file, to: &engine, now: clock.now(),
             reject: { reject in
                 let replay = reject.replayable.map { record in
@@ -229,7 +234,7 @@ public final class IngestPipeline {
             rejected: counts.rejectedCount, watermark: engine.fileWatermark == .min ? nil : engine.fileWatermark,
             newestEvent: engine.newestInFile)
         engine.endFile(carrying: file.splitStamp?.newestEvent)
-        batch.files.append((url, record, rejects, counts))
+        batch.files.append((url, record, rejects, counts, ticket))
         batch.hashes.insert(hash)
         batch.records += counts.records
         return nil
@@ -271,6 +276,8 @@ public final class IngestPipeline {
     /// whose data the store refuses is refused.
     private func commit(_ batch: Batch, report: (URL, FileOutcome) throws -> Void) throws {
         guard !batch.files.isEmpty else { return }
+        var batch = batch
+        settle(&batch)
         do {
             let writes = try writes(for: touched)
             try store.commit(
@@ -295,6 +302,19 @@ public final class IngestPipeline {
         try compactIfDue()
         try reclaimIfDue()
         for file in batch.files { try report(file.url, .applied(file.record, file.counts)) }
+    }
+
+    /// Applies the records the engine holds back and gives each file of the batch its accepted and
+    /// duplicate records.
+    private func settle(_ batch: inout Batch) {
+        engine.settle()
+        for index in batch.files.indices {
+            let tally = engine.tally(of: batch.files[index].ticket)
+            batch.files[index].counts.accepted = tally.accepted
+            batch.files[index].counts.duplicates = tally.duplicates
+            batch.files[index].record.accepted = tally.accepted
+            batch.files[index].record.duplicates = tally.duplicates
+        }
     }
 
     /// Rebuilds the engine from the store and applies the batch's files again one by one.
