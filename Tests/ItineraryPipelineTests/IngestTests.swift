@@ -54,6 +54,31 @@ import Testing
         }
     }
 
+    @Test func aBatchCommitsOnceItsRejectedLinesPassTheBound() throws {
+        let harness = try PipelineHarness(label: "reject-bytes", phones: 20, days: 2)
+        var ledgerAtFirstReport: [Int] = []
+        for bound in [Int.max, 1] {
+            let workspace = try Workspace(
+                stateDirectory: harness.stateDirectory,
+                databaseURL: try SharedTestDatabase.makeScratchDatabase(label: "reject-bytes"))
+            try workspace.loadingCells(from: harness.feed.cells)
+            let connection = try workspace.connect()
+            var first: Int?
+            try workspace.pipeline(configuration: .standard).ingest(
+                harness.feed.files, recordsPerCommit: .max, rejectBytesPerCommit: bound
+            ) { _, outcome in
+                if case .applied = outcome, first == nil {
+                    first = Int(try connection.execute("SELECT count(*) FROM ingest_files").requiredInt64(0, 0))
+                }
+            }
+            ledgerAtFirstReport.append(first ?? 0)
+        }
+        let files = Set(try harness.feed.files.map { ContentHash.sha256([UInt8](try Data(contentsOf: $0))) }).count
+        // Unbounded, the whole delivery is one commit; bounded, the first file with a reject ends one.
+        #expect(ledgerAtFirstReport[0] == files)
+        #expect(ledgerAtFirstReport[1] > 0 && ledgerAtFirstReport[1] < files)
+    }
+
     @Test func reingestingChangesNothingAndRenamedCopiesAreSkipped() throws {
         let harness = try PipelineHarness(label: "reingest")
         let workspace = try harness.workspace()

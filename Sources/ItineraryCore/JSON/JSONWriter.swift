@@ -65,22 +65,38 @@ public struct JSONWriter: Sendable {
         return text
     }
 
+    /// Appends `value` as a JSON string: runs that need no escape are copied whole, since the
+    /// stored cards write a place name per place for every phone a batch touches.
     public static func appendQuoted(_ value: String, to text: inout String) {
         text += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            case "<": text += "\\u003c"  // safe to embed in HTML
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                text += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: text.unicodeScalars.append(scalar)
+        let bytes = value.utf8
+        var run = bytes.startIndex
+        var index = run
+        while index != bytes.endIndex {
+            let byte = bytes[index]
+            // Every byte escaped is ASCII, so `index` is a scalar boundary (not always a
+            // character's: a combining mark may follow), hence slices of the UTF-8 view.
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "<") {
+                text += Substring(bytes[run..<index])
+                text += escape(byte)
+                run = bytes.index(after: index)
             }
+            index = bytes.index(after: index)
         }
+        text += Substring(bytes[run...])
         text += "\""
+    }
+
+    private static func escape(_ byte: UInt8) -> String {
+        switch byte {
+        case UInt8(ascii: "\""): "\\\""
+        case UInt8(ascii: "\\"): "\\\\"
+        case UInt8(ascii: "\n"): "\\n"
+        case UInt8(ascii: "\r"): "\\r"
+        case UInt8(ascii: "\t"): "\\t"
+        case UInt8(ascii: "<"): "\\u003c"  // safe to embed in HTML
+        default:
+            "\\u00" + (byte < 0x10 ? "0" : "") + String(byte, radix: 16)
+        }
     }
 }

@@ -131,10 +131,19 @@ public final class IngestPipeline {
         return outcome!
     }
 
+    /// Records a batch commits at, by default: a commit rewrites the rows of every phone its files
+    /// touched, so fewer, larger commits write less (README, Benchmarks).
+    public static let defaultRecordsPerCommit = 4_000_000
+    /// Bytes of rejected lines a batch holds at most before it commits (one file's may exceed it:
+    /// a file's rejects commit with the file).
+    public static let rejectBytesPerCommit = 64 << 20
+
     /// Ingests files in the order given, committing about `recordsPerCommit` records' worth of
-    /// files at a time; `report` hears of each file once its fate is committed.
+    /// files at a time, or sooner once their rejected lines pass `rejectBytesPerCommit` bytes
+    /// (held in memory until then); `report` hears of each file once its fate is committed.
     public func ingest(
-        _ urls: [URL], recordsPerCommit: Int = 1_000_000, report: (URL, FileOutcome) throws -> Void
+        _ urls: [URL], recordsPerCommit: Int = defaultRecordsPerCommit,
+        rejectBytesPerCommit: Int = rejectBytesPerCommit, report: (URL, FileOutcome) throws -> Void
     ) throws {
         if needsReload { try reload() }
         var batch = newBatch()
@@ -153,7 +162,7 @@ public final class IngestPipeline {
                     try report(url, try refuse(url, hash: nil, reason: FeedError.changedWhileReading.description))
                     continue
                 }
-                if batch.records >= recordsPerCommit {
+                if batch.records >= recordsPerCommit || batch.rejectBytes >= rejectBytesPerCommit {
                     try commit(batch, report: report)
                     batch = newBatch()
                 }
@@ -182,6 +191,8 @@ public final class IngestPipeline {
             )] = []
         var hashes = Set<[UInt8]>()
         var records = 0
+        /// Bytes of the rejected lines held.
+        var rejectBytes = 0
     }
 
     /// Starts a batch: a new number, so every phone it touches is listed again.
@@ -237,6 +248,7 @@ public final class IngestPipeline {
         batch.files.append((url, record, rejects, counts, ticket))
         batch.hashes.insert(hash)
         batch.records += counts.records
+        batch.rejectBytes += rejects.reduce(0) { $0 + $1.raw.utf8.count }
         return nil
     }
 

@@ -15,8 +15,12 @@ struct IngestCommand: ParsableCommand {
     @OptionGroup var feedLimits: FeedLimitOptions
     @OptionGroup var workerOptions: WorkerOptions
 
-    @Option(help: "Commit after about this many records (a batch of files is one transaction).")
-    var recordsPerCommit = 1_000_000
+    @Option(
+        help: """
+            Commit after about this many records (a batch of files is one transaction; each commit \
+            rewrites the rows of every phone its files touched).
+            """)
+    var recordsPerCommit = IngestPipeline.defaultRecordsPerCommit
 
     @Argument(help: "Feed files or directories of them.")
     var feeds: [String]
