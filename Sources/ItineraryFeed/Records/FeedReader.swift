@@ -250,11 +250,14 @@ public struct FeedReader: Sendable {
                 while position < end {
                     lineNumber += 1
                     let lineStart = position
-                    let newline: Int
-                    if let found = memchr(base + position, Int32(UInt8(ascii: "\n")), end - position) {
-                        newline = base.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                    } else {
-                        newline = end
+                    // One pass finds the line's end and its commas, stopping at one comma too many.
+                    var fields = 1
+                    starts[0] = lineStart
+                    let newline = ByteParsing.scanLine(base, from: lineStart, to: end) { comma in
+                        if fields <= fieldCount {
+                            if fields < fieldCount { starts[fields] = comma + 1 }
+                            fields += 1
+                        }
                     }
                     position = newline + 1
                     var lineEnd = newline
@@ -276,18 +279,6 @@ public struct FeedReader: Sendable {
                     }
                     guard line.count <= maxLine else { try reject(.lineTooLong); continue }
 
-                    // Split into fields, stopping early once there are too many.
-                    var fields = 1
-                    starts[0] = lineStart
-                    var index = lineStart
-                    while index < lineEnd {
-                        if base[index] == UInt8(ascii: ",") {
-                            if fields == fieldCount { fields += 1; break }
-                            starts[fields] = index + 1
-                            fields += 1
-                        }
-                        index += 1
-                    }
                     guard fields == fieldCount else { try reject(.fieldCount); continue }
                     starts[fieldCount] = lineEnd + 1
 

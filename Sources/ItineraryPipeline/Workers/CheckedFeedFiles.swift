@@ -2,11 +2,16 @@ import Foundation
 import ItineraryFeed
 
 /// Feed files checked in order (decompressed, hashed, header read: see `FeedFile`), optionally
-/// one file ahead on a thread of its own, so that the check of the next file overlaps the parse
-/// of this one. The next check starts once the previous file is taken, so at most two files are
-/// in hand at a time.
+/// ahead on a thread of its own, so that checks overlap the parse of the file in hand. The
+/// thread runs up to `aheadFiles` files ahead while the files waiting hold less than
+/// `aheadBytes` decompressed, so small files smooth out and big ones are never two deep.
 final class CheckedFeedFiles {
     typealias Checked = (url: URL, file: Result<FeedFile, FeedError>)
+
+    /// Files checked ahead at most.
+    static let aheadFiles = 8
+    /// Decompressed bytes waiting, past which the thread checks no further ahead.
+    static let aheadBytes = 16 << 20
 
     private let urls: [URL]
     private let limits: FeedLimits
@@ -42,23 +47,27 @@ final class CheckedFeedFiles {
         Result { () throws(FeedError) in try FeedFile(contentsOf: url, limits: limits) }
     }
 
-    /// One slot between the checking thread and the consumer.
+    /// The files checked and not yet taken, between the checking thread and the consumer.
     private final class HandOver: @unchecked Sendable {
         private let condition = NSCondition()
         // Guarded by `condition`.
-        private var ready: Checked?
+        private var ready: [Checked] = []
+        private var readyBytes = 0
         private var cancelled = false
 
         func checkAll(_ urls: [URL], limits: FeedLimits) {
             for url in urls {
                 condition.lock()
-                while ready != nil && !cancelled { condition.wait() }
+                while !ready.isEmpty && (ready.count >= aheadFiles || readyBytes >= aheadBytes) && !cancelled {
+                    condition.wait()
+                }
                 let stop = cancelled
                 condition.unlock()
                 if stop { return }
                 let checked = (url, CheckedFeedFiles.check(url, limits: limits))
                 condition.lock()
-                ready = checked
+                ready.append(checked)
+                readyBytes += Self.bytes(checked)
                 condition.broadcast()
                 condition.unlock()
             }
@@ -67,12 +76,15 @@ final class CheckedFeedFiles {
         func take() -> Checked {
             condition.lock()
             defer { condition.unlock() }
-            while ready == nil { condition.wait() }
-            defer {
-                ready = nil
-                condition.broadcast()
-            }
-            return ready!
+            while ready.isEmpty { condition.wait() }
+            let checked = ready.removeFirst()
+            readyBytes -= Self.bytes(checked)
+            condition.broadcast()
+            return checked
+        }
+
+        private static func bytes(_ checked: Checked) -> Int {
+            (try? checked.file.get().decompressedBytes) ?? 0
         }
 
         /// Stops the thread before its next check (the consumer stopped early).
