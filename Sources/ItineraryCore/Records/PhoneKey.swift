@@ -3,6 +3,11 @@
 public struct PhoneKey: Hashable, Sendable, Comparable, CustomStringConvertible {
     public let words: (UInt64, UInt64, UInt64, UInt64)
 
+    /// A key from its four big-endian words (as `words` gives them).
+    public init(words: (UInt64, UInt64, UInt64, UInt64)) {
+        self.words = words
+    }
+
     /// Wraps a 32-byte digest; `nil` for any other length.
     public init?(bytes: some Collection<UInt8>) {
         guard bytes.count == 32 else { return nil }

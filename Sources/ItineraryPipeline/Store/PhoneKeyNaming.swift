@@ -7,7 +7,7 @@ import ItineraryStore
 struct PhoneKeyNaming: PhoneNaming {
     let keyer: PhoneKeyer
     /// Phone → key, with the number of the last batch that touched the phone.
-    private var keys: [Phone: (key: PhoneKey, batch: Int)] = [:]
+    private var keys = PhoneKeyTable()
     private var batch = 0
     /// Phones touched in the batch in hand, in the order this worker first saw them.
     private(set) var touched: [(masked: String, key: PhoneKey)] = []
@@ -15,17 +15,9 @@ struct PhoneKeyNaming: PhoneNaming {
     init(keyer: PhoneKeyer) { self.keyer = keyer }
 
     mutating func key(for phone: Phone) -> PhoneKey {
-        if let index = keys.index(forKey: phone) {
-            let entry = keys.values[index]
-            if entry.batch != batch {
-                keys.values[index].batch = batch
-                touched.append((phone.masked, entry.key))
-            }
-            return entry.key
-        }
-        let key = keyer.key(for: phone)
-        keys[phone] = (key, batch)
-        touched.append((phone.masked, key))
+        let keyer = keyer
+        let (key, first) = keys.key(for: phone, batch: batch) { keyer.key(for: $0) }
+        if first { touched.append((phone.masked, key)) }
         return key
     }
 
@@ -37,6 +29,6 @@ struct PhoneKeyNaming: PhoneNaming {
 
     /// Forgets the phones retention dropped, or the cache would grow with every phone ever seen.
     mutating func forget(_ gone: Set<PhoneKey>) {
-        keys = keys.filter { !gone.contains($0.value.key) }
+        keys.remove(gone)
     }
 }

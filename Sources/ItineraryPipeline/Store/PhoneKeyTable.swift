@@ -1,0 +1,68 @@
+import ItineraryCore
+
+/// Phone → store key, with the number of the batch that last touched the phone: open addressing
+/// over one flat array of 48-byte slots, so a look-up, once per feed record, reads one slot
+/// (a `Dictionary` keeps keys and values apart and hashes with SipHash).
+struct PhoneKeyTable: Sendable {
+    private struct Slot: Sendable {
+        /// The phone's number; 0 marks an empty slot (no phone number is 0).
+        var number: UInt64 = 0
+        var key: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        var batch = 0
+    }
+
+    private var slots = [Slot](repeating: Slot(), count: 1024)
+    /// Bits of the hash that pick a slot: the table holds `1 << bits` slots.
+    private var bits = 10
+    private(set) var count = 0
+
+    /// The key of `phone`, made by `make` if the table does not hold it yet, and whether batch
+    /// `batch` touches the phone for the first time.
+    mutating func key(for phone: Phone, batch: Int, make: (Phone) -> PhoneKey) -> (key: PhoneKey, first: Bool) {
+        var (index, found) = slot(of: phone.number)
+        if found {
+            let key = PhoneKey(words: slots[index].key)
+            guard slots[index].batch != batch else { return (key, false) }
+            slots[index].batch = batch
+            return (key, true)
+        }
+        if (count + 1) * 2 > slots.count {
+            rebuild(bits: bits + 1) { _ in true }
+            index = slot(of: phone.number).index
+        }
+        let key = make(phone)
+        slots[index] = Slot(number: phone.number, key: key.words, batch: batch)
+        count += 1
+        return (key, true)
+    }
+
+    /// Forgets the phones whose keys are in `gone`.
+    mutating func remove(_ gone: Set<PhoneKey>) {
+        rebuild(bits: bits) { !gone.contains(PhoneKey(words: $0.key)) }
+    }
+
+    /// Where `number` is, or the empty slot where it would go.
+    private func slot(of number: UInt64) -> (index: Int, found: Bool) {
+        let mask = slots.count - 1
+        // Fibonacci hashing: the product's high bits, which every digit of the number moves.
+        var index = Int(truncatingIfNeeded: (number &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - bits))
+        while true {
+            let held = slots[index].number
+            if held == number { return (index, true) }
+            if held == 0 { return (index, false) }
+            index = (index + 1) & mask
+        }
+    }
+
+    /// Rehashes the slots `keep` keeps into a table of `1 << bits` slots.
+    private mutating func rebuild(bits: Int, keep: (Slot) -> Bool) {
+        let old = slots
+        self.bits = bits
+        slots = [Slot](repeating: Slot(), count: 1 << bits)
+        count = 0
+        for entry in old where entry.number != 0 && keep(entry) {
+            slots[slot(of: entry.number).index] = entry
+            count += 1
+        }
+    }
+}

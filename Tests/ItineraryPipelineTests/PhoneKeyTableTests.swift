@@ -1,0 +1,50 @@
+import ItineraryCore
+import PropertyBased
+import Testing
+
+@testable import ItineraryPipeline
+
+@Suite struct PhoneKeyTableTests {
+    /// The table answers as a dictionary would through growth and removals: the same key for a
+    /// phone every time, made once, and "first" once per phone per batch.
+    @Test func behavesAsADictionary() async {
+        await propertyCheck(count: 40, input: Gen.int(in: 0...1_000_000)) { seed in
+            var state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 | 1
+            func next(_ bound: Int) -> Int {
+                state ^= state << 13
+                state ^= state >> 7
+                state ^= state << 17
+                return Int(state % UInt64(bound))
+            }
+            // Numbers close together and far apart, some sharing the hash's low bits.
+            let phones = (0..<(1 + next(3000))).map { index in
+                Phone(number: 13_000_000_000 + UInt64(next(2) == 0 ? index : next(999_999_999)) << UInt64(next(3) * 8))
+                    ?? Phone(number: 13_800_138_000)!
+            }
+            func make(_ phone: Phone) -> PhoneKey {
+                PhoneKey(words: (phone.number, ~phone.number, phone.number &* 3, 7))
+            }
+            var table = PhoneKeyTable()
+            var model: [Phone: (key: PhoneKey, batch: Int)] = [:]
+            var made = 0
+            for step in 0..<(1 + next(20_000)) {
+                let batch = step / 500
+                let phone = phones[next(phones.count)]
+                if next(200) == 0 {
+                    let gone = Set(model.values.filter { _ in next(3) == 0 }.map(\.key))
+                    table.remove(gone)
+                    model = model.filter { !gone.contains($0.value.key) }
+                }
+                let (key, first) = table.key(for: phone, batch: batch) {
+                    made += 1; return make($0)
+                }
+                let expectedFirst = model[phone]?.batch != batch
+                if model[phone] == nil { made -= 1 }
+                model[phone] = (make(phone), batch)
+                #expect(key == make(phone) && first == expectedFirst, "seed \(seed), step \(step)")
+                #expect(made == 0, "a key is made only for a phone not held")
+            }
+            #expect(table.count == model.count)
+        }
+    }
+}
