@@ -1,3 +1,4 @@
+import ItinerarySimulation
 import PropertyBased
 import Testing
 
@@ -9,13 +10,8 @@ import Testing
     @Test func lineScanEqualsAByteByByteScan() async {
         let alphabet: [UInt8] = [0x2C, 0x0A, 0x0D, 0x2D, 0x0B, 0xAC, 0x8A, 0x00, 0xFF, 0x31]
         await propertyCheck(count: 500, input: Gen.int(in: 0...1_000_000)) { seed in
-            var state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 | 1
-            func next(_ bound: Int) -> Int {
-                state ^= state << 13
-                state ^= state >> 7
-                state ^= state << 17
-                return Int(state % UInt64(bound))
-            }
+            var random = SplitMix64(seed: UInt64(seed))
+            func next(_ bound: Int) -> Int { Int(random.next() % UInt64(bound)) }
             let bytes = (0..<next(40)).map { _ in alphabet[next(alphabet.count)] }
             let start = bytes.isEmpty ? 0 : next(bytes.count)
             var expectedCommas: [Int] = []

@@ -1,4 +1,5 @@
 import ItineraryCore
+import ItinerarySimulation
 import PropertyBased
 import Testing
 
@@ -9,13 +10,8 @@ import Testing
     /// phone every time, made once, and "first" once per phone per batch.
     @Test func behavesAsADictionary() async {
         await propertyCheck(count: 40, input: Gen.int(in: 0...1_000_000)) { seed in
-            var state = UInt64(seed) &* 0x9E37_79B9_7F4A_7C15 | 1
-            func next(_ bound: Int) -> Int {
-                state ^= state << 13
-                state ^= state >> 7
-                state ^= state << 17
-                return Int(state % UInt64(bound))
-            }
+            var random = SplitMix64(seed: UInt64(seed))
+            func next(_ bound: Int) -> Int { Int(random.next() % UInt64(bound)) }
             // Numbers close together and far apart, some sharing the hash's low bits.
             let phones = (0..<(1 + next(3000))).map { index in
                 Phone(number: 13_000_000_000 + UInt64(next(2) == 0 ? index : next(999_999_999)) << UInt64(next(3) * 8))
