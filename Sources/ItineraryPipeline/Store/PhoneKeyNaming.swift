@@ -14,10 +14,21 @@ struct PhoneKeyNaming: PhoneNaming {
 
     init(keyer: PhoneKeyer) { self.keyer = keyer }
 
+    /// The phone named last: a file's records come grouped by phone more often than not.
+    private var last: (phone: Phone, key: PhoneKey)?
+
     mutating func key(for phone: Phone) -> PhoneKey {
-        let keyer = keyer
-        let (key, first) = keys.key(for: phone, batch: batch) { keyer.key(for: $0) }
-        if first { touched.append((phone.masked, key)) }
+        if let last, last.phone == phone { return last.key }
+        let key: PhoneKey
+        if let (held, first) = keys.key(for: phone, batch: batch) {
+            key = held
+            if first { touched.append((phone.masked, key)) }
+        } else {
+            key = keyer.key(for: phone)
+            keys.insert(phone, key: key, batch: batch)
+            touched.append((phone.masked, key))
+        }
+        last = (phone, key)
         return key
     }
 
@@ -25,10 +36,12 @@ struct PhoneKeyNaming: PhoneNaming {
     mutating func startBatch(_ number: Int) {
         batch = number
         touched.removeAll()
+        last = nil
     }
 
     /// Forgets the phones retention dropped, or the cache would grow with every phone ever seen.
     mutating func forget(_ gone: Set<PhoneKey>) {
         keys.remove(gone)
+        last = nil
     }
 }

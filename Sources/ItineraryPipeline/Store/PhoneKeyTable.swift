@@ -16,24 +16,24 @@ struct PhoneKeyTable: Sendable {
     private var bits = 10
     private(set) var count = 0
 
-    /// The key of `phone`, made by `make` if the table does not hold it yet, and whether batch
-    /// `batch` touches the phone for the first time.
-    mutating func key(for phone: Phone, batch: Int, make: (Phone) -> PhoneKey) -> (key: PhoneKey, first: Bool) {
-        var (index, found) = slot(of: phone.number)
-        if found {
-            let key = PhoneKey(words: slots[index].key)
-            guard slots[index].batch != batch else { return (key, false) }
-            slots[index].batch = batch
-            return (key, true)
-        }
-        if (count + 1) * 2 > slots.count {
-            rebuild(bits: bits + 1) { _ in true }
-            index = slot(of: phone.number).index
-        }
-        let key = make(phone)
+    /// The key of `phone` and whether batch `batch` touches the phone for the first time (the
+    /// batch is noted), or nil if the table does not hold the phone.
+    mutating func key(for phone: Phone, batch: Int) -> (key: PhoneKey, first: Bool)? {
+        let (index, found) = slot(of: phone.number)
+        guard found else { return nil }
+        let key = PhoneKey(words: slots[index].key)
+        guard slots[index].batch != batch else { return (key, false) }
+        slots[index].batch = batch
+        return (key, true)
+    }
+
+    /// Adds a phone the table does not hold, touched by batch `batch`.
+    mutating func insert(_ phone: Phone, key: PhoneKey, batch: Int) {
+        if (count + 1) * 2 > slots.count { rebuild(bits: bits + 1) { _ in true } }
+        let (index, found) = slot(of: phone.number)
+        precondition(!found, "the table holds the phone already")
         slots[index] = Slot(number: phone.number, key: key.words, batch: batch)
         count += 1
-        return (key, true)
     }
 
     /// Forgets the phones whose keys are in `gone`.
