@@ -8,12 +8,12 @@ import Synchronization
 ///
 /// The work is spread over one worker per engine partition. A file kept in memory is cut into
 /// pieces at line ends; workers parse pieces in parallel, each valid record going to the bucket
-/// of the partition that owns its phone; then each worker applies its partition's buckets in
-/// file order. Whether a record is late depends only on the watermark fixed when the file
-/// starts, so the parse decides it, and rejects (late records among them) are handed on in line
-/// order: the outcome is that of a single worker, byte for byte. A file read as a stream is
-/// parsed on the caller's thread. Records not late are held back in the engine and applied in
-/// bulk, partitions in parallel, once `Sizes.heldRecords` are held (see `PartitionedEngine`).
+/// of the partition that owns its phone; the buckets go to their partitions in file order, held
+/// back in the engine, which applies them in bulk, each worker its own partition, once
+/// `Sizes.heldRecords` are held (see `PartitionedEngine`). Whether a record is late depends
+/// only on the watermark fixed when the file starts, so the parse decides it, and rejects (late
+/// records among them) are handed on in line order: the outcome is that of a single worker,
+/// byte for byte. A file read as a stream is parsed on the caller's thread.
 struct FeedApplier<Naming: PhoneNaming>: Sendable {
     typealias Key = Naming.Key
 
