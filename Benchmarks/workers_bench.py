@@ -74,15 +74,15 @@ def main():
             outputs.append("/tmp/workers-bench-base.jsonl")
         for workers in (1, 2):
             out = f"/tmp/workers-bench-{workers}.jsonl"
-            row[f"{workers} worker"] = cards(args.binary, args.data, workers, out)
+            row[f"{workers} worker" + ("s" if workers > 1 else "")] = cards(args.binary, args.data, workers, out)
             outputs.append(out)
         contents = {open(name, "rb").read() for name in outputs}
         row["same cards"] = len(contents) == 1
         rows.append(row)
         line = " | ".join(f"{key} {value:.2f} s" for key, value in row.items() if isinstance(value, float))
         print(f"round {round_number}: {line} | machine 2-core gain {2 * row['zstd'] / row['zstd x2']:.2f}× | "
-              f"2 workers / 1 {row['1 worker'] / row['2 worker']:.2f}× | 2 workers / zstd "
-              f"{row['2 worker'] / row['zstd']:.2f}× | same cards: {row['same cards']}", flush=True)
+              f"2 workers / 1 {row['1 worker'] / row['2 workers']:.2f}× | 2 workers / zstd "
+              f"{row['2 workers'] / row['zstd']:.2f}× | same cards: {row['same cards']}", flush=True)
         if not row["same cards"]:
             sys.exit("the runs printed different cards")
 
@@ -91,11 +91,11 @@ def main():
 
     print("medians (range):")
     print(f"  machine 2-core gain {median([2 * r['zstd'] / r['zstd x2'] for r in rows])}×")
-    print(f"  2 workers / 1 worker {median([r['1 worker'] / r['2 worker'] for r in rows])}×")
-    print(f"  2 workers / zstd -d {median([r['2 worker'] / r['zstd'] for r in rows])}×")
+    print(f"  2 workers / 1 worker {median([r['1 worker'] / r['2 workers'] for r in rows])}×")
+    print(f"  2 workers / zstd -d {median([r['2 workers'] / r['zstd'] for r in rows])}×")
     if args.baseline:
         print(f"  baseline / 1 worker {median([r['baseline'] / r['1 worker'] for r in rows])}×")
-        print(f"  baseline / 2 workers {median([r['baseline'] / r['2 worker'] for r in rows])}×")
+        print(f"  baseline / 2 workers {median([r['baseline'] / r['2 workers'] for r in rows])}×")
 
 
 if __name__ == "__main__":
