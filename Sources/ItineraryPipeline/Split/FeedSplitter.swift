@@ -27,6 +27,8 @@ public final class FeedSplitter {
     let compressor: ZstdCompressor.Context
     /// Phone → shard, so a phone's key is computed once rather than per record.
     private var shardOf: [Phone: Int] = [:]
+    /// The phone routed last, with its shard.
+    private var last: (phone: Phone, shard: Int)?
     /// Phones remembered before the cache starts over: about 40 MB.
     static let cacheLimit = 1 << 20
     /// CSV a part gathers before compressing it as a frame: 1 MiB, less with many shards, so
@@ -96,10 +98,17 @@ public final class FeedSplitter {
     }
 
     private func shard(of phone: Phone) -> Int {
-        if let shard = shardOf[phone] { return shard }
-        if shardOf.count >= Self.cacheLimit { shardOf.removeAll(keepingCapacity: true) }
-        let shard = shards.shard(of: keyer.key(for: phone))
-        shardOf[phone] = shard
+        // A file's lines come grouped by phone more often than not.
+        if let last, last.phone == phone { return last.shard }
+        let shard: Int
+        if let known = shardOf[phone] {
+            shard = known
+        } else {
+            if shardOf.count >= Self.cacheLimit { shardOf.removeAll(keepingCapacity: true) }
+            shard = shards.shard(of: keyer.key(for: phone))
+            shardOf[phone] = shard
+        }
+        last = (phone, shard)
         return shard
     }
 
