@@ -1,13 +1,16 @@
 import Foundation
 import ItineraryStore
+import Synchronization
 
 /// A PostgreSQL server shared by every test in a test process, for this package's test targets
 /// (a target of its own: test support is not API of the store library).
 ///
 /// Uses `ITINERARY_TEST_DATABASE_URL` when set. Otherwise it starts (once per process) an
-/// `EmbeddedPostgres` under `.build/itinerary-test-postgres` (or `ITINERARY_TEST_STATE_DIR`) and
-/// leaves it running, so later and concurrent test runs reuse it instead of paying for initdb.
-/// Tests get isolation from `makeScratchDatabase`, not from the shared server.
+/// `EmbeddedPostgres` under `.build/itinerary-test-postgres` (or `ITINERARY_TEST_STATE_DIR`),
+/// shared by concurrent test processes: each holds a shared lock on a file beside the cluster,
+/// and the last one to exit stops the server, so a test run leaves nothing running (the data
+/// directory stays, so later runs skip initdb). Tests get isolation from
+/// `makeScratchDatabase`, not from the shared server.
 public enum SharedTestDatabase {
     /// Scratch databases older than this are dropped when a test process first uses the server.
     static let scratchLifetime: TimeInterval = 24 * 3600
@@ -41,10 +44,39 @@ public enum SharedTestDatabase {
         if let url = environment["ITINERARY_TEST_DATABASE_URL"], !url.isEmpty {
             return (url, nil)
         }
-        let cluster = EmbeddedPostgres(stateDirectory: stateDirectory(environment: environment))
+        let directory = stateDirectory(environment: environment)
+        // Taken before the start: a process stopping the server as the last user holds it
+        // exclusively until the server is down.
+        let users = try usersLock(in: directory)
+        let cluster = EmbeddedPostgres(stateDirectory: directory)
         try cluster.start()
+        user.withLock { $0 = (users, cluster) }
+        atexit { SharedTestDatabase.stopIfLastUser() }
         dropExpiredScratchDatabases(cluster.connectionString)
         return (cluster.connectionString, cluster)
+    }
+
+    /// This process's shared lock on the users file, and the cluster it started.
+    private static let user = Mutex<(descriptor: Int32, cluster: EmbeddedPostgres)?>(nil)
+
+    /// Opens the users file beside the cluster and holds it shared, waiting while a last user
+    /// stops the server.
+    private static func usersLock(in directory: URL) throws -> Int32 {
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("test-users.lock").path
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0, flock(descriptor, LOCK_SH) == 0 else {
+            throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+        return descriptor
+    }
+
+    /// At exit: stops the server if no other test process holds the users file.
+    private static func stopIfLastUser() {
+        user.withLock { user in
+            guard let user, flock(user.descriptor, LOCK_EX | LOCK_NB) == 0 else { return }
+            try? user.cluster.stop()
+        }
     }
 
     private static func stateDirectory(environment: [String: String]) -> URL {
