@@ -44,8 +44,7 @@ struct PhoneKeyTable: Sendable {
     /// Where `number` is, or the empty slot where it would go.
     private func slot(of number: UInt64) -> (index: Int, found: Bool) {
         let mask = slots.count - 1
-        // Fibonacci hashing: the product's high bits, which every digit of the number moves.
-        var index = Int(truncatingIfNeeded: (number &* 0x9E37_79B9_7F4A_7C15) >> UInt64(64 - bits))
+        var index = Int(truncatingIfNeeded: Phone.spread(of: number) >> UInt64(64 - bits))
         while true {
             let held = slots[index].number
             if held == number { return (index, true) }

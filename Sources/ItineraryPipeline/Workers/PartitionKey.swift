@@ -7,8 +7,11 @@ protocol PartitionKey: Hashable, Sendable {
 }
 
 extension Phone: PartitionKey {
-    /// Fibonacci hashing of the number: consecutive numbers land far apart.
-    var spread: UInt64 { number &* 0x9E37_79B9_7F4A_7C15 }
+    var spread: UInt64 { Self.spread(of: number) }
+
+    /// Fibonacci hashing of a number: consecutive numbers land far apart, and every digit moves
+    /// the high bits.
+    static func spread(of number: UInt64) -> UInt64 { number &* 0x9E37_79B9_7F4A_7C15 }
 }
 
 extension PhoneKey: PartitionKey {
