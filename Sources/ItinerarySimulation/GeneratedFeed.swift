@@ -16,8 +16,8 @@ public struct GeneratedFeed: Sendable {
     public let lines: Int
     /// Records written a second time.
     public let duplicates: Int
-    /// Lines damaged on purpose, by the reason the reader should give (`future` assumes an
-    /// ingest clock before the year 2030).
+    /// Lines damaged on purpose, by the reason the reader should give (no `future`: a line
+    /// after the ingest clock is after its file's name time too, and that is decided first).
     public let malformed: [FeedRejectReason: Int]
     /// The simulated period `[start, end)`, Unix seconds.
     public let start: Int64

@@ -21,6 +21,7 @@ import Testing
             directory: places, cells: try CellTable.load(contentsOf: harness.feed.cells, directory: places))
         let single = try ShardFeed.offline(files, reader: reader, at: harness.evaluationTime)
         #expect(single.result.counts.late > 0)
+        #expect(single.result.counts.rejected[.afterFileTime] == 1)
         #expect(single.result.refused.count == 1)
         let keyer = PhoneKeyer(secret: Array(PipelineHarness.secret.utf8))
         await propertyCheck(count: 5, input: Gen.int(in: 1...8)) { (count: Int) async throws in
@@ -192,11 +193,12 @@ enum ShardFeed {
     /// The clock the single node and the split share for the future check.
     static let now: Int64 = 1_800_000_000
 
-    /// The generated files, then: one record far ahead of the rest for one phone (so the
-    /// watermark jumps for every shard, though only one holds that phone); a file of every
-    /// phone's records a little after the generated period (late after that jump); a resend of
-    /// the first generated file's records under a later name, and a byte-identical copy of the
-    /// second; and a corrupt file.
+    /// The generated files, then: one record far ahead of the rest for one phone, in a file of
+    /// its hour (so the watermark jumps for every shard, though only one holds that phone); a
+    /// file of every phone's records a little after the generated period (late after that
+    /// jump); a resend of the first generated file's records under a later name, and a
+    /// byte-identical copy of the second; a corrupt file; and a line a year after its file's
+    /// name time (`after_file_time`: it moves no watermark, and goes to shard 0).
     static func files(_ harness: PipelineHarness) throws -> [URL] {
         let feed = harness.feed
         let directory = harness.directory.appendingPathComponent("crafted")
@@ -211,18 +213,20 @@ enum ShardFeed {
             return url
         }
         let jump = try write(
-            "\(feed.phones[0].digits),\(feed.end + 3 * 86_400),\(cell),call\n", at: feed.end + 86_400, sequence: 1)
+            "\(feed.phones[0].digits),\(feed.end + 3 * 86_400),\(cell),call\n"
+                + "\(feed.phones[1].digits),\(feed.end + 400 * 86_400),\(cell),call\n",
+            at: feed.end + 3 * 86_400, sequence: 1)
         let lateCSV = feed.phones.map { "\($0.digits),\(feed.end + 3600),\(cell),data\n" }.joined()
-        let late = try write(lateCSV, at: feed.end + 2 * 86_400, sequence: 2)
+        let late = try write(lateCSV, at: feed.end + 4 * 86_400, sequence: 2)
         let first = try ZstdDecompressor.decompress(Array(Data(contentsOf: feed.files[0])))
         let resend = directory.appendingPathComponent(
-            FeedFileName(carrier: .ctcc, time: feed.end + 2 * 86_400, sequence: 3).description)
+            FeedFileName(carrier: .ctcc, time: feed.end + 4 * 86_400, sequence: 3).description)
         try Data(ZstdCompressor.compress(first, level: 5)).write(to: resend)
         let corrupt = directory.appendingPathComponent(
-            FeedFileName(carrier: .cbn, time: feed.end + 2 * 86_400, sequence: 4).description)
+            FeedFileName(carrier: .cbn, time: feed.end + 4 * 86_400, sequence: 4).description)
         try Data(Array(Data(contentsOf: feed.files[1])).dropLast(7)).write(to: corrupt)
         let copy = directory.appendingPathComponent(
-            FeedFileName(carrier: .ctcc, time: feed.end + 2 * 86_400, sequence: 5).description)
+            FeedFileName(carrier: .ctcc, time: feed.end + 4 * 86_400, sequence: 5).description)
         try FileManager.default.copyItem(at: feed.files[1], to: copy)
         return FeedFileList.sorted(feed.files + [jump, late, resend, corrupt, copy])
     }

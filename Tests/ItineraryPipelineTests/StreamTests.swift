@@ -17,7 +17,12 @@ import Testing
         let names = [
             "cucc-20220501020000-0001.csv.zst", "cmcc-20220501020000-0001.csv.zst", "cmcc-20220501010000-0002.csv.zst",
             "cmcc-20220501010000-0001.csv.zst", ".hidden.csv.zst", "cmcc-20220501000000-0001.csv.zst.tmp", "processed",
-            "failed", "notes.txt", "cmcc-20220501030000-0001.csv.zst.1",
+            "failed", "notes.txt", "cmcc-20220501030000-0001.csv.zst.1", "_SUCCESS",
+            "_cmcc-20220501000000-0002.csv.zst",
+            "cmcc-20220501000000-0003.csv.zst.part", "cmcc-20220501000000-0004.csv.zst.PARTIAL",
+            "cmcc-20220501000000-0005.csv.zst.filepart", "cmcc-20220501000000-0006.csv.zst.crdownload",
+            "cmcc-20220501000000-0007.csv.zst~", "cmcc-20220501010000-0001.csv.zst.done", "x.temp", "x.download",
+            "x.inprogress", "x.uploading",
         ]
         #expect(
             InboxWatcher.candidates(names) == [
@@ -30,7 +35,7 @@ import Testing
     @Test func listingIsBoundedAndIgnoresDirectories() throws {
         let inbox = FileManager.default.temporaryDirectory.appendingPathComponent(
             "inbox-\(UUID().uuidString.prefix(8))")
-        let watcher = InboxWatcher(inbox: inbox, batchLimit: 5)
+        let watcher = InboxWatcher(inbox: inbox, batchLimit: 5, settle: .zero)
         try watcher.prepare()
         defer { try? FileManager.default.removeItem(at: inbox) }
         for hour in (0..<20).reversed() {
@@ -62,11 +67,22 @@ import Testing
         #expect(
             StreamRunner.disposition(of: .refused(fileName: "f", reason: "r", movedTo: nil), stillInInbox: true)
                 == .failed)
+        // A file that changed while read stays where it is, to settle.
+        #expect(StreamRunner.disposition(of: .deferred(fileName: "f", reason: "r"), stillInInbox: true) == .none)
         #expect(
             StreamRunner.next(stopRequested: true, once: false, batchIsEmpty: false, pollInterval: .seconds(1)) == .stop
         )
         #expect(
             StreamRunner.next(stopRequested: false, once: true, batchIsEmpty: true, pollInterval: .seconds(1)) == .stop)
+        // `--once` waits for files still settling: they are what is waiting.
+        #expect(
+            StreamRunner.next(
+                stopRequested: false, once: true, batchIsEmpty: true, settling: true, pollInterval: .seconds(1))
+                == .wait(.seconds(1)))
+        #expect(
+            StreamRunner.next(
+                stopRequested: true, once: true, batchIsEmpty: true, settling: true, pollInterval: .seconds(1))
+                == .stop)
         #expect(
             StreamRunner.next(stopRequested: false, once: false, batchIsEmpty: true, pollInterval: .milliseconds(200))
                 == .wait(.milliseconds(200)))

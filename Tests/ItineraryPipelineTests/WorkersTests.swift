@@ -40,7 +40,10 @@ import Testing
                 separator: ",")
             let cellFields = "\(cell[0]),\(cell[1]),\(cell[2]),\(cell[3])"
             let time = feed.start + 86_400 + 7200
-            let copied = try ZstdDecompressor.decompress([UInt8](Data(contentsOf: feed.files[feed.files.count / 2])))
+            let source = feed.files[feed.files.count / 2]
+            let copied = try ZstdDecompressor.decompress([UInt8](Data(contentsOf: source)))
+            // Named no earlier than the file its records come from: none is after its name time.
+            let mixedTime = max(time, FeedFileName(source.lastPathComponent)!.time)
             var lines = String(decoding: copied, as: UTF8.self).split(separator: "\n").dropFirst().prefix(40).map {
                 String($0)
             }
@@ -52,12 +55,13 @@ import Testing
                 "13800138000,\(time),460,00,1,999999999999,lu", "13800138000,\(time),\(cellFields),fly",
                 "13800138000,4000000000,\(cellFields),lu", "13800138000,\(time),460,00,1,1,lu",
                 "13800138000,\(time),999,00,1,1,lu", "13800138000,\(time),440,10,1,1,call",
-                String(repeating: "x", count: 300),
+                "13800138000,\(mixedTime + 3601),\(cellFields),lu", String(repeating: "x", count: 300),
             ]
             var random = Xoshiro256(seed: 7)
             lines.shuffle(using: &random)
             let csv = "msisdn,event_time,mcc,mnc,lac,cell_id,event\n" + lines.joined(separator: "\n") + "\n"
-            mixed = directory.appendingPathComponent(FeedFileName(carrier: .cbn, time: time, sequence: 77).description)
+            mixed = directory.appendingPathComponent(
+                FeedFileName(carrier: .cbn, time: mixedTime, sequence: 77).description)
             try Data(ZstdCompressor.compress(Array(csv.utf8))).write(to: mixed)
             let good = try Data(contentsOf: feed.files[0])
             truncated = directory.appendingPathComponent(
@@ -217,7 +221,7 @@ import Testing
             """
         ).rows { $0.string(0)! }
         let rejects = try connection.execute(
-            "SELECT file_name || ' ' || line || ' ' || reason || ' ' || raw FROM rejects ORDER BY file_name, line"
+            "SELECT file_name || ' ' || line || ' ' || reason || ' ' || raw FROM rejects ORDER BY file_name, line, reason, raw"
         ).rows { $0.string(0)! }
         let refused = try connection.execute("SELECT file_name || ' ' || reason FROM refused_files ORDER BY id")
             .rows { $0.string(0)! }

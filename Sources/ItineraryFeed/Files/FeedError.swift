@@ -18,7 +18,8 @@ public enum FeedError: Error, Equatable, Sendable, CustomStringConvertible {
     case tooLarge(limit: Int)
     /// The first line is longer than the longest line allowed (bytes).
     case headerTooLong(limit: Int)
-    /// The file's bytes differ between its check and its parse.
+    /// The file changed while it was read (its size, times or inode), or its bytes differ
+    /// between its check and its parse: it is still being written. It is not applied at all.
     case changedWhileReading
 
     /// A stable snake_case code for logs and the rejected-files ledger.
@@ -58,7 +59,7 @@ public enum FeedError: Error, Equatable, Sendable, CustomStringConvertible {
         case .headerTooLong(let limit):
             "header line is longer than \(limit) bytes (the line length limit)"
         case .changedWhileReading:
-            "file changed while it was being read"
+            "file changed while it was being read (still being written?): nothing of it applied"
         }
     }
 }

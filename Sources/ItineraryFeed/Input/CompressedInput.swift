@@ -46,6 +46,11 @@ final class CompressedInput {
         if descriptor >= 0 { Foundation.close(descriptor) }
     }
 
+    /// The open file's identity (`fstat`); nil for bytes in memory.
+    func identity() -> FileIdentity? {
+        descriptor >= 0 ? FileIdentity(descriptor: descriptor) : nil
+    }
+
     /// Fills the front of `buffer`; returns the number of bytes read, 0 at the end.
     func read(into buffer: UnsafeMutableRawBufferPointer) throws(FeedError) -> Int {
         guard descriptor >= 0 else {

@@ -10,6 +10,9 @@ import ItineraryCore
 public struct FeedReader: Sendable {
     /// How far ahead of the ingest clock an event may be: ten minutes.
     public static let futureTolerance: Int64 = 600
+    /// How far after the time in its file's name an event may be: an hour (SPEC 2.1). The name
+    /// time is when the carrier closed the file, so a later record is a clock glitch.
+    public static let fileTimeTolerance: Int64 = 3600
     /// How much of an over-long line is kept in its reject.
     public static let keptPrefixOfLongLine = 256
 
@@ -39,7 +42,8 @@ public struct FeedReader: Sendable {
     }
 
     /// Parses a checked file, calling `body` for each non-blank record line in order.
-    /// `now` is the ingest clock (Unix seconds): events more than ten minutes after it are `future`.
+    /// `now` is the ingest clock (Unix seconds): events more than ten minutes after it are `future`;
+    /// events more than an hour after the time in the file's name are `after_file_time`.
     /// - Throws: what `body` throws, or `FeedError.changedWhileReading` if a file read as a
     ///   stream no longer matches its check (some records may have been handed on by then).
     public func read(_ file: FeedFile, now: Int64, _ body: (FeedItem) throws -> Void) throws -> FeedSummary {
@@ -170,6 +174,11 @@ public struct FeedReader: Sendable {
         now > Int64.max - futureTolerance ? Int64.max : now + futureTolerance
     }
 
+    /// The last event time a file named `name` can hold: its name time plus an hour.
+    public static func latest(in name: FeedFileName) -> Int64 {
+        name.time + fileTimeTolerance
+    }
+
     /// A well-formed record's observation, or why the clock or the reference data keep it out:
     /// the one check the parse and a replay share.
     @inline(__always)
@@ -195,6 +204,8 @@ public struct FeedReader: Sendable {
         let fieldCount: Int
         let msisdnField, timeField, mccField, mncField, lacField, cellField, eventField: Int
         let latest: Int64
+        /// The last event time the file's name allows (`after_file_time` beyond).
+        let latestInFile: Int64
         let events: [UInt64]
         var summary: FeedSummary
         var rejectCounts = [Int](repeating: 0, count: FeedRejectReason.allCases.count)
@@ -216,6 +227,7 @@ public struct FeedReader: Sendable {
             cellField = header.position(of: .cellID)
             eventField = header.position(of: .event)
             latest = FeedReader.latest(now: now)
+            latestInFile = FeedReader.latest(in: file.name)
             events = FeedEvent.packedNames
             summary = FeedSummary(file: file.name)
             summary.bytes = file.decompressedBytes
@@ -304,6 +316,8 @@ public struct FeedReader: Sendable {
                     guard FeedEvent.isKnown(field(eventField), names: events) else {
                         try reject(.badEvent); continue
                     }
+                    // Before the checks a replay can undo: the name time never changes.
+                    guard time <= latestInFile else { try reject(.afterFileTime); continue }
                     let key = CellKey(
                         unchecked: UInt32(mcc), mnc: UInt32(mnc), lac: UInt64(lac), cellID: UInt64(cellID))
                     let observation: Observation
@@ -320,27 +334,6 @@ public struct FeedReader: Sendable {
                             line: lineNumber, raw: FeedLine(bytes: line)), line)
                 }
             }
-        }
-    }
-}
-
-extension FeedRejectReason {
-    /// Position in `allCases`, for counting in a flat array.
-    var index: Int {
-        switch self {
-        case .lineTooLong: 0
-        case .fieldCount: 1
-        case .badMSISDN: 2
-        case .badTime: 3
-        case .badMCC: 4
-        case .badMNC: 5
-        case .badLAC: 6
-        case .badCellID: 7
-        case .badEvent: 8
-        case .future: 9
-        case .unknownCell: 10
-        case .unknownMCC: 11
-        case .late: 12
         }
     }
 }

@@ -15,6 +15,11 @@ public enum FeedRejectReason: String, Error, Sendable, CaseIterable, Hashable, C
     case badLAC = "bad_lac"
     case badCellID = "bad_cell_id"
     case badEvent = "bad_event"
+    /// More than an hour after the time in its file's name, when the carrier closed the file: a
+    /// clock glitch, which must not move the watermark. Final: the name time never changes, so
+    /// no later load or clock can make the record valid (it comes before `future` so that a
+    /// record both is never replayed).
+    case afterFileTime = "after_file_time"
     /// More than ten minutes after the ingest clock.
     case future
     /// A mainland (MCC 460) cell missing from the cell table.
@@ -25,6 +30,28 @@ public enum FeedRejectReason: String, Error, Sendable, CaseIterable, Hashable, C
     case late
 
     public static func < (lhs: FeedRejectReason, rhs: FeedRejectReason) -> Bool {
-        allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+        lhs.index < rhs.index
+    }
+}
+
+extension FeedRejectReason {
+    /// Position in `allCases`, for counting in a flat array and for the order of faults.
+    var index: Int {
+        switch self {
+        case .lineTooLong: 0
+        case .fieldCount: 1
+        case .badMSISDN: 2
+        case .badTime: 3
+        case .badMCC: 4
+        case .badMNC: 5
+        case .badLAC: 6
+        case .badCellID: 7
+        case .badEvent: 8
+        case .afterFileTime: 9
+        case .future: 10
+        case .unknownCell: 11
+        case .unknownMCC: 12
+        case .late: 13
+        }
     }
 }

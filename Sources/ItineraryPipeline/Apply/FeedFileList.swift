@@ -1,7 +1,8 @@
 import Foundation
 import ItineraryFeed
 
-/// The feed files named by paths (files, or directories of `*.zst` files), in delivery order:
+/// The feed files named by paths (files, or directories of `*.zst` files but the names
+/// `InboxNames` skips: `.` and `_` names), in delivery order:
 /// by the time in the name, then carrier, then sequence. Names that do not parse come last so
 /// they are refused (and reported) rather than skipped.
 public enum FeedFileList {
@@ -16,7 +17,7 @@ public enum FeedFileList {
             let url = URL(fileURLWithPath: path)
             if isDirectory.boolValue {
                 let names = try manager.contentsOfDirectory(atPath: path)
-                urls += names.filter { $0.hasSuffix(".zst") && !$0.hasPrefix(".") }.map {
+                urls += names.filter { $0.hasSuffix(".zst") && !InboxNames.isIgnored($0) }.map {
                     url.appendingPathComponent($0)
                 }
             } else {

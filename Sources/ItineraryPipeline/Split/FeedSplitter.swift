@@ -12,9 +12,11 @@ import ItineraryStore
 /// once. The header goes to every part, and every shard gets a part even with no records, with
 /// a `SplitStamp` carrying the whole file's newest valid event time: each shard's watermark
 /// then moves as a single node's would, so lateness decisions do not depend on the split.
-/// "Valid" is the reader's: well formed, a known cell or MCC, and not over ten minutes ahead of
-/// the split's clock. A file refused whole is copied unchanged to shard 0, which refuses it and
-/// records why.
+/// "Valid" is the reader's: well formed, a known cell or MCC, not over an hour after the time in
+/// the file's name (`after_file_time`: the name travels with each part, so every shard decides
+/// it as the split did) and not over ten minutes ahead of the split's clock. A file refused whole
+/// is copied unchanged to shard 0, which refuses it and records why; a file that changes while
+/// it is read (still being written) gives no part at all.
 ///
 /// The output depends only on the input bytes, the shard count, the cells and the clock, so
 /// splitting a file again (after a crash) gives identical parts, which shards ingest once.
@@ -52,6 +54,8 @@ public final class FeedSplitter {
         case split(records: [Int], newestEvent: Int64?)
         /// Refused whole, with the reason; copied unchanged to shard 0.
         case refused(reason: String)
+        /// Changed while it was read: nothing written, to be split again once it is whole.
+        case changed(reason: String)
     }
 
     /// The directory of shard `index`'s parts under `out`.
@@ -69,6 +73,8 @@ public final class FeedSplitter {
         let file: FeedFile
         do {
             file = try FeedFile(contentsOf: url, limits: limits)
+        } catch .changedWhileReading {
+            return .changed(reason: FeedError.changedWhileReading.description)
         } catch {
             try copyRefused(url, into: directories[0])
             return .refused(reason: error.description)
@@ -78,6 +84,20 @@ public final class FeedSplitter {
                 directory: $0, name: name, header: file.headerLine, compressor: compressor, frameBytes: frameBytes)
         }
         var newest: Int64?
+        do {
+            try route(file, now: now, into: parts, newest: &newest)
+        } catch FeedError.changedWhileReading {
+            return .changed(reason: FeedError.changedWhileReading.description)
+        }
+        // The last look before the parts appear: a file changed since its check is still being written.
+        guard file.isUnchangedOnDisk else { return .changed(reason: FeedError.changedWhileReading.description) }
+        let stamp = SplitStamp(newestEvent: newest, sourceHash: file.contentHash)
+        for part in parts { try part.commit(stamp: stamp) }
+        return .split(records: parts.map(\.records), newestEvent: newest)
+    }
+
+    /// Sends each line of `file` to its part, noting the newest valid event time.
+    private func route(_ file: FeedFile, now: Int64, into parts: [SplitPart], newest: inout Int64?) throws {
         _ = try reader.readLines(file, now: now) { item, line in
             switch item {
             case let .record(phone, observation, _, _):
@@ -92,9 +112,6 @@ public final class FeedSplitter {
                 }
             }
         }
-        let stamp = SplitStamp(newestEvent: newest, sourceHash: file.contentHash)
-        for part in parts { try part.commit(stamp: stamp) }
-        return .split(records: parts.map(\.records), newestEvent: newest)
     }
 
     private func shard(of phone: Phone) -> Int {

@@ -8,4 +8,7 @@ public enum FileOutcome: Sendable {
     case alreadyIngested(fileName: String)
     /// Refused whole and moved aside; nothing of it applied.
     case refused(fileName: String, reason: String, movedTo: String?)
+    /// Not applied, not moved: it changed while it was read or before its commit (it is still
+    /// being written). Nothing of it is applied; it is to be taken again once it is whole.
+    case deferred(fileName: String, reason: String)
 }

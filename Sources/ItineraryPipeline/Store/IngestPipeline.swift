@@ -156,10 +156,10 @@ public final class IngestPipeline {
                         continue
                     }
                 } catch FeedError.changedWhileReading {
-                    // Part of the file reached the engine: rebuild it, redo the batch so far, refuse the file.
+                    // Part of the file reached the engine: rebuild it, redo the batch so far, leave the file.
                     try redo(batch, report: report)
                     batch = newBatch()
-                    try report(url, try refuse(url, hash: nil, reason: FeedError.changedWhileReading.description))
+                    try report(url, .deferred(fileName: url.lastPathComponent, reason: Self.changedReason))
                     continue
                 }
                 if batch.records >= recordsPerCommit || batch.rejectBytes >= rejectBytesPerCommit {
@@ -190,6 +190,8 @@ public final class IngestPipeline {
                 ticket: PartitionedEngine<PhoneKey>.FileTicket
             )] = []
         var hashes = Set<[UInt8]>()
+        /// Each file as it stood when checked, to look at again before the commit.
+        var identities: [URL: FileIdentity] = [:]
         var records = 0
         /// Bytes of the rejected lines held.
         var rejectBytes = 0
@@ -217,6 +219,7 @@ public final class IngestPipeline {
         let file: FeedFile
         switch checked {
         case .success(let checked): file = checked
+        case .failure(.changedWhileReading): return .deferred(fileName: name, reason: Self.changedReason)
         case .failure(let error): return try refuse(url, hash: nil, reason: error.description)
         }
         let hash = file.contentHash
@@ -247,6 +250,7 @@ public final class IngestPipeline {
         engine.endFile(carrying: file.splitStamp?.newestEvent)
         batch.files.append((url, record, rejects, counts, ticket))
         batch.hashes.insert(hash)
+        batch.identities[url] = file.identity
         batch.records += counts.records
         batch.rejectBytes += rejects.reduce(0) { $0 + $1.raw.utf8.count }
         return nil
@@ -290,6 +294,12 @@ public final class IngestPipeline {
         guard !batch.files.isEmpty else { return }
         var batch = batch
         settle(&batch)
+        // The last look before the commit: a file changed since its check is still being written.
+        let changed = Set(
+            batch.files.map(\.url).filter { url in
+                batch.identities[url].map { FileIdentity(path: url.path) != $0 } ?? false
+            })
+        guard changed.isEmpty else { return try redo(batch, deferring: changed, report: report) }
         do {
             let writes = try writes(for: touched)
             try store.commit(
@@ -329,12 +339,24 @@ public final class IngestPipeline {
         }
     }
 
-    /// Rebuilds the engine from the store and applies the batch's files again one by one.
-    private func redo(_ batch: Batch, report: (URL, FileOutcome) throws -> Void) throws {
+    /// Rebuilds the engine from the store and applies the batch's files again one by one, but
+    /// for the files `deferring`, which are left for later.
+    private func redo(
+        _ batch: Batch, deferring changed: Set<URL> = [], report: (URL, FileOutcome) throws -> Void
+    ) throws {
         needsReload = true
         try reload()
-        for file in batch.files { try report(file.url, try ingest(file.url)) }
+        for file in batch.files {
+            guard !changed.contains(file.url) else {
+                try report(file.url, .deferred(fileName: file.url.lastPathComponent, reason: Self.changedReason))
+                continue
+            }
+            try report(file.url, try ingest(file.url))
+        }
     }
+
+    /// Why a file that changed while it was read is left for later.
+    static let changedReason = FeedError.changedWhileReading.description
 
     /// Applies the rejected records a reference load may have fixed (`unknown_cell`,
     /// `unknown_mcc`, `future`) as far as the lateness rules allow, in one transaction: applied

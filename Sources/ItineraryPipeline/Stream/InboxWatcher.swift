@@ -3,21 +3,35 @@ import ItineraryFeed
 
 /// The drop directory of the streaming pipeline (docs/feed-format.md): which files are ready, in what order.
 ///
-/// Carriers deliver by atomic rename, so a file is ready as soon as its final name appears.
-/// Names ending in `.tmp` (still being written) and dot-files are not ready; subdirectories
-/// (`processed/`, `failed/`) and anything else that is not a regular file are ignored. Any other
-/// regular file is ready, including one with a bad name: the pipeline refuses it into `failed/`.
+/// Only whole files are ready. Carriers should deliver by atomic rename, but some write in
+/// place, so a file is ready only once it has stood unchanged for the settle time
+/// (`FileSettling`); names that are not deliveries (`InboxNames`: dot-files, `_` names,
+/// temporary suffixes such as `.tmp` or `.part`, `.done` markers) are never read, nor are
+/// subdirectories (`processed/`, `failed/`) or anything else that is not a regular file. With
+/// `requireDoneMarker`, a file is ready only once its marker `NAME.done` stands beside it as
+/// well. Any other regular file is ready, including one with a bad name: the pipeline refuses
+/// it into `failed/`. (Just before it commits a file, the pipeline checks it once more: see
+/// `FeedFile.isUnchangedOnDisk`.)
 ///
 /// Each listing returns at most `batchLimit` files, the first in delivery order
 /// (`FeedFileList.sorted`), so a burst of thousands of files is taken a bounded batch at a time.
 public struct InboxWatcher: Sendable {
     public let inbox: URL
     public let batchLimit: Int
+    /// Take a file only once `NAME.done` stands beside it.
+    public let requireDoneMarker: Bool
+    /// How long a file must stand unchanged, and what was seen of each so far.
+    public let settling: FileSettling
 
-    public init(inbox: URL, batchLimit: Int = 256) {
+    public init(
+        inbox: URL, batchLimit: Int = 256, settle: Duration = FileSettling.defaultSettle,
+        requireDoneMarker: Bool = false
+    ) {
         precondition(batchLimit > 0, "batchLimit must be positive")
         self.inbox = inbox.standardizedFileURL
         self.batchLimit = batchLimit
+        self.requireDoneMarker = requireDoneMarker
+        settling = FileSettling(settle: settle)
     }
 
     /// Where committed (and already-ingested) files go.
@@ -31,6 +45,9 @@ public struct InboxWatcher: Sendable {
         public var batch: [URL]
         /// How many candidate names were waiting in all (the backlog).
         public var waiting: Int
+        /// Candidates passed over because they have not stood unchanged for the settle time yet
+        /// (counted up to the last file examined: all of them when `batch` is empty).
+        public var settling: Int = 0
     }
 
     /// Creates the inbox and its `processed/` and `failed/` folders.
@@ -44,18 +61,31 @@ public struct InboxWatcher: Sendable {
     public func list() throws -> Listing {
         let names = try FileManager.default.contentsOfDirectory(atPath: inbox.path)
         let ordered = Self.candidates(names)
-        var batch: [URL] = []
-        batch.reserveCapacity(min(batchLimit, ordered.count))
+        let present = requireDoneMarker ? Set(names) : []
+        var listing = Listing(batch: [], waiting: ordered.count)
+        listing.batch.reserveCapacity(min(batchLimit, ordered.count))
+        var seen = Set<String>()
+        let wallNow = Date().timeIntervalSince1970
+        let now = ContinuousClock.now
         for name in ordered {
-            guard batch.count < batchLimit else { break }
+            guard listing.batch.count < batchLimit else { break }
+            if requireDoneMarker, !present.contains(InboxNames.marker(of: name)) { continue }
             let url = inbox.appendingPathComponent(name, isDirectory: false)
-            if Self.isRegularFile(url.path) { batch.append(url) }
+            guard let identity = Self.regularFileIdentity(url.path) else { continue }
+            seen.insert(url.path)
+            if settling.hasSettled(url.path, identity: identity, wallNow: wallNow, now: now) {
+                listing.batch.append(url)
+            } else {
+                listing.settling += 1
+            }
         }
-        return Listing(batch: batch, waiting: ordered.count)
+        if listing.batch.count < batchLimit { settling.forget(allBut: seen) }
+        return listing
     }
 
-    /// The names that may be ready files, in delivery order: not dot-files, not `*.tmp`, and not
-    /// the inbox's own folders. (Pure: whether each is a regular file is checked by `list`.)
+    /// The names that may be ready files, in delivery order: not the names `InboxNames`
+    /// ignores, and not the inbox's own folders. (Pure: whether each is a regular file is
+    /// checked by `list`.)
     public static func candidates(_ names: [String]) -> [String] {
         let keyed = names.compactMap { name -> (FeedFileName?, String)? in
             guard isCandidate(name) else { return nil }
@@ -73,22 +103,19 @@ public struct InboxWatcher: Sendable {
 
     /// Whether a name may be a delivered file (see `candidates`).
     public static func isCandidate(_ name: String) -> Bool {
-        !name.isEmpty && !name.hasPrefix(".") && !name.hasSuffix(".tmp") && name != "processed" && name != "failed"
+        !InboxNames.isIgnored(name) && name != "processed" && name != "failed"
     }
 
-    static func isRegularFile(_ path: String) -> Bool {
+    /// The identity of a regular file (not a link, directory or device); nil otherwise or if gone.
+    static func regularFileIdentity(_ path: String) -> FileIdentity? {
         var info = stat()
-        guard lstat(path, &info) == 0 else { return false }
-        return (info.st_mode & S_IFMT) == S_IFREG
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return FileIdentity(path: path)
     }
 
     /// When the file arrived, Unix seconds: its inode change time, which the delivering rename
     /// sets (or its modification time if later). Nil if it is gone.
     public static func arrivalTime(of url: URL) -> Double? {
-        var info = stat()
-        guard stat(url.path, &info) == 0 else { return nil }
-        let changed = Double(info.st_ctim.tv_sec) + Double(info.st_ctim.tv_nsec) / 1e9
-        let modified = Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9
-        return max(changed, modified)
+        FileIdentity(path: url.path)?.lastChange
     }
 }

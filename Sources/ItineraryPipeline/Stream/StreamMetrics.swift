@@ -5,7 +5,7 @@ import Metrics
 /// Prometheus factory; without a bootstrap they cost nothing):
 ///
 /// - `itinerary_stream_files_total{outcome}`: `applied`, `duplicate` (content already in the
-///   ledger), `refused`
+///   ledger), `refused`, `deferred` (changed while read: left in the inbox, taken again later)
 /// - `itinerary_stream_records_total{outcome}`: `accepted`, `duplicate`, `late`, `rejected`
 /// - `itinerary_stream_lag_seconds`: histogram of file arrival (the delivering rename) to commit
 /// - `itinerary_stream_watermark_seconds`: the watermark the next file is checked against
@@ -27,6 +27,7 @@ public struct StreamMetrics: Sendable {
     let filesApplied = Counter(label: "itinerary_stream_files_total", dimensions: [("outcome", "applied")])
     let filesDuplicate = Counter(label: "itinerary_stream_files_total", dimensions: [("outcome", "duplicate")])
     let filesRefused = Counter(label: "itinerary_stream_files_total", dimensions: [("outcome", "refused")])
+    let filesDeferred = Counter(label: "itinerary_stream_files_total", dimensions: [("outcome", "deferred")])
     let recordsAccepted = Counter(label: "itinerary_stream_records_total", dimensions: [("outcome", "accepted")])
     let recordsDuplicate = Counter(label: "itinerary_stream_records_total", dimensions: [("outcome", "duplicate")])
     let recordsLate = Counter(label: "itinerary_stream_records_total", dimensions: [("outcome", "late")])
@@ -54,6 +55,8 @@ public struct StreamMetrics: Sendable {
             filesDuplicate.increment()
         case .refused:
             filesRefused.increment()
+        case .deferred:
+            filesDeferred.increment()
         }
     }
 

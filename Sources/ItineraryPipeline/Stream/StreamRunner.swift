@@ -13,7 +13,9 @@ import Logging
 /// several together spares rewriting each phone once per file. A file
 /// whose content is already in the ledger also goes to `processed/`: that is the restart after a
 /// crash between commit and move, or a carrier's resend, and either way its content is applied.
-/// A refused file ends in `failed/` (the pipeline moves it and records why).
+/// A refused file ends in `failed/` (the pipeline moves it and records why). Only whole files
+/// are taken (see `InboxWatcher`), and one that changes before its commit all the same is rolled
+/// back and left in the inbox, to be taken again once it has settled.
 ///
 /// Killing the process at any moment is safe: a file is in the inbox until after its commit, and
 /// on restart the ledger says whether it committed. SIGTERM/SIGINT (via `StopSignal`) stop the
@@ -51,11 +53,14 @@ public final class StreamRunner {
         public var applied = 0
         public var alreadyIngested = 0
         public var refused = 0
+        /// Files that changed while they were read: left in the inbox, nothing of them applied.
+        public var deferred = 0
         public var counts = FileOutcomeCounts()
         public var storeFailures = 0
 
         public var summary: String {
-            "files \(applied) applied, \(alreadyIngested) already ingested, \(refused) refused; \(counts.summary)"
+            "files \(applied) applied, \(alreadyIngested) already ingested, \(refused) refused, "
+                + "\(deferred) deferred (changed while read); \(counts.summary)"
         }
     }
 
@@ -65,7 +70,7 @@ public final class StreamRunner {
         case processed
         /// Refused, and the pipeline could not move it: to `failed/`.
         case failed
-        /// Nothing to move: refused and moved already, or gone.
+        /// Nothing to move: refused and moved already, gone, or left in the inbox to settle.
         case none
     }
 
@@ -109,14 +114,18 @@ public final class StreamRunner {
         switch outcome {
         case .applied, .alreadyIngested: return .processed
         case .refused: return .failed
+        case .deferred: return .none
         }
     }
 
-    /// The next step of the loop after a listing.
-    public static func next(stopRequested: Bool, once: Bool, batchIsEmpty: Bool, pollInterval: Duration) -> Step {
+    /// The next step of the loop after a listing; `settling`: files wait for the settle time
+    /// (with `once`, they are waited for: they are what is waiting).
+    public static func next(
+        stopRequested: Bool, once: Bool, batchIsEmpty: Bool, settling: Bool = false, pollInterval: Duration
+    ) -> Step {
         if stopRequested { return .stop }
         if !batchIsEmpty { return .work }
-        return once ? .stop : .wait(pollInterval)
+        return once && !settling ? .stop : .wait(pollInterval)
     }
 
     /// What to do after `failures` failures in a row of files taken `chunkSize` at a time.
@@ -158,7 +167,8 @@ public final class StreamRunner {
             metadata: [
                 "inbox": "\(watcher.inbox.path)", "once": "\(options.once)", "poll_interval": "\(options.pollInterval)",
                 "watermark": "\(pipeline.watermark == .min ? "none" : String(pipeline.watermark))",
-                "phones": "\(pipeline.phoneCount)",
+                "phones": "\(pipeline.phoneCount)", "settle": "\(watcher.settling.settle)",
+                "require_done_marker": "\(watcher.requireDoneMarker)",
             ])
         metrics.state(watermark: pipeline.watermark, newestEvent: pipeline.newestAccepted, phones: pipeline.phoneCount)
         var failures = 0
@@ -168,7 +178,7 @@ public final class StreamRunner {
             metrics.waiting.record(listing.waiting)
             switch Self.next(
                 stopRequested: stop.isRequested, once: options.once, batchIsEmpty: listing.batch.isEmpty,
-                pollInterval: options.pollInterval)
+                settling: listing.settling > 0, pollInterval: options.pollInterval)
             {
             case .stop: break loop
             case .wait(let pause):
@@ -278,6 +288,11 @@ public final class StreamRunner {
             metadata["reason"] = "\(reason)"
             metadata["moved_to"] = "\(movedTo ?? watcher.failed.appendingPathComponent(url.lastPathComponent).path)"
             logger.warning("refused", metadata: metadata)
+        case .deferred(_, let reason):
+            totals.deferred += 1
+            metadata["outcome"] = "deferred"
+            metadata["reason"] = "\(reason)"
+            logger.warning("changed while read; left in the inbox until it settles", metadata: metadata)
         }
     }
 }

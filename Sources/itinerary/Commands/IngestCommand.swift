@@ -7,7 +7,14 @@ import ItineraryPipeline
 struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "Apply feed files (in name order) to the store, each exactly once."
+        abstract: "Apply feed files (in name order) to the store, each exactly once.",
+        discussion: """
+            Only whole files are applied: ingest waits until every file has stood unchanged for \
+            --settle seconds, and a file that changes while it is read or before its commit is not \
+            applied at all (it is left where it is, and ingest exits 1 once the other files are in: \
+            run it again once the file is whole). In a directory, names starting with . or _ are \
+            skipped.
+            """
     )
 
     @OptionGroup var store: StoreOptions
@@ -22,8 +29,15 @@ struct IngestCommand: ParsableCommand {
             """)
     var recordsPerCommit = IngestPipeline.defaultRecordsPerCommit
 
+    @Option(help: "Seconds each file must stand unchanged (size, times, inode) before it is read; 0 reads at once.")
+    var settle = FileSettling.defaultSettle.inSeconds
+
     @Argument(help: "Feed files or directories of them.")
     var feeds: [String]
+
+    func validate() throws {
+        guard settle >= 0, settle <= 86_400 else { throw ValidationError("--settle must be 0 to 86400 seconds") }
+    }
 
     func run() throws {
         let workspace = try store.workspace()
@@ -36,6 +50,12 @@ struct IngestCommand: ParsableCommand {
         var applied = 0, skipped = 0, refused = 0
         let started = ContinuousClock.now
         let files = try FeedFileList.files(in: feeds)
+        var announced = false
+        FileSettling(settle: .milliseconds(Int64(settle * 1000))).waitUntilSettled(files) { changing in
+            if !announced { printError("waiting for \(changing.count) file(s) still changing to stand still") }
+            announced = true
+        }
+        var deferred = 0
         let progress = ProgressLine(unit: "files", total: files.count)
         try pipeline.ingest(files, recordsPerCommit: recordsPerCommit) { _, outcome in
             progress.advance(records: { if case .applied(_, let counts) = outcome { counts.records } else { 0 } }())
@@ -49,6 +69,9 @@ struct IngestCommand: ParsableCommand {
             case .refused(let name, let reason, let movedTo):
                 refused += 1
                 printError("refused \(name): \(reason)" + (movedTo.map { " (moved to \($0))" } ?? ""))
+            case .deferred(let name, let reason):
+                deferred += 1
+                printError("not applied \(name): \(reason)")
             }
         }
         progress.finish()
@@ -57,6 +80,12 @@ struct IngestCommand: ParsableCommand {
         printError(
             "files \(applied) applied, \(skipped) skipped, \(refused) refused; \(totals.summary); "
                 + "phones \(pipeline.phoneCount); \(String(format: "%.2f", seconds)) s, \(rate) records/s")
+        if deferred > 0 {
+            printError(
+                "error: \(deferred) file(s) changed while they were read and were not applied: "
+                    + "ingest them again once whole")
+            throw ExitCode.failure
+        }
         if refused > 0 { throw ExitStatus.filesRefused }
     }
 }

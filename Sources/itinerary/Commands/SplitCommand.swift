@@ -14,7 +14,9 @@ struct SplitCommand: ParsableCommand {
             Each file gives one file of the same name per shard, written by atomic rename, each \
             carrying the whole file's newest valid event time so every shard's lateness matches \
             a single node's. Phones are keyed with the store's phone-key secret: \
-            ITINERARY_PHONE_KEY_SECRET, --secret-file, or <state>/phone-key.secret.
+            ITINERARY_PHONE_KEY_SECRET, --secret-file, or <state>/phone-key.secret. Only whole \
+            files are split: each must stand unchanged for --settle seconds, and a file that \
+            changes while it is read gives no part (split exits 1: run it again once it is whole).
             """
     )
 
@@ -41,6 +43,9 @@ struct SplitCommand: ParsableCommand {
     @Option(help: "State directory whose phone-key.secret to use (default: as for the store commands).")
     var state: String = StoreOptions.defaultState
 
+    @Option(help: "Seconds each file must stand unchanged (size, times, inode) before it is read; 0 reads at once.")
+    var settle = FileSettling.defaultSettle.inSeconds
+
     @OptionGroup var feedLimits: FeedLimitOptions
 
     @Argument(help: "Feed files or directories of them.")
@@ -51,6 +56,7 @@ struct SplitCommand: ParsableCommand {
         guard (-7...19).contains(level), level != 0 else {
             throw ValidationError("--level must be -7 to -1 or 1 to 19")
         }
+        guard settle >= 0, settle <= 86_400 else { throw ValidationError("--settle must be 0 to 86400 seconds") }
     }
 
     func run() throws {
@@ -64,11 +70,13 @@ struct SplitCommand: ParsableCommand {
             shards: PhoneShards(count: shards), limits: feedLimits.limits, level: level)
         let output = URL(fileURLWithPath: out)
         let files = try FeedFileList.files(in: feeds)
+        FileSettling(settle: .milliseconds(Int64(settle * 1000))).waitUntilSettled(files)
         let progress = ProgressLine(unit: "files", total: files.count)
         let clock = now ?? Int64(Date().timeIntervalSince1970)
         var perShard = [Int](repeating: 0, count: shards)
         var split = 0
         var refused = 0
+        var changed = 0
         for url in files {
             switch try splitter.split(url, into: output, now: clock) {
             case let .split(records, _):
@@ -79,12 +87,22 @@ struct SplitCommand: ParsableCommand {
                 printError("refused \(url.lastPathComponent): \(reason) (copied to shard 0, which records it)")
                 refused += 1
                 progress.advance(records: 0)
+            case let .changed(reason):
+                printError("not split \(url.lastPathComponent): \(reason)")
+                changed += 1
+                progress.advance(records: 0)
             }
         }
         progress.finish()
         printError(
             "files \(split) split, \(refused) refused; records \(perShard.reduce(0, +)) "
                 + "(per shard \(perShard.map(String.init).joined(separator: " ")))")
+        if changed > 0 {
+            printError(
+                "error: \(changed) file(s) changed while they were read and were not split: split them again once whole"
+            )
+            throw ExitCode.failure
+        }
         if refused > 0 { throw ExitStatus.filesRefused }
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Hummingbird
+import ItineraryCore
 import ItineraryPipeline
 import ItineraryService
 import Logging
@@ -15,12 +16,16 @@ import UnixSignals
 struct StreamCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "stream",
-        abstract: "Apply every feed file delivered (by atomic rename) into a drop directory, exactly once.",
+        abstract: "Apply every whole feed file delivered into a drop directory, exactly once.",
         discussion: """
             Files are applied one at a time in delivery order, then moved to INBOX/processed/ (files \
             whose content was already ingested go there too); refused files end in INBOX/failed/. \
-            Names ending in .tmp, dot-files and subdirectories are ignored. SIGTERM or SIGINT stops \
-            after the files in hand (exit 0); a kill at any moment, SIGKILL included, is safe to restart.
+            Only whole files are taken: a file must stand unchanged for --settle seconds (or, with \
+            --require-done-marker, also have NAME.done beside it), and one that changes before its \
+            commit is rolled back and left in the inbox. Names starting with . or _, temporary \
+            names (.tmp, .part, .partial, .filepart, .crdownload, ~, ...), .done markers and \
+            subdirectories are ignored. SIGTERM or SIGINT stops after the files in hand (exit 0); a \
+            kill at any moment, SIGKILL included, is safe to restart.
             """
     )
 
@@ -52,10 +57,21 @@ struct StreamCommand: AsyncParsableCommand {
     @Option(help: "Most waiting files committed together in one transaction (1: a commit per file).")
     var filesPerCommit = 16
 
+    @Option(
+        help: """
+            Seconds a file must stand unchanged (size, times, inode) before it is taken; 0 takes it \
+            at once (for carriers that deliver only by atomic rename).
+            """)
+    var settle = FileSettling.defaultSettle.inSeconds
+
+    @Flag(help: "Take a file only once its marker NAME.done stands beside it (the marker moves with the file).")
+    var requireDoneMarker = false
+
     func validate() throws {
         guard pollInterval > 0 else { throw ValidationError("--poll-interval must be positive") }
         guard batch > 0 else { throw ValidationError("--batch must be positive") }
         guard filesPerCommit > 0 else { throw ValidationError("--files-per-commit must be positive") }
+        guard settle >= 0, settle <= 86_400 else { throw ValidationError("--settle must be 0 to 86400 seconds") }
         if let metricsPort, !(0...65535).contains(metricsPort) {
             throw ValidationError("--metrics-port must be 0-65535")
         }
@@ -67,7 +83,9 @@ struct StreamCommand: AsyncParsableCommand {
         let (store, configuration, limits, workers) = (
             store, rules.configuration, feedLimits.limits, workerOptions.workers
         )
-        let watcher = InboxWatcher(inbox: URL(fileURLWithPath: inbox), batchLimit: batch)
+        let watcher = InboxWatcher(
+            inbox: URL(fileURLWithPath: inbox), batchLimit: batch, settle: .milliseconds(Int64(settle * 1000)),
+            requireDoneMarker: requireDoneMarker)
         let options = StreamRunner.Options(
             once: once, pollInterval: .milliseconds(pollInterval), filesPerCommit: filesPerCommit)
         // The loop blocks (libpq, file I/O): it runs on a thread of its own.
