@@ -19,8 +19,8 @@ struct AttestationTests {
         let token = try signer.sign(Self.payload(signer: signer))
         let verifier = signer.verifier
         #expect(verifier.verify(token, now: 1_000_100) == .valid(Self.payload(signer: signer)))
-        #expect(verifier.verify(token, now: 1_000_659).isValid)  // 60 s clock skew allowed
-        #expect(verifier.verify(token, now: 1_000_660).reason == "expired")
+        #expect(verifier.verify(token, now: 1_000_629).isValid)  // 30 s clock skew allowed
+        #expect(verifier.verify(token, now: 1_000_630).reason == "expired")
         #expect(verifier.verify(token, now: 999_000).reason == "expired")  // issued in the future
 
         // Tampered: swap the colour in the payload, keep the signature.
@@ -94,5 +94,55 @@ struct AttestationTests {
         var text = base64url.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         text += String(repeating: "=", count: (4 - text.count % 4) % 4)
         return text
+    }
+}
+
+@Suite("Checkers' limits: lifetimes, skew, gray", .timeLimit(.minutes(1)))
+struct VerifierLimitTests {
+    @Test("a code or attestation valid for longer than the service issues is refused, whatever its signature")
+    func lifetimes() throws {
+        let signer = AttestationSigner.random()
+        let verifier = signer.verifier
+        for (lifetime, reason) in [(180, "valid"), (181, "lifetime_too_long"), (365 * 86_400, "lifetime_too_long")] {
+            let code = try #require(try signer.signCode(CardCodeTests.payload(signer: signer, lifetime: Int64(lifetime))))
+            #expect(verifier.verify(code, now: 1_652_486_400 + 10).reason == reason, "\(lifetime) s")
+        }
+        for (lifetime, reason) in [(600, "valid"), (601, "lifetime_too_long"), (0, "malformed"), (-5, "malformed")] {
+            var payload = AttestationTests.payload(signer: signer)
+            payload.expiresAt = payload.issuedAt + Int64(lifetime)
+            #expect(verifier.verify(try signer.sign(payload), now: payload.issuedAt).reason == reason, "\(lifetime) s")
+        }
+    }
+
+    @Test("expiry: passes until 30 s after exp, never after; issued more than 30 s ahead is refused")
+    func skew() throws {
+        let signer = AttestationSigner.random()
+        let payload = CardCodeTests.payload(signer: signer)
+        let code = try #require(try signer.signCode(payload))
+        for offset in Int64(-400)...Int64(400) {
+            let now = payload.expiresAt + offset
+            let expected = now < payload.expiresAt + 30 && payload.issuedAt <= now + 30
+            #expect(signer.verifier.verify(code, now: now).isValid == expected, "exp \(offset)")
+        }
+    }
+
+    @Test("gray cards code and verify as gray (no_data, stale), never valid; any other pair has no code")
+    func gray() throws {
+        let signer = AttestationSigner.random()
+        for status in ["no_data", "stale"] {
+            var payload = CardCodeTests.payload(signer: signer)
+            payload.color = "gray"
+            payload.status = status
+            let code = try #require(try signer.signCode(payload))
+            #expect(signer.verifier.verify(code, now: payload.issuedAt) == .gray(payload))
+            #expect(signer.verifier.verify(try signer.sign(payload), now: payload.issuedAt).reason == status)
+            payload.color = "green"
+            #expect(try signer.signCode(payload) == nil, "green \(status)")
+        }
+        var payload = CardCodeTests.payload(signer: signer)
+        payload.color = "gray"
+        #expect(try signer.signCode(payload) == nil, "gray current")
+        #expect(AttestationVerdict.badSignature.shownPayload == nil)
+        #expect(AttestationVerdict.expired(payload).shownPayload == nil)
     }
 }

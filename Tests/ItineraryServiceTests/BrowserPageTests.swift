@@ -1,4 +1,5 @@
 import Foundation
+import ItineraryCore
 import ItineraryService
 import Testing
 
@@ -25,9 +26,41 @@ struct BrowserPageTests {
             [
                 "--url", "http://127.0.0.1:\(harness.server.port)/", "--sms-log", smsLog, "--phone", "13800138000",
                 "--screenshot", root.appendingPathComponent("Tests/artifacts/card.png").path,
-                "--expect-places", "浙江省杭州市*，北京市", "--expect-time", "2022.05.14 08:00:00", "--expect-color", "green",
+                "--expect-places", "浙江省杭州市*，北京市", "--expect-time", "2022.05.14 07:30:00", "--expect-color", "green",
             ])
         await harness.server.stop()
         #expect(check.status == 0, "\(String(decoding: check.output, as: UTF8.self))")
+    }
+
+    @Test(
+        "a number the store does not know shows a gray no-data card, stale data a gray stale card with its time",
+        .enabled(if: enabled))
+    func grayCards() async throws {
+        let root = BrowserCheck.root
+        let smsLog = FileManager.default.temporaryDirectory.appendingPathComponent("sms-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: smsLog) }
+        let shots = root.appendingPathComponent("Tests/artifacts/states")
+        // One store, data 7 hours old: over the 6-hour bound for the stale card, within a 12-hour one for no data.
+        for (label, phone, maxLag, status, banner, places) in [
+            ("nodatapage", "13800138000", Int64(12 * 3600), "no_data", "暂无行程数据", "暂无行程数据"),
+            ("stalepage", CardStateTests.known.digits, Int64(6 * 3600), "stale", "数据更新滞后", "浙江省杭州市，北京市"),
+        ] {
+            let database = try TestHarness.migratedDatabase(label: label)
+            try StoreSeed.write([CardStateTests.known], dataTime: Fixtures.start - 7 * 3600, to: database)
+            let harness = try await TestHarness.start(label: label, connectionString: database, storeCards: true) {
+                $0.smsGateway = .console(mirrorPath: smsLog)
+                $0.maxDataLag = maxLag
+            }
+            let check = try await BrowserCheck.run(
+                "check_page.py",
+                [
+                    "--url", "http://127.0.0.1:\(harness.server.port)/", "--sms-log", smsLog, "--phone", phone,
+                    "--screenshot", shots.appendingPathComponent("\(status).png").path, "--shot-scale", "0.5",
+                    "--expect-status", status, "--expect-color", "gray", "--expect-banner", banner,
+                    "--expect-places", places, "--expect-time", "2022.05.14 01:00:00",
+                ])
+            await harness.server.stop()
+            #expect(check.status == 0, "\(String(decoding: check.output, as: UTF8.self))")
+        }
     }
 }

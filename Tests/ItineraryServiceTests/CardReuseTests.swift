@@ -23,9 +23,10 @@ struct CardReuseTests {
                     response.json["attestation"] as? String
                 )
             }
+            // The store knows nothing of the phone: a gray card, reused like any other.
             let first = try await reread()
             #expect(first.generatedAt == UTCTimestamp.format(Fixtures.start))
-            #expect(first.color == "green")
+            #expect(first.color == "gray")
 
             // Nothing changed: the same card and attestation, 30 s later.
             harness.clock.advance(by: 30)
@@ -35,7 +36,7 @@ struct CardReuseTests {
 
             // A pipeline commit (here one with no files) may change any card: computed afresh.
             let connection = try PostgresConnection(harness.connectionString)
-            try PipelineStore(connection: connection).commit([], writes: [], newestAccepted: nil)
+            try PipelineStore(connection: connection).commit([], writes: [], newestAccepted: Fixtures.watermark)
             let afterCommit = try await reread()
             #expect(afterCommit.generatedAt == UTCTimestamp.format(Fixtures.start + 30))
             #expect(afterCommit.attestation != first.attestation)

@@ -38,7 +38,9 @@ struct InboundSMSTests {
             let reply = try await harness.gateway.waitFor(phone: "13800138000") { $0.contains("行程") }
             #expect(reply.masked == "138****8000")
             #expect(reply.body.contains("138****8000 您于前14天内到达或途经：浙江省杭州市*，北京市"), "\(reply.body)")
-            #expect(reply.body.contains("更新于：2022.05.14 08:00:00"))
+            // The card is the card at the data time (half an hour before the request), and says so.
+            #expect(reply.body.contains("更新于：2022.05.14 07:30:00"), "\(reply.body)")
+            #expect(reply.body.contains("行程卡颜色：绿色"))
 
             // Sent: no clear number left in the outbox.
             let connection = try PostgresConnection(harness.connectionString)

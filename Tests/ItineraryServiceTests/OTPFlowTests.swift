@@ -26,7 +26,10 @@ struct OTPFlowTests {
             #expect(places[0]["kind"] as? String == "city")
             #expect(places[0]["starred"] as? Bool == true)
             #expect(places[0]["exposure"] as? String == "medium")
-            #expect(places[0]["first_seen"] as? String == "2022-05-09T00:00:00Z")
+            // The card is evaluated at the data time (the fixed source's places are relative to it).
+            #expect(card["card_time"] as? String == "2022-05-13T23:30:00Z")
+            #expect(card["status"] as? String == "current")
+            #expect(places[0]["first_seen"] as? String == "2022-05-08T23:30:00Z")
             #expect(places[1]["name"] as? String == "北京市")
             #expect(places[1]["exposure"] is NSNull)
             #expect(card["token_expires_in"] as? Int == 600)

@@ -63,8 +63,8 @@ struct RuleTests {
                 CardPlace(code: PlaceCode(iso2: "JP")!, starred: false, exposure: nil, firstSeen: 5, lastSeen: 6),
             ])
         let presentation = CardPresentation(
-            phone: Phone("13800138000")!, card: card, generatedAt: 1_652_486_400, watermark: nil, windowDays: 14,
-            attestation: "x"
+            phone: Phone("13800138000")!, card: card, status: .current, generatedAt: 1_652_486_400,
+            cardTime: 1_652_486_400, watermark: nil, dataLag: nil, maxDataLag: nil, windowDays: 14, attestation: "x"
         )
         let text = presentation.smsText(places: Fixtures.places)
         #expect(text.hasPrefix("【通信行程卡】138****8000 您于前14天内到达或途经：浙江省杭州市*，北京市，日本。行程卡颜色：黄色。更新于：2022.05.14 08:00:00。"))

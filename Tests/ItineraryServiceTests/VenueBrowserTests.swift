@@ -6,10 +6,12 @@ import Testing
 
 /// Runs `Tests/browser/check_venue.py`: the card page's QR code, read back from a screenshot with
 /// zbarimg, verifies with `itinerary verify` and offline on `/verify`, which also refuses an
-/// expired, a tampered and an unknown key's code with the reason, and accepts a retired key's
-/// code after a rotation; a browser asking for English gets the page, the code SMS and the place
-/// names in English. The screenshot and the JSON summary land in `Tests/artifacts/`. Skipped when Chromium or zbarimg is missing or `ITINERARY_SKIP_BROWSER=1`.
-@Suite("Venue verification in a real browser", .timeLimit(.minutes(2)))
+/// expired, a tampered, an over-long and an unknown key's code with the reason only (never their
+/// claims), shows no-data and stale codes gray, accepts a retired key's code after a rotation and,
+/// left open, refuses it once the key is withdrawn (`itinerary keys revoke`); a browser asking for
+/// English gets the page, the code SMS and the place names in English. Verdict screenshots land in
+/// `Tests/artifacts/states/` (docs/images/ holds copies). The screenshot and the JSON summary land in `Tests/artifacts/`. Skipped when Chromium or zbarimg is missing or `ITINERARY_SKIP_BROWSER=1`.
+@Suite("Venue verification in a real browser", .timeLimit(.minutes(3)))
 struct VenueBrowserTests {
     static var enabled: Bool {
         BrowserPageTests.enabled && FileManager.default.isExecutableFile(atPath: "/usr/bin/zbarimg")
@@ -28,12 +30,12 @@ struct VenueBrowserTests {
         try FileManager.default.removeItem(atPath: state + "/attestation-ed25519.key")
         let current = try AttestationSigner.loadOrCreate(inDirectory: state)
 
-        let harness = try await TestHarness.start(label: "venue") {
+        // The browser and the CLI judge expiry by the wall clock; the data is half an hour old.
+        let now = Int64(Date().timeIntervalSince1970)
+        let harness = try await TestHarness.start(label: "venue", cardSource: FixedCardSource(watermark: now - 1800)) {
             $0.smsGateway = .console(mirrorPath: smsLog)
             $0.stateDirectory = state
         }
-        // The browser and the CLI judge expiry by the wall clock.
-        let now = Int64(Date().timeIntervalSince1970)
         harness.clock.set(now)
 
         let valid = try #require(try current.signCode(CardCodeTests.payload(signer: current, issued: now)))
@@ -42,6 +44,19 @@ struct VenueBrowserTests {
         let stranger = AttestationSigner.random()
         let unknown = try #require(try stranger.signCode(CardCodeTests.payload(signer: stranger, issued: now)))
         let oldKey = try #require(try retired.signCode(CardCodeTests.payload(signer: retired, issued: now)))
+        let tooLong = try #require(
+            try current.signCode(CardCodeTests.payload(signer: current, issued: now, lifetime: 365 * 86_400)))
+        var grays: [String] = []
+        for status in ["no_data", "stale"] {
+            var payload = CardCodeTests.payload(signer: current, issued: now)
+            (payload.color, payload.status) = ("gray", status)
+            if status == "no_data" { payload.places = [] }
+            grays += ["--gray", "\(status)=\(try #require(try current.signCode(payload)))"]
+        }
+        let revoke = [
+            BuiltExecutable.itinerary.path, "keys", "revoke", "--database", harness.connectionString, "--state", state,
+            retired.keyID,
+        ]
 
         let check = try await BrowserCheck.run(
             "check_venue.py",
@@ -51,10 +66,12 @@ struct VenueBrowserTests {
                 "--screenshot", root.appendingPathComponent("Tests/artifacts/card-qr.png").path,
                 "--expect-places", "浙江省杭州市*，北京市",
                 "--refuse", "expired=\(expired)", "--refuse", "bad_signature=\(tampered)", "--refuse",
-                "unknown_key=\(unknown)",
-                "--accept", oldKey,
+                "unknown_key=\(unknown)", "--refuse", "lifetime_too_long=\(tooLong)",
+                "--accept", oldKey, "--revoke", oldKey,
+                "--revoke-cmd", String(decoding: try JSONSerialization.data(withJSONObject: revoke), as: UTF8.self),
+                "--shots", root.appendingPathComponent("Tests/artifacts/states").path,
                 "--english-phone", "13800138001", "--expect-places-en", "Hangzhou, Zhejiang*, Beijing",
-            ])
+            ] + grays)
         await harness.server.stop()
         // The summary carries the pages' sizes and first paint for the README.
         try? check.output.write(to: root.appendingPathComponent("Tests/artifacts/venue-check.json"))

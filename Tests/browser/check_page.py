@@ -206,7 +206,10 @@ def main():
     parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
     parser.add_argument("--expect-places", help="text expected after 您于前14天内到达或途经：")
     parser.add_argument("--expect-time", help="expected 更新于 time, e.g. 2022.05.14 08:00:00")
-    parser.add_argument("--expect-color", help="green, yellow or orange")
+    parser.add_argument("--expect-color", help="green, yellow, orange or gray")
+    parser.add_argument("--expect-status", help="current, no_data or stale (docs/card-states.md)")
+    parser.add_argument("--expect-banner", help="text the gray card's banner must contain, e.g. 暂无行程数据")
+    parser.add_argument("--shot-scale", type=float, default=1.0, help="screenshot scale (0.5: one pixel per CSS pixel)")
     options = parser.parse_args()
 
     masked = options.phone[-11:][:3] + "****" + options.phone[-4:]
@@ -247,6 +250,9 @@ def main():
             time: document.getElementById('card-time').textContent,
             places: document.getElementById('card-places').textContent,
             color: document.getElementById('arrow').getAttribute('data-color'),
+            fill: document.getElementById('arrow-bg').getAttribute('fill'),
+            status: document.getElementById('card').getAttribute('data-status'),
+            banner: document.getElementById('card-status').hidden ? null : document.getElementById('card-status').textContent,
             notes: document.querySelector('.notes').innerText,
             token: sessionStorage.getItem('itinerary.token') !== null
         })""")
@@ -257,16 +263,27 @@ def main():
         if options.expect_time:
             check("更新于 time", card["time"] == "更新于：" + options.expect_time, card["time"])
         check("places sentence", card["places"].startswith("您于前14天内到达或途经："), card["places"])
+        summary["card_page_bytes_signed_in"] = page.js("document.documentElement.outerHTML.length")
         if options.expect_places:
             check("places", card["places"] == "您于前14天内到达或途经：" + options.expect_places, card["places"])
         if options.expect_color:
             check("colour", card["color"] == options.expect_color, card["color"])
+        if options.expect_status:
+            check("status", card["status"] == options.expect_status, card["status"])
+            if options.expect_status != "current":
+                check("gray, never green", card["color"] == "gray" and card["fill"] != "#1aad19", f"{card['color']} {card['fill']}")
+                check("banner says why", bool(card["banner"]) and (not options.expect_banner or options.expect_banner in card["banner"]),
+                      card["banner"])
+            else:
+                check("no banner on a current card", card["banner"] is None, card["banner"])
         if "*" in card["places"]:
             check("star footnote", "*注：* 表示当前该城市存在中风险或高风险地区，并不表示用户实际到访过这些中高风险地区。" in card["notes"], card["notes"])
         check("14-day footnote", "14天内" in card["notes"], card["notes"])
         check("token kept in sessionStorage", card["token"])
 
-        shot = page.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
+        size = page.js("({width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight})")
+        shot = page.call("Page.captureScreenshot", format="png", captureBeyondViewport=True,
+                         clip=dict(x=0, y=0, width=size["width"], height=size["height"], scale=options.shot_scale))
         os.makedirs(os.path.dirname(os.path.abspath(options.screenshot)), exist_ok=True)
         with open(options.screenshot, "wb") as f:
             f.write(base64.b64decode(shot["data"]))

@@ -9,6 +9,10 @@ Reuses check_page.py's DevTools client. Steps, on a 360 px wide mobile viewport:
      scanned code there: valid, checked in the browser (WebCrypto Ed25519), colour and places shown;
   4. each --refuse REASON=CODE must be refused with REASON shown; each --accept CODE (an old
      key's code after a rotation) must be valid;
+  4b. each --gray REASON=CODE (a no-data or stale card's code) must show 灰码 · 不通过 with REASON and
+     the masked number; every refused code shows 不通过 and the reason only, never its claims;
+  4c. with --revoke CODE --revoke-cmd CMD: CODE passes, CMD withdraws its key, and the page, left
+     open, refuses CODE as revoked after its next key refresh; after a reload at once;
   5. with --english-phone: a browser asking for English gets the card page in English (code SMS
      included), places named in English; the switch turns it back to Chinese.
 Prints a JSON summary with the pages' sizes and first contentful paint; exit 0 when all pass.
@@ -22,7 +26,9 @@ import argparse, base64, json, os, shutil, subprocess, sys, tempfile, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from check_page import read_code, run_in_chromium, set_language  # noqa: E402
 
-REASONS = {"expired": "已过期", "bad_signature": "签名无效（被篡改）", "unknown_key": "未知密钥", "malformed": "不是行程卡核验码"}
+REASONS = {"expired": "已过期", "bad_signature": "签名无效（被篡改）", "unknown_key": "未知密钥", "malformed": "不是行程卡核验码",
+           "lifetime_too_long": "有效期长于服务签发的时长", "revoked": "密钥已撤销",
+           "no_data": "暂无行程数据（信息不足）", "stale": "数据更新滞后（信息不足）"}
 
 
 def first_paint(page):
@@ -43,6 +49,7 @@ def check_code(page, code, timeout=10.0):
         reason_text: document.getElementById('reason').textContent,
         phone: document.getElementById('phone').textContent,
         places: document.getElementById('places').textContent,
+        times: document.getElementById('times').textContent,
         color: document.getElementById('result').className
     })""")
 
@@ -59,12 +66,29 @@ def main():
     parser.add_argument("--expect-places", help="the places the verifier must show, e.g. 浙江省杭州市*，北京市")
     parser.add_argument("--refuse", action="append", default=[], help="REASON=CODE that /verify must refuse")
     parser.add_argument("--accept", action="append", default=[], help="another CODE that /verify must accept")
+    parser.add_argument("--gray", action="append", default=[], help="REASON=CODE that /verify must show gray")
+    parser.add_argument("--revoke", help="a CODE that passes until --revoke-cmd withdraws its key")
+    parser.add_argument("--revoke-cmd", help="JSON list: the command withdrawing the key of --revoke")
+    parser.add_argument("--shots", help="directory for the verdict screenshots (tampered.png, gray.png, revoked.png)")
     parser.add_argument("--english-phone", help="a second number, to sign in with a browser asking for English")
     parser.add_argument("--expect-places-en", help="the English places, e.g. 'Hangzhou, Zhejiang*, Beijing'")
     options = parser.parse_args()
 
     masked = options.phone[-11:][:3] + "****" + options.phone[-4:]
     summary = {"url": options.url, "checks": [], "ok": False}
+
+    def shoot(page, name):
+        """The verdict, one pixel per CSS pixel, into --shots."""
+        if not options.shots:
+            return
+        rect = page.js("(function(r){return {x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height}})"
+                       "(document.querySelector('main').getBoundingClientRect())")
+        shot = page.call("Page.captureScreenshot", format="png", clip=dict(rect, x=0, y=0, width=360, height=rect["y"] + rect["height"], scale=0.5))
+        os.makedirs(options.shots, exist_ok=True)
+        with open(os.path.join(options.shots, name), "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
+        summary.setdefault("shots", []).append(name)
+
     def steps(page, check):
         for domain in ("Page", "Runtime", "Network"):
             page.call(f"{domain}.enable")
@@ -126,16 +150,52 @@ def main():
         if options.expect_places:
             check("/verify: places shown", shown_verdict["places"] == options.expect_places, shown_verdict["places"])
 
-        # 4. Refusals with their reasons, and codes of a retired key.
+        # 4. Refusals with their reasons only, and codes of a retired key.
         for item in options.refuse:
             reason, _, refused = item.partition("=")
             got = check_code(page, refused)
             check(f"/verify refuses: {reason}", got["reason"] == reason and got["reason_text"] == REASONS[reason]
                   and got["verdict"] == "不通过", json.dumps(got, ensure_ascii=False))
+            check(f"/verify shows no claims of a refused code: {reason}", got["phone"] == "" and got["places"] == ""
+                  and got["times"] == "", json.dumps(got, ensure_ascii=False))
+            if reason == "bad_signature":
+                shoot(page, "tampered.png")
+        for item in options.gray:
+            reason, _, gray = item.partition("=")
+            got = check_code(page, gray)
+            check(f"/verify shows gray: {reason}", got["reason"] == reason and got["verdict"] == "灰码 · 不通过"
+                  and got["reason_text"] == REASONS[reason] and got["color"] == "gray" and got["phone"] == masked,
+                  json.dumps(got, ensure_ascii=False))
+            shoot(page, f"gray-{reason}.png")
         for accepted in options.accept:
             got = check_code(page, accepted)
             check("/verify accepts another published key's code", got["reason"] == "valid", json.dumps(got, ensure_ascii=False))
         page.call("Network.emulateNetworkConditions", offline=False, latency=0, downloadThroughput=-1, uploadThroughput=-1)
+
+        # 4c. A key withdrawn while the page is open: refused after its next refresh, and on load.
+        if options.revoke:
+            page.js("location.reload(); true")
+            page.wait_for("document.readyState === 'complete' && document.getElementById('keys').getAttribute('data-fetched')",
+                          what="keys fetched on load")
+            got = check_code(page, options.revoke)
+            check("/verify accepts the code before its key is withdrawn", got["reason"] == "valid", json.dumps(got, ensure_ascii=False))
+            revoke = subprocess.run(json.loads(options.revoke_cmd), capture_output=True, text=True, timeout=60)
+            check("the key is withdrawn", revoke.returncode == 0, revoke.stderr.strip()[-300:])
+            started, got = time.time(), None
+            while time.time() - started < 45:
+                got = check_code(page, options.revoke)
+                if got["reason"] == "revoked":
+                    break
+                time.sleep(1)
+            summary["revoked_after_s"] = round(time.time() - started, 1)
+            check("/verify, left open, refuses the withdrawn key's code after a refresh",
+                  got["reason"] == "revoked" and got["verdict"] == "不通过" and got["phone"] == "", json.dumps(got, ensure_ascii=False))
+            shoot(page, "revoked.png")
+            page.js("location.reload(); true")
+            page.wait_for("document.readyState === 'complete' && document.getElementById('keys').getAttribute('data-fetched')",
+                          what="keys fetched on reload")
+            got = check_code(page, options.revoke)
+            check("/verify refuses it at once after a reload", got["reason"] == "revoked", json.dumps(got, ensure_ascii=False))
 
         # First paint of the card page, measured on a fresh load (signed out).
         page.js("sessionStorage.clear(); true")

@@ -3,7 +3,7 @@ import ItineraryCore
 /// The signed content of an attestation: what a venue terminal needs to check a card offline.
 ///
 /// Serialised as compact JSON with keys in this order (times are Unix seconds):
-/// `{"v":1,"kid":"…","phone":"138****8000","color":"green","window_days":14,
+/// `{"v":1,"kid":"…","phone":"138****8000","color":"green","status":"current","window_days":14,
 ///   "places":[{"code":"330100","starred":true,"first_seen":…,"last_seen":…}],
 ///   "watermark":…|null,"iat":…,"exp":…}`
 public struct AttestationPayload: Sendable, Hashable, Decodable {
@@ -35,7 +35,10 @@ public struct AttestationPayload: Sendable, Hashable, Decodable {
     public var keyID: String
     /// The masked number, `138****8000`.
     public var phone: String
+    /// `green`, `yellow`, `orange`, or `gray` for a card that is not ``CardStatus/current``.
     public var color: String
+    /// The ``CardStatus`` raw value: `current`, `no_data` or `stale`.
+    public var status: String
     public var windowDays: Int
     public var places: [Place]
     public var watermark: Int64?
@@ -45,13 +48,14 @@ public struct AttestationPayload: Sendable, Hashable, Decodable {
     public var expiresAt: Int64
 
     public init(
-        keyID: String, phone: String, color: String, windowDays: Int, places: [Place],
-        watermark: Int64?, issuedAt: Int64, expiresAt: Int64
+        keyID: String, phone: String, color: String, status: String = CardStatus.current.rawValue, windowDays: Int,
+        places: [Place], watermark: Int64?, issuedAt: Int64, expiresAt: Int64
     ) {
         self.version = 1
         self.keyID = keyID
         self.phone = phone
         self.color = color
+        self.status = status
         self.windowDays = windowDays
         self.places = places
         self.watermark = watermark
@@ -62,7 +66,7 @@ public struct AttestationPayload: Sendable, Hashable, Decodable {
     enum CodingKeys: String, CodingKey {
         case version = "v"
         case keyID = "kid"
-        case phone, color
+        case phone, color, status
         case windowDays = "window_days"
         case places, watermark
         case issuedAt = "iat"
@@ -82,6 +86,7 @@ public struct AttestationPayload: Sendable, Hashable, Decodable {
         writer.string("kid", keyID)
         writer.string("phone", phone)
         writer.string("color", color)
+        writer.string("status", status)
         writer.int("window_days", Int64(windowDays))
         writer.beginArray("places")
         for place in places {

@@ -66,6 +66,8 @@ public struct AttestationSigner: Sendable {
         return head + "." + Base64URL.encode(signature)
     }
 
-    /// A verifier for this signer's key.
-    public var verifier: AttestationVerifier { try! AttestationVerifier(publicKey: publicKey) }
+    /// A verifier for this signer's key (a key made from a private key needs no checking).
+    public var verifier: AttestationVerifier {
+        AttestationVerifier(checkedKeys: [keyID: publicKey], revoked: [])
+    }
 }

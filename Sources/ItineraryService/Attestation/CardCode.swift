@@ -12,7 +12,7 @@ import ItineraryCore
 /// | 0 | format, 1 |
 /// | 1–8 | key id: the first 8 bytes of SHA-256(raw public key) (``AttestationKeyID``) |
 /// | 9–10, 11–12 | the masked number's first 3 and last 4 digits (`138****8000`) |
-/// | 13 | colour: 0 green, 1 yellow, 2 orange |
+/// | 13 | card state: 0 green, 1 yellow, 2 orange (all `current`), 3 gray `no_data`, 4 gray `stale` |
 /// | 14 | window in days |
 /// | 15–18 | data time (watermark), `0xFFFFFFFF` when there is none |
 /// | 19–22, 23–26 | issued at, expires at (Unix seconds) |
@@ -22,17 +22,21 @@ import ItineraryCore
 enum CardCode {
     static let prefix = "ITC1."
     static let version: UInt8 = 1
-    private static let colors = CardColor.allCases.map(\.rawValue)
+    /// Byte 13's values: (colour, status) pairs; any other pair has no code.
+    private static let states: [(color: String, status: String)] =
+        CardColor.allCases.map { ($0.rawValue, CardStatus.current.rawValue) } + [
+            ("gray", CardStatus.noData.rawValue), ("gray", CardStatus.stale.rawValue),
+        ]
     private static let headerLength = 27
     private static let noWatermark = UInt32.max
     private static let starred: UInt32 = 0x80_0000
 
     /// The binary payload, `nil` when `payload` cannot be represented (a number not masked as
-    /// `ddd****dddd`, an unknown colour or place code, a time past 2106).
+    /// `ddd****dddd`, an unknown colour, status or place code, a time past 2106).
     static func encode(_ payload: AttestationPayload) -> [UInt8]? {
         guard let keyID = Base64URL.decode(payload.keyID), keyID.count == 8,
             let phone = maskedDigits(payload.phone),
-            let color = colors.firstIndex(of: payload.color),
+            let state = states.firstIndex(where: { $0 == (payload.color, payload.status) }),
             let windowDays = UInt8(exactly: payload.windowDays),
             let issuedAt = UInt32(exactly: payload.issuedAt), let expiresAt = UInt32(exactly: payload.expiresAt)
         else { return nil }
@@ -46,7 +50,7 @@ enum CardCode {
         var bytes: [UInt8] = [version] + keyID
         append(UInt32(phone.head), bytes: 2, to: &bytes)
         append(UInt32(phone.tail), bytes: 2, to: &bytes)
-        bytes += [UInt8(color), windowDays]
+        bytes += [UInt8(state), windowDays]
         for value in [watermark, issuedAt, expiresAt] { append(value, bytes: 4, to: &bytes) }
         for place in payload.places {
             guard let code = PlaceCode(place.code) else { return nil }
@@ -58,7 +62,7 @@ enum CardCode {
     /// The payload of `bytes`, `nil` unless well formed.
     static func decode(_ bytes: [UInt8]) -> AttestationPayload? {
         guard bytes.count >= headerLength, (bytes.count - headerLength) % 3 == 0, bytes[0] == version,
-            bytes[13] < colors.count
+            bytes[13] < states.count
         else { return nil }
         let head = read(bytes, at: 9, count: 2), tail = read(bytes, at: 11, count: 2)
         guard head >= 100, head <= 999, tail <= 9999 else { return nil }
@@ -73,7 +77,7 @@ enum CardCode {
         }
         var payload = AttestationPayload(
             keyID: Base64URL.encode(bytes[1..<9]), phone: String(head) + "****" + padded(tail),
-            color: colors[Int(bytes[13])],
+            color: states[Int(bytes[13])].color, status: states[Int(bytes[13])].status,
             windowDays: Int(bytes[14]), places: places, watermark: watermark == noWatermark ? nil : Int64(watermark),
             issuedAt: Int64(read(bytes, at: 19, count: 4)), expiresAt: Int64(read(bytes, at: 23, count: 4))
         )

@@ -2,8 +2,9 @@ import ItineraryCore
 
 /// Where the service gets cards from; the pipeline's store plugs in here.
 public protocol CardSource: Sendable {
-    /// The card of a phone at time `at`, or `nil` when the phone has no records (the service then
-    /// shows an empty green card, so answers do not reveal whether a number is known).
+    /// The card of a phone at time `at`, or `nil` when the source holds nothing for the phone
+    /// (never seen, or past retention): the service then shows a gray "no data" card, never a
+    /// green one. The service asks only for times at or before ``dataWatermark()``.
     /// - Parameter key: HMAC-SHA-256 of the normalised number (`ItineraryStore.PhoneKeyer`).
     func card(forPhoneKey key: PhoneKey, phone: Phone, at: Int64) async throws -> Card?
 

@@ -7,34 +7,22 @@ import Synchronization
 /// one query per card (the phone's committed state); the data time and the risk list in force
 /// are re-read at most once a second, and at once with every new ``version()``.
 public struct StoreCardSource: CardSource {
-    /// Which "now" a card is evaluated at.
-    public enum CardClock: String, Sendable, CaseIterable {
-        /// The request time: a live service.
-        case wall
-        /// The newest event time in the store when that is earlier than the request time: a
-        /// replay of old feeds (the 2022 samples of the demo) still shows its cards.
-        case data
-    }
-
     private let pool: DatabasePool
     private let cards: CardStore
-    private let clock: CardClock
     private let dataTime = DataTimeCache()
 
     /// - Parameter pool: the process's pool, shared with the service's own state.
-    public init(pool: DatabasePool, configuration: RuleConfiguration, clock: CardClock = .wall) {
+    public init(pool: DatabasePool, configuration: RuleConfiguration) {
         self.pool = pool
         // Cards are computed only when the version changed (or they aged): the risk list they
         // use must be the one in force then, not one remembered from before.
         cards = CardStore(configuration: configuration, riskRefreshInterval: .zero)
-        self.clock = clock
     }
 
+    /// The phone's card, `nil` when the store holds nothing for it (``CardStore/knownCard(for:at:on:)``).
     public func card(forPhoneKey key: PhoneKey, phone: Phone, at time: Int64) async throws -> Card? {
-        var evaluated = time
-        if clock == .data, let dataTime = try await dataWatermark() { evaluated = min(time, dataTime) }
-        let (cards, at) = (cards, evaluated)
-        return try await pool.run { try cards.card(for: key, at: at, on: $0) }
+        let cards = cards
+        return try await pool.run { try cards.knownCard(for: key, at: time, on: $0) }
     }
 
     public func version() async throws -> CardSourceVersion? {

@@ -7,53 +7,73 @@ extension LookupService {
         var attestation: String?
     }
 
-    /// Answers 200 `{"valid":true|false,"reason":"valid|expired|unknown_key|bad_signature|malformed","payload":{…}|null}`.
+    /// Answers 200 `{"valid":true|false,"reason":"…","payload":{…}|null}` (reasons:
+    /// ``AttestationVerdict/reason``). The payload only of an authentic, in-date card (valid or
+    /// gray): a refused one's claims are not repeated.
     func verifyAttestation(_ request: Request, context: LookupRequestContext) async throws -> Response {
         let body = try BodyReader.decode(
             VerifyRequest.self, from: try await BodyReader.bytes(request, limit: configuration.maxBodyBytes))
         guard let attestation = body.attestation else { throw APIError.invalidRequest("attestation is required") }
-        let verdict = verifier.verify(attestation, now: clock.now())
+        let verdict = try await currentKeys().verifier.verify(attestation, now: clock.now())
         var writer = JSONWriter()
         writer.beginObject()
         writer.bool("valid", verdict.isValid)
         writer.string("reason", verdict.reason)
-        switch verdict {
-        case .valid(let payload), .expired(let payload):
+        if let payload = verdict.shownPayload {
             payload.writeJSON(into: &writer, key: "payload")
-        default:
+        } else {
             writer.raw("payload", "null")
         }
         writer.endObject()
         return Responses.json(writer.text, private: false)
     }
 
-    /// The public key venue terminals verify with: `{"alg":"Ed25519","kid":"…","public_key":"<base64url>"}`.
-    func attestationKey() -> Response {
+    /// The public key venue terminals verify with: `{"alg":"Ed25519","kid":"…","public_key":"<base64url>"}`
+    /// (503 `signing_key_revoked` once it is withdrawn).
+    func attestationKey() async throws -> Response {
+        guard try await !currentKeys().signerRevoked else { throw APIError.signingKeyRevoked }
         var writer = JSONWriter()
         writer.beginObject()
         writer.string("alg", "Ed25519")
-        writer.string("kid", signer.keyID)
-        writer.string("public_key", Base64URL.encode(signer.publicKey))
+        writer.string("kid", keys.signer.keyID)
+        writer.string("public_key", Base64URL.encode(keys.signer.publicKey))
         writer.endObject()
         return Responses.json(writer.text, private: false)
     }
 
-    /// Every key attestations and card codes verify with — the signer's and the retired ones
-    /// still published in the state directory — for terminals to fetch once and cache:
-    /// `{"keys":[{"alg":"Ed25519","kid":"…","public_key":"<base64url>","current":true|false}]}`.
-    func attestationKeys() -> Response {
+    /// Every key attestations and card codes verify with now — the signer's and the retired
+    /// ones still published in the state directory, less the withdrawn — the withdrawn ids, and
+    /// the limits every checker applies, for terminals to fetch when they load and every few
+    /// seconds while open:
+    /// `{"keys":[{"alg":"Ed25519","kid":"…","public_key":"<base64url>","current":true|false}],
+    ///   "revoked":[{"kid":"…","revoked_at":"…"}],"clock_skew":30,"max_lifetime":{"code":180,"attestation":600}}`.
+    func attestationKeys() async throws -> Response {
+        let snapshot = try await currentKeys()
         var writer = JSONWriter()
         writer.beginObject()
         writer.beginArray("keys")
-        for key in verifier.keys {
+        for key in snapshot.verifier.keys {
             writer.beginObject()
             writer.string("alg", "Ed25519")
             writer.string("kid", key.id)
             writer.string("public_key", Base64URL.encode(key.publicKey))
-            writer.bool("current", key.id == signer.keyID)
+            writer.bool("current", key.id == keys.signer.keyID)
             writer.endObject()
         }
         writer.endArray()
+        writer.beginArray("revoked")
+        for revocation in snapshot.revocations {
+            writer.beginObject()
+            writer.string("kid", revocation.keyID)
+            writer.string("revoked_at", UTCTimestamp.format(revocation.revokedAt))
+            writer.endObject()
+        }
+        writer.endArray()
+        writer.int("clock_skew", snapshot.verifier.clockSkew)
+        writer.beginObject("max_lifetime")
+        writer.int("code", snapshot.verifier.maxCodeLifetime)
+        writer.int("attestation", snapshot.verifier.maxAttestationLifetime)
+        writer.endObject()
         writer.endObject()
         return Responses.json(writer.text, private: false)
     }

@@ -5,23 +5,26 @@ import ItineraryStore
 
 /// `GET /v1/itinerary/code` (Bearer token): the card's short-lived ``CardCode`` and its QR code.
 extension LookupService {
-    /// Answers 200 `{"code":"ITC1.…","expires_at":"…","expires_in":180,"qr_svg":"<svg …>"}`; the
-    /// same errors as `GET /v1/itinerary`, and counted against the same re-read limit.
+    /// Answers 200 `{"code":"ITC1.…","color":"green|…|gray","status":"current|no_data|stale",
+    /// "expires_at":"…","expires_in":180,"qr_svg":"<svg …>"}`: a gray card gets a gray code,
+    /// never a green one. The same errors as `GET /v1/itinerary`, counted against the same
+    /// re-read limit, and 503 `signing_key_revoked` while this instance's key is withdrawn.
     func cardCode(_ request: Request, context: LookupRequestContext) async throws -> Response {
         let now = clock.now()
         let entry = try await tokenEntry(request, context: context, now: now)
         let presentation = try await presentCard(phone: entry.phone, phoneKey: entry.phoneKey, now: now).presentation
-        let payload = CardPresentation.attestationPayload(
-            phone: entry.phone, card: presentation.card, generatedAt: now, watermark: presentation.watermark,
-            windowDays: configuration.windowDays, keyID: signer.keyID, lifetime: configuration.cardCodeLifetime
-        )
-        guard let code = try signer.signCode(payload), let symbol = QRCode(code) else {
+        guard try await !currentKeys().signerRevoked else { throw APIError.signingKeyRevoked }
+        let payload = presentation.attestationPayload(
+            keyID: keys.signer.keyID, issuedAt: now, lifetime: configuration.cardCodeLifetime)
+        guard let code = try keys.signer.signCode(payload), let symbol = QRCode(code) else {
             throw APIError(
                 status: .internalServerError, code: "internal_error", message: "the card does not fit a code")
         }
         var writer = JSONWriter()
         writer.beginObject()
         writer.string("code", code)
+        writer.string("color", payload.color)
+        writer.string("status", payload.status)
         writer.string("expires_at", UTCTimestamp.format(payload.expiresAt))
         writer.int("expires_in", configuration.cardCodeLifetime)
         writer.string("qr_svg", symbol.svg)

@@ -12,8 +12,8 @@ struct LookupService: Sendable {
     let places: PlaceDirectory
     let clock: any WallClock
     let hasher: SecretHasher
-    let signer: AttestationSigner
-    let verifier: AttestationVerifier
+    /// The signer and the keys codes verify with, withdrawals included.
+    let keys: AttestationKeyRing
     let metrics: ServiceMetrics
     let logger: Logger
     /// Card re-reads per client address, counted in memory (the hot path).
@@ -55,29 +55,58 @@ struct LookupService: Sendable {
         }
     }
 
-    /// The card of `phone` now, as presented (an empty green card when the source has none):
-    /// the one presented last while ``CardCache`` says it still stands, else computed and signed.
+    /// The keys now (re-read every ``ServiceConfiguration/keyRefreshInterval``). A new
+    /// revocation drops every presented card: their attestations may carry the withdrawn key.
+    func currentKeys() async throws -> AttestationKeyRing.Snapshot {
+        let (snapshot, revocationsChanged) = try await keys.current { try await store.revokedKeys() }
+        if revocationsChanged { cards.removeAll() }
+        return snapshot
+    }
+
+    /// The store's data time against the clock at `now`, also exported as metrics.
+    func freshness(now: Int64) async throws -> DataFreshness {
+        let freshness = DataFreshness(
+            dataTime: try await cardSource.dataWatermark(), now: now, clock: configuration.cardClock,
+            maxLag: configuration.maxDataLag)
+        metrics.recordFreshness(freshness)
+        return freshness
+    }
+
+    /// The card of `phone` now, as presented: the one presented last while ``CardCache`` says it
+    /// still stands (and it is as stale as the data now is), else computed and signed.
     func presentCard(phone: Phone, phoneKey: PhoneKey, now: Int64) async throws -> PresentedCard {
         let version = try await cards.version(of: cardSource)
-        if let version, let cached = cards.card(for: phoneKey, version: version, now: now) { return cached }
-        let presentation = try await computeCard(phone: phone, phoneKey: phoneKey, now: now)
+        let freshness = try await freshness(now: now)
+        let keys = try await currentKeys()
+        if let version, let cached = cards.card(for: phoneKey, version: version, now: now),
+            cached.presentation.status == .noData || (cached.presentation.status == .stale) == freshness.isStale
+        {
+            return cached
+        }
+        let presentation = try await computeCard(phone: phone, phoneKey: phoneKey, freshness: freshness, keys: keys)
         let presented = PresentedCard(presentation: presentation, body: presentation.json(places: places))
         if let version { cards.insert(presented, for: phoneKey, version: version) }
         return presented
     }
 
-    private func computeCard(phone: Phone, phoneKey: PhoneKey, now: Int64) async throws -> CardPresentation {
-        async let cardLookup = cardSource.card(forPhoneKey: phoneKey, phone: phone, at: now)
-        async let watermarkLookup = cardSource.dataWatermark()
-        let card = try await cardLookup ?? Card(at: now, color: .green, places: [])
-        let watermark = try await watermarkLookup
-        let payload = CardPresentation.attestationPayload(
-            phone: phone, card: card, generatedAt: now, watermark: watermark, windowDays: configuration.windowDays,
-            keyID: signer.keyID, lifetime: configuration.attestationLifetime
+    /// The card at the data time (never later): gray when the store holds nothing for the phone
+    /// or the data is stale; signed unless the signing key is withdrawn.
+    private func computeCard(
+        phone: Phone, phoneKey: PhoneKey, freshness: DataFreshness, keys: AttestationKeyRing.Snapshot
+    ) async throws -> CardPresentation {
+        let found = try await cardSource.card(forPhoneKey: phoneKey, phone: phone, at: freshness.cardTime)
+        var presentation = CardPresentation(
+            phone: phone, card: found ?? Card(at: freshness.cardTime, color: .green, places: []),
+            status: found == nil ? .noData : freshness.isStale ? .stale : .current, generatedAt: freshness.now,
+            cardTime: freshness.cardTime, watermark: freshness.dataTime, dataLag: freshness.lag,
+            maxDataLag: configuration.cardClock == .wall ? configuration.maxDataLag : nil,
+            windowDays: configuration.windowDays, attestation: nil
         )
-        return CardPresentation(
-            phone: phone, card: card, generatedAt: now, watermark: watermark, windowDays: configuration.windowDays,
-            attestation: try signer.sign(payload)
-        )
+        if !keys.signerRevoked {
+            let payload = presentation.attestationPayload(
+                keyID: self.keys.signer.keyID, issuedAt: freshness.now, lifetime: configuration.attestationLifetime)
+            presentation.attestation = try self.keys.signer.sign(payload)
+        }
+        return presentation
     }
 }

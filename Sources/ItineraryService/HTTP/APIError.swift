@@ -6,7 +6,7 @@ import ItineraryCore
 /// Codes: `malformed_json`, `invalid_request`, `invalid_phone`, `consent_required` (400);
 /// `invalid_code`, `code_expired`, `invalid_token`, `invalid_signature`, `stale_timestamp` (401);
 /// `cross_origin` (403); `not_found` (404); `replayed` (409); `payload_too_large` (413); `unsupported_media_type` (415); `too_many_attempts`, `rate_limited`, `sms_budget_exhausted` (429, with
-/// `Retry-After`); `service_unavailable` (503, with `Retry-After`); `internal_error` (500).
+/// `Retry-After`); `service_unavailable`, `signing_key_revoked` (503, with `Retry-After`); `internal_error` (500).
 struct APIError: Error, Sendable {
     var status: HTTPResponse.Status
     var code: String
@@ -52,6 +52,11 @@ struct APIError: Error, Sendable {
     static let serviceUnavailable = APIError(
         status: .serviceUnavailable, code: "service_unavailable",
         message: "the service is unavailable; try again shortly", retryAfter: 5
+    )
+    static let signingKeyRevoked = APIError(
+        status: .serviceUnavailable, code: "signing_key_revoked",
+        message: "this instance's signing key has been withdrawn; it issues no codes until the key is rotated",
+        retryAfter: 5
     )
     static let `internal` = APIError(status: .internalServerError, code: "internal_error", message: "internal error")
 

@@ -10,10 +10,16 @@ import Prometheus
 /// - `lookup_sms_outbox_pending`: messages waiting; `lookup_sms_sent_total{result}`: `sent`, `retry`, `failed`,
 ///   `unknown` (handed to the gateway, result never recorded: not sent again)
 /// - `lookup_database_unavailable_total`: requests answered 503
+/// - `lookup_data_lag_seconds`: how far the store's data time lags the service clock (the whole
+///   clock while the store has no data), `lookup_data_time_seconds`: the data time (0 without
+///   data), `lookup_data_stale`: 1 while cards are stale; read at every scrape, card and `/readyz`
 public final class ServiceMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     let outboxPending: Gauge
     let databaseUnavailable: Counter
+    let dataLag: Gauge
+    let dataTime: Gauge
+    let dataStale: Gauge
 
     private static let buckets: [Duration] = [
         .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
@@ -34,6 +40,30 @@ public final class ServiceMetrics: Sendable {
             ),
             labels: []
         )
+        dataLag = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                metricName: "lookup_data_lag", unitName: "seconds",
+                helpText: "How far the store's data time lags the service clock"),
+            labels: []
+        )
+        dataTime = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                metricName: "lookup_data_time", unitName: "seconds",
+                helpText: "The store's data time: the newest accepted event time, Unix seconds (0: no data)"),
+            labels: []
+        )
+        dataStale = registry.makeGauge(
+            descriptor: MetricNameDescriptor(
+                metricName: "lookup_data_stale", unitName: "",
+                helpText: "1 while cards are stale (gray) because the data time lags past --max-data-lag"),
+            labels: []
+        )
+    }
+
+    func recordFreshness(_ freshness: DataFreshness) {
+        dataTime.set(freshness.dataTime ?? 0)
+        dataLag.set(freshness.lag ?? freshness.now)
+        dataStale.set(freshness.isStale ? Int64(1) : 0)
     }
 
     func recordRequest(route: String, method: String, status: Int, duration: Duration) {

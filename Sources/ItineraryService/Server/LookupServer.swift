@@ -16,15 +16,16 @@ import ServiceLifecycle
 /// try await ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
 /// // or: let running = try await server.start(); running.port; await running.stop()
 /// ```
-/// The server closes `pool` when it stops. The database must already carry `SQL/0003_lookup.sql` and `0005_service_hardening.sql` (the
-/// migrator applies them).
+/// The server closes `pool` when it stops. The database must already carry `SQL/0003_lookup.sql`,
+/// `0005_service_hardening.sql` and `0008_key_revocations.sql` (the migrator applies them).
 public struct LookupServer: Service {
     public let configuration: ServiceConfiguration
     public let metrics: ServiceMetrics
     /// The raw Ed25519 public key venue terminals verify attestations with.
-    public var attestationPublicKey: [UInt8] { service.signer.publicKey }
-    /// A verifier for this server's attestations.
-    public var attestationVerifier: AttestationVerifier { service.verifier }
+    public var attestationPublicKey: [UInt8] { service.keys.signer.publicKey }
+    /// A verifier for this server's attestations, with the keys and withdrawals as last read
+    /// (re-read every ``ServiceConfiguration/keyRefreshInterval`` while requests come).
+    public var attestationVerifier: AttestationVerifier { service.keys.last.verifier }
 
     private let service: LookupService
     private let pool: DatabasePool
@@ -62,10 +63,11 @@ public struct LookupServer: Service {
         service = LookupService(
             configuration: configuration, store: LookupStore(pool: pool, sealer: sealer), cardSource: cardSource,
             places: places,
-            clock: clock, hasher: SecretHasher(secret: secret), signer: signer,
-            verifier: try AttestationVerifier(
-                publicKeys: [signer.publicKey]
-                    + AttestationKeyFiles.publicKeys(inDirectory: configuration.stateDirectory)),
+            clock: clock, hasher: SecretHasher(secret: secret),
+            keys: AttestationKeyRing(
+                signer: signer, directory: configuration.stateDirectory,
+                refreshInterval: configuration.keyRefreshInterval, codeLifetime: configuration.cardCodeLifetime,
+                attestationLifetime: configuration.attestationLifetime),
             metrics: metrics, logger: logger,
             cardReads: LocalRateLimiter(
                 limit: FixedWindowLimit(limit: configuration.clientLimits.cardReadsPerMinute, length: 60)),
@@ -158,7 +160,7 @@ public struct LookupServer: Service {
         router.get("/") { _, _ in IndexPage.response }
         router.get("/healthz") { _, _ in service.health() }
         router.get("/readyz") { _, _ in try await service.readiness() }
-        router.get("/metrics") { _, _ in service.metricsText() }
+        router.get("/metrics") { _, _ in await service.metricsText() }
         router.post("/v1/otp") { request, context in try await service.requestCode(request, context: context) }
         router.post("/v1/itinerary") { request, context in try await service.verifyAndShow(request, context: context) }
         router.get("/v1/itinerary") { request, context in try await service.showAgain(request, context: context) }
@@ -166,8 +168,8 @@ public struct LookupServer: Service {
         router.post("/v1/attestation/verify") { request, context in
             try await service.verifyAttestation(request, context: context)
         }
-        router.get("/v1/attestation/key") { _, _ in service.attestationKey() }
-        router.get("/v1/attestation/keys") { _, _ in service.attestationKeys() }
+        router.get("/v1/attestation/key") { _, _ in try await service.attestationKey() }
+        router.get("/v1/attestation/keys") { _, _ in try await service.attestationKeys() }
         router.get("/v1/itinerary/code") { request, context in try await service.cardCode(request, context: context) }
         router.get("/v1/places") { _, _ in service.placeNames() }
         router.get("/verify") { _, _ in VerifyPage.response }

@@ -29,11 +29,23 @@ public struct ServiceConfiguration: Sendable {
     public var clientLimits = ClientLimits()
     /// How long an access token lets its client re-read the card (seconds).
     public var tokenLifetime: Int64 = 600
-    /// How long an attestation stays valid after it is issued (seconds).
-    public var attestationLifetime: Int64 = 600
+    /// How long an attestation stays valid after it is issued (seconds); the service's checkers
+    /// refuse any claiming a longer one.
+    public var attestationLifetime: Int64 = AttestationVerifier.defaultAttestationLifetime
     /// How long the QR code on the card page (a ``CardCode``) stays valid (seconds); the page
-    /// fetches a new one before then, so a screenshot stops verifying soon.
-    public var cardCodeLifetime: Int64 = 180
+    /// fetches a new one before then, so a screenshot stops verifying soon. The service's
+    /// checkers refuse any code claiming a longer one.
+    public var cardCodeLifetime: Int64 = AttestationVerifier.defaultCodeLifetime
+    /// How often the signing keys are re-read (the `.pub` files of the state directory and the
+    /// store's revocations, ``KeyRevocations``): the longest a withdrawn key stays trusted.
+    public var keyRefreshInterval: Duration = .seconds(2)
+
+    /// Whether a lagging data time makes cards stale (``CardClock``).
+    public var cardClock: CardClock = .wall
+    /// The longest the store's data time may lag the wall clock before cards are stale
+    /// (gray, no green code): 6 hours (docs/card-states.md says why).
+    public var maxDataLag: Int64 = ServiceConfiguration.defaultMaxDataLag
+    public static let defaultMaxDataLag: Int64 = 6 * 3600
     /// How long (seconds, on the service clock) a presented card — its body and attestation, which
     /// say when they were generated — is shown again while the card source reports no change;
     /// at most half the attestation lifetime.

@@ -1,7 +1,8 @@
 import ItineraryCore
 import ItineraryStore
 
-/// The service's SQL (tables of `SQL/0003_lookup.sql` and `0005_service_hardening.sql`). Each
+/// The service's SQL (tables of `SQL/0003_lookup.sql`, `0005_service_hardening.sql` and
+/// `0008_key_revocations.sql`). Each
 /// method is one short transaction run on the ``DatabasePool``; the decisions themselves are the
 /// pure rules of `OTP/`.
 struct LookupStore: Sendable {
@@ -15,6 +16,11 @@ struct LookupStore: Sendable {
     /// `SELECT 1`.
     func ping() async throws {
         _ = try await pool.run { try $0.execute("SELECT 1").rowCount }
+    }
+
+    /// The withdrawn signing keys (SQL/0008).
+    func revokedKeys() async throws -> [KeyRevocation] {
+        try await pool.run { try KeyRevocations.all(on: $0) }
     }
 
     /// Counts one hit of `subject` in the current window of `limit` and decides.

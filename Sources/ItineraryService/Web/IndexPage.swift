@@ -6,7 +6,9 @@ import Hummingbird
 /// the card shows a QR code of a short-lived ``CardCode`` for venue terminals (`/verify`),
 /// fetched again shortly before it expires. In Chinese or English: the browser's language first,
 /// then the visible switch (kept in `localStorage`); places are named from the card's `name` or
-/// `name_en`, and the code SMS is asked for in the same language.
+/// `name_en`, and the code SMS is asked for in the same language. A card that is not `current`
+/// (docs/card-states.md) is gray with a banner saying why: 暂无行程数据 (`no_data`) or
+/// 数据更新滞后 (`stale`, with the data time and the lag).
 enum IndexPage {
     static let response = Responses.page(html, images: "data:")
 
@@ -42,6 +44,8 @@ enum IndexPage {
         #card-phone{font-size:18px;font-weight:600;margin:4px 0 0}
         #card-title{font-size:15px;color:#555}
         #card-time{font-size:14px;color:#666;margin:8px 0 4px}
+        #card-status{font-size:14px;text-align:left;background:#eef0f3;border-left:4px solid #8a8f98;border-radius:4px;padding:8px 10px;margin:8px 0}
+        #card-status b{display:block;font-size:16px}
         #arrow{width:150px;height:150px;margin:12px auto}
         #card-places{text-align:left;font-size:16px;margin:12px 0 0;padding:12px;background:#f7f8fa;border-radius:6px;word-break:break-all}
         #card-places b{font-weight:600}
@@ -74,6 +78,7 @@ enum IndexPage {
         <div id="card-phone"></div>
         <div id="card-title" data-t="cardTitle">动态行程卡</div>
         <div id="card-time"></div>
+        <div id="card-status" role="status" hidden><b id="status-title"></b><span id="status-text"></span></div>
         <svg id="arrow" viewBox="0 0 100 100" aria-label="行程卡颜色"><circle id="arrow-bg" cx="50" cy="50" r="46" fill="#1aad19"/><path d="M30 54 L50 30 L70 54 L58 54 L58 74 L42 74 L42 54 Z" fill="#fff"/></svg>
         <div id="qr-box" hidden><img id="qr" alt="行程卡核验码"><div id="qr-note"></div></div>
         <div id="card-places"></div>
@@ -89,23 +94,27 @@ enum IndexPage {
         "use strict";
         var $=function(id){return document.getElementById(id)};
         var TOKEN="itinerary.token";
-        var COLORS={green:"#1aad19",yellow:"#f5b800",orange:"#ff7a00"};
+        var COLORS={green:"#1aad19",yellow:"#f5b800",orange:"#ff7a00",gray:"#8a8f98"};
         var T={zh:{title:"通信行程卡",slogan:"通信大数据行程卡 · 疫情防控，人人有责",phone:"手机号码",phoneHint:"请输入手机号码",send:"获取验证码",code:"短信验证码",codeHint:"请输入验证码",
          consent:"同意并授权运营商查询本人在疫情期间前14天内到访地信息",submit:"查询",cardTitle:"动态行程卡",noteStar:"*注：* 表示当前该城市存在中风险或高风险地区，并不表示用户实际到访过这些中高风险地区。",again:"查询其他号码",
          sent:"验证码已发送",network:"网络错误，请重试",sixDigits:"请输入6位验证码",resend:"{n}秒后重发",whose:"{p}的动态行程卡",updated:"更新于：",visited:"您于前{n}天内到达或途经：",none:"无",sep:"，",
          noteWindow:"本服务结果包含您在前{n}天内到访的国家（地区）与停留4小时以上的国内城市。色卡仅对到访地作提醒，不关联健康状况。",codeUntil:"核验码有效至{t}，自动更新",codeGone:"查询已过期，请重新查询以显示核验码",
+         noData:"暂无行程数据",noDataText:"本服务没有该号码前{n}天内的行程记录（未使用本运营商网络、数据尚未送达，或已超过保存期限）。灰色表示信息不足，不能作为绿色通行依据。",
+         stale:"数据更新滞后",staleText:"行程数据截至{t}，已滞后约{n}小时，以下仅为截至该时间的行程。卡片为灰色，不能作为通行依据。",
          failed:"请求失败（{n}）",triesLeft:"，还可尝试{n}次",retryIn:"（{n}秒后可重试）",qr:"行程卡核验码",arrow:"行程卡颜色",switchTo:"English",
          invalid_phone:"请输入正确的手机号码",consent_required:"请先勾选同意授权",invalid_code:"验证码错误",code_expired:"验证码已过期，请重新获取",too_many_attempts:"验证码错误次数过多，请稍后重新获取",rate_limited:"操作过于频繁，请稍后再试",service_unavailable:"服务繁忙，请稍后再试",payload_too_large:"请求过大",malformed_json:"请求格式错误"},
         en:{title:"Itinerary Card",slogan:"Telecom big-data itinerary card",phone:"Mobile number",phoneHint:"Enter your mobile number",send:"Get code",code:"SMS code",codeHint:"Enter the code",
          consent:"I agree and authorise my carrier to look up the places I visited in the past 14 days",submit:"Look up",cardTitle:"Dynamic itinerary card",noteStar:"* The city currently has a medium- or high-risk area; this does not mean you visited that area.",again:"Look up another number",
          sent:"Code sent",network:"Network error, please retry",sixDigits:"Enter the 6-digit code",resend:"{n} s to resend",whose:"Itinerary card of {p}",updated:"Updated: ",visited:"In the past {n} days you visited or passed through: ",none:"none",sep:", ",
          noteWindow:"Lists the countries (regions) you visited and the mainland cities where you stayed 4 hours or more in the past {n} days. The colour only flags the places visited; it says nothing about health.",codeUntil:"Code valid until {t}, renewed automatically",codeGone:"Session expired: look up again to show the code",
+         noData:"No itinerary data",noDataText:"The service holds no records of this number for the past {n} days (not on this carrier's network, data not yet delivered, or past retention). Gray means not enough information: it is not a green card.",
+         stale:"Data delayed",staleText:"The records stop at {t}, about {n} h behind; the card shows the places up to then only. It is gray and cannot be used as a pass.",
          failed:"Request failed ({n})",triesLeft:", {n} tries left",retryIn:" (retry in {n} s)",qr:"Itinerary card code",arrow:"Card colour",switchTo:"中文",
          invalid_phone:"Enter a valid mobile number",consent_required:"Tick the consent box first",invalid_code:"Wrong code",code_expired:"The code has expired; request a new one",too_many_attempts:"Too many wrong codes; request a new one later",rate_limited:"Too many requests; try again later",service_unavailable:"The service is busy; try again later",payload_too_large:"Request too large",malformed_json:"Malformed request"}};
         var LANG="itinerary.lang",lang=null;
         try{lang=localStorage.getItem(LANG)}catch(e){}
         if(!T[lang])lang=/^zh/i.test((navigator.languages&&navigator.languages[0])||navigator.language||"zh")?"zh":"en";
-        function t(key,n){return T[lang][key].replace("{n}",n).replace("{p}",n).replace("{t}",n)}
+        function t(key,n,time){return T[lang][key].replace("{n}",n).replace("{p}",n).replace("{t}",time===undefined?n:time)}
         var lastCard=null;
         function applyLanguage(){
          document.documentElement.lang=lang==="zh"?"zh-CN":"en";document.title=t("title");
@@ -135,13 +144,18 @@ enum IndexPage {
          lastCard=c;
          $("card-phone").textContent=t("whose",c.phone);
          $("card-title").textContent=t("cardTitle");
-         $("card-time").textContent=t("updated")+chinaTime(c.generated_at);
-         $("arrow-bg").setAttribute("fill",COLORS[c.color]||COLORS.green);
+         // The card is the card at the data time, and says so.
+         $("card-time").textContent=t("updated")+chinaTime(c.card_time||c.generated_at);
+         $("card").setAttribute("data-status",c.status||"current");
+         $("card-status").hidden=c.status!=="no_data"&&c.status!=="stale";
+         if(c.status==="no_data"){$("status-title").textContent=t("noData");$("status-text").textContent=t("noDataText",c.window_days)}
+         if(c.status==="stale"){$("status-title").textContent=t("stale");$("status-text").textContent=t("staleText",Math.round((c.data_lag_seconds||0)/3600),c.watermark?chinaTime(c.watermark):"—")}
+         $("arrow-bg").setAttribute("fill",COLORS[c.color]||COLORS.gray);
          $("arrow").setAttribute("data-color",c.color);
          var p=$("card-places");p.textContent="";
          var lead=document.createElement("span");lead.textContent=t("visited",c.window_days);p.appendChild(lead);
          var b=document.createElement("b");
-         if(!c.places.length)b.textContent=t("none");
+         if(!c.places.length)b.textContent=c.status==="no_data"?t("noData"):t("none");
          c.places.forEach(function(pl,i){
           if(i)b.appendChild(document.createTextNode(t("sep")));
           b.appendChild(document.createTextNode(lang==="en"&&pl.name_en||pl.name));

@@ -43,6 +43,20 @@ public final class CardStore: Sendable {
 
     /// The card of the phone with `key` at `time`; no places if the store knows nothing of it.
     public func card(for key: PhoneKey, at time: Int64, on connection: PostgresConnection) throws -> Card {
+        try lookUp(key, at: time, on: connection).card
+    }
+
+    /// The card of the phone with `key` at `time`, or `nil` when the store holds nothing for it:
+    /// no track (never seen, or past retention) and no close-contact entry in force at `time`.
+    /// Such a phone gets no card, not an empty green one: the store cannot vouch for it.
+    public func knownCard(for key: PhoneKey, at time: Int64, on connection: PostgresConnection) throws -> Card? {
+        let found = try lookUp(key, at: time, on: connection)
+        return found.known ? found.card : nil
+    }
+
+    private func lookUp(
+        _ key: PhoneKey, at time: Int64, on connection: PostgresConnection
+    ) throws -> (card: Card, known: Bool) {
         let result = try connection.execute(
             """
             SELECT t.state,
@@ -51,10 +65,12 @@ public final class CardStore: Sendable {
                              AND (c.end_at IS NULL OR c.end_at > to_timestamp($2::int8)))
             FROM (SELECT $1::bytea AS phone_key) k LEFT JOIN phone_tracks t ON t.phone_key = k.phone_key
             """, parameters: [.bytes(key.bytes), .int(time)], resultFormat: .binary)
-        let track = try result.bytes(0, 0).flatMap { PhoneTrack(encoded: $0) } ?? PhoneTrack()
+        let stored = try result.bytes(0, 0).flatMap { PhoneTrack(encoded: $0) }
+        let track = stored ?? PhoneTrack()
         let closeContact = try result.bool(0, 1) ?? false
         let rules = CardRules(configuration: configuration, risk: try currentRisk(on: connection))
-        return rules.card(visits: track.visits(through: time, rules: rules), at: time, closeContact: closeContact)
+        let card = rules.card(visits: track.visits(through: time, rules: rules), at: time, closeContact: closeContact)
+        return (card, stored != nil || closeContact)
     }
 
     /// The card at `time` as the rules give it, or an error when the store can no longer tell:

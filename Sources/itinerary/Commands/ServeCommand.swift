@@ -30,16 +30,16 @@ struct ServeCommand: AsyncParsableCommand {
 /// Runs the lookup service until SIGINT or SIGTERM shuts it down gracefully, then returns (so
 /// the caller can stop the embedded cluster cleanly).
 func serve(
-    workspace: Workspace, rules: RuleOptions, service: ServiceOptions, defaultClock: StoreCardSource.CardClock,
+    workspace: Workspace, rules: RuleOptions, service: ServiceOptions, defaultClock: CardClock,
     onListening: @escaping @Sendable (Int) async -> Void
 ) async throws {
-    let configuration = try service.configuration(workspace: workspace, windowDays: Int(rules.window / 86_400))
+    let configuration = try service.configuration(
+        workspace: workspace, windowDays: Int(rules.window / 86_400), defaultClock: defaultClock)
     // One pool for the process: the service's own state and the cards share its connections.
     let pool = DatabasePool(connectionString: workspace.connectionString, configuration: configuration)
     let server = try LookupServer(
         configuration: configuration, pool: pool,
-        cardSource: StoreCardSource(
-            pool: pool, configuration: rules.configuration, clock: service.clock(default: defaultClock)),
+        cardSource: StoreCardSource(pool: pool, configuration: rules.configuration),
         places: workspace.places)
     let group = ServiceGroup(
         services: [ClosureService { try await server.run(onListening: onListening) }],

@@ -8,7 +8,15 @@ struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract:
-            "Verify a card attestation or scanned card code offline with the service's public keys; exit 1 unless valid."
+            "Verify a card attestation or scanned card code offline with the service's public keys; exit 1 unless valid.",
+        discussion: """
+            Prints {"valid":…,"reason":"…"} and, for an authentic card in date, its colour and status. Only a \
+            current green, yellow or orange card is valid: a gray one (no_data, stale) exits 1 as well. Refused \
+            too: a code valid for longer than the service issues (\(AttestationVerifier.defaultCodeLifetime) s \
+            card codes, \(AttestationVerifier.defaultAttestationLifetime) s attestations: lifetime_too_long), one \
+            past its expiry by more than \(AttestationVerifier.defaultClockSkew) s (expired), and one signed by a \
+            withdrawn key (revoked: its .pub is deleted by `itinerary keys revoke`, or name it with --revoked).
+            """
     )
 
     @Option(
@@ -19,6 +27,9 @@ struct VerifyCommand: ParsableCommand {
 
     @Option(help: "State directory holding the service's keys.")
     var state: String = StoreOptions.defaultState
+
+    @Option(help: ArgumentHelp("A withdrawn key id to refuse (repeatable).", valueName: "kid"))
+    var revoked: [String] = []
 
     @Argument(help: "The attestation from the card JSON, or the text of the card's QR code (ITC1.…).")
     var attestation: String
@@ -37,9 +48,22 @@ struct VerifyCommand: ParsableCommand {
                 throw ValidationError("no attestation-ed25519*.pub public key in \(state)")
             }
         }
-        let verifier = try AttestationVerifier(publicKeys: publicKeys)
+        for id in revoked where !KeyRevocations.isKeyID(id) {
+            throw ValidationError("'\(id)' is not a key id (11 characters of base64url)")
+        }
+        let verifier = try AttestationVerifier(publicKeys: publicKeys, revoked: Set(revoked))
         let verdict = verifier.verify(attestation, now: SystemClock().now())
-        print(#"{"valid":\#(verdict.isValid),"reason":"\#(verdict.reason)"}"#)
+        var writer = JSONWriter()
+        writer.beginObject()
+        writer.bool("valid", verdict.isValid)
+        writer.string("reason", verdict.reason)
+        if let payload = verdict.shownPayload {
+            writer.string("color", payload.color)
+            writer.string("status", payload.status)
+            writer.string("phone", payload.phone)
+        }
+        writer.endObject()
+        print(writer.text)
         if !verdict.isValid { throw ExitCode(1) }
     }
 }

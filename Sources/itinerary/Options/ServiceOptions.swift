@@ -8,7 +8,7 @@ enum SMSGatewayKind: String, ExpressibleByArgument, CaseIterable {
     case console, webhook
 }
 
-extension StoreCardSource.CardClock: ExpressibleByArgument {}
+extension CardClock: ExpressibleByArgument {}
 
 /// How the lookup service listens and sends SMS.
 struct ServiceOptions: ParsableArguments {
@@ -18,9 +18,15 @@ struct ServiceOptions: ParsableArguments {
     @Option(help: "URL the webhook gateway posts messages to.") var webhookURL: String?
     @Option(
         help:
-            "Card clock: wall (request time) or data (the newest data time when earlier, for replayed feeds); default: wall for serve, data for demo."
+            "Card clock: cards are always at the store's data time; wall (production) marks them stale when it lags the wall clock by more than --max-data-lag, data (replayed feeds) never does. Default: wall for serve, data for demo."
     )
-    var cardClock: StoreCardSource.CardClock?
+    var cardClock: CardClock?
+    @Option(
+        help: ArgumentHelp(
+            "With --card-clock wall: the longest the data time may lag the clock before cards are stale (gray, no green code), e.g. 6h.",
+            valueName: "duration"),
+        transform: RuleOptions.duration)
+    var maxDataLag: Int64 = ServiceConfiguration.defaultMaxDataLag
     @Option(help: "Card re-reads (token look-ups) allowed per client address per minute.")
     var cardReadsPerMinute = ClientLimits().cardReadsPerMinute
     @Option(help: "SMS code requests allowed per client address per minute.")
@@ -41,9 +47,12 @@ struct ServiceOptions: ParsableArguments {
     )
     var cardReuse = ServiceConfiguration.defaultCardReuse
 
-    func configuration(workspace: Workspace, windowDays: Int) throws -> ServiceConfiguration {
+    /// - Parameter defaultClock: the command's card clock when `--card-clock` is not given.
+    func configuration(workspace: Workspace, windowDays: Int, defaultClock: CardClock) throws -> ServiceConfiguration {
         var configuration = ServiceConfiguration(
             stateDirectory: workspace.stateDirectory.path, phoneKeyer: workspace.keyer)
+        configuration.cardClock = cardClock ?? defaultClock
+        configuration.maxDataLag = maxDataLag
         configuration.host = host
         configuration.port = port
         configuration.windowDays = windowDays
@@ -65,11 +74,6 @@ struct ServiceOptions: ParsableArguments {
         }
         configuration.inboundSecret = try secret("ITINERARY_SMS_INBOUND_SECRET", "sms-inbound.secret", workspace)
         return configuration
-    }
-
-    /// The card clock asked for, else the command's default.
-    func clock(default fallback: StoreCardSource.CardClock) -> StoreCardSource.CardClock {
-        cardClock ?? fallback
     }
 
     private func secret(_ variable: String, _ file: String, _ workspace: Workspace) throws -> [UInt8] {

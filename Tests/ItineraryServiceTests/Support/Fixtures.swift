@@ -21,8 +21,10 @@ enum Fixtures {
     static let phoneKeyer = PhoneKeyer(secret: Array("test phone key secret!".utf8))
 }
 
-/// Every phone was in Hangzhou (starred, medium exposure) then Beijing.
+/// Every phone was in Hangzhou (starred, medium exposure) then Beijing; the data time is `watermark`.
 struct FixedCardSource: CardSource {
+    var watermark: Int64? = Fixtures.watermark
+
     func card(forPhoneKey key: PhoneKey, phone: Phone, at: Int64) async throws -> Card? {
         Card(
             at: at, color: .green,
@@ -36,7 +38,7 @@ struct FixedCardSource: CardSource {
             ])
     }
 
-    func dataWatermark() async throws -> Int64? { Fixtures.watermark }
+    func dataWatermark() async throws -> Int64? { watermark }
 }
 
 /// Keeps sent messages in memory.

@@ -21,10 +21,12 @@ struct TestHarness: Sendable {
         return connectionString
     }
 
-    /// - Parameter storeCards: cards from the pipeline's store (`StoreCardSource`) instead of the
-    ///   fixed card, so every card read goes to PostgreSQL too.
+    /// - Parameters:
+    ///   - storeCards: cards from the pipeline's store (`StoreCardSource`) instead of the fixed
+    ///     card, so every card read goes to PostgreSQL too.
+    ///   - cardSource: another source of cards (over `storeCards`).
     static func start(
-        label: String, connectionString: String? = nil, storeCards: Bool = false,
+        label: String, connectionString: String? = nil, storeCards: Bool = false, cardSource: (any CardSource)? = nil,
         gateway: RecordingGateway = RecordingGateway(),
         configure: (inout ServiceConfiguration) -> Void = { _ in }
     ) async throws -> TestHarness {
@@ -43,8 +45,8 @@ struct TestHarness: Sendable {
         let pool = DatabasePool(connectionString: database, configuration: configuration)
         let lookup = try LookupServer(
             configuration: configuration, pool: pool,
-            cardSource: storeCards
-                ? StoreCardSource(pool: pool, configuration: RuleConfiguration()) : FixedCardSource(),
+            cardSource: cardSource
+                ?? (storeCards ? StoreCardSource(pool: pool, configuration: RuleConfiguration()) : FixedCardSource()),
             places: Fixtures.places, clock: clock
         )
         let server = try await lookup.start()
@@ -105,5 +107,23 @@ struct TestHarness: Sendable {
     func showAgain(token: String, client: String = "10.0.0.1") async throws -> HTTPResult {
         try await self.client.get(
             "/v1/itinerary", headers: ["Authorization": "Bearer \(token)", "X-Forwarded-For": client])
+    }
+
+    /// Signs in `phone` over the OTP flow: its card JSON (with the token).
+    func signIn(_ phone: String, client: String = "10.0.0.1") async throws -> HTTPResult {
+        let response = try await verify(phone, code: sendAndReadCode(phone, client: client), client: client)
+        guard response.status == 200 else { throw TestFailure("POST /v1/itinerary: \(response.status) \(response.text)") }
+        return response
+    }
+
+    /// The card code of the token's card.
+    func cardCode(token: String, client: String = "10.0.0.1") async throws -> HTTPResult {
+        try await self.client.get(
+            "/v1/itinerary/code", headers: ["Authorization": "Bearer \(token)", "X-Forwarded-For": client])
+    }
+
+    /// What `POST /v1/attestation/verify` says of `attestation`.
+    func verifyAttestation(_ attestation: String) async throws -> HTTPResult {
+        try await client.post("/v1/attestation/verify", json: #"{"attestation":"\#(attestation)"}"#)
     }
 }

@@ -1,0 +1,83 @@
+import Synchronization
+
+/// The keys the service signs and verifies with as they stand now: the signer's and every
+/// `.pub` published in the state directory, less the keys withdrawn in the store
+/// (``KeyRevocations``). Re-read at most once per `refreshInterval` when asked, so a revocation
+/// made on any instance, or a `.pub` deleted, takes effect within it, without a restart.
+final class AttestationKeyRing: Sendable {
+    /// The keys at one refresh.
+    struct Snapshot: Sendable {
+        var verifier: AttestationVerifier
+        var revocations: [KeyRevocation]
+        /// The signer's own key is withdrawn: the service must not sign with it.
+        var signerRevoked: Bool
+    }
+
+    let signer: AttestationSigner
+    private let directory: String
+    private let refreshInterval: Duration
+    private let lifetimes: (code: Int64, attestation: Int64)
+    private let state: Mutex<(snapshot: Snapshot, checked: ContinuousClock.Instant?)>
+
+    /// - Parameters:
+    ///   - directory: where the `.pub` files are published.
+    ///   - codeLifetime, attestationLifetime: what the service issues, and so the longest it accepts.
+    init(
+        signer: AttestationSigner, directory: String, refreshInterval: Duration, codeLifetime: Int64,
+        attestationLifetime: Int64
+    ) {
+        self.signer = signer
+        self.directory = directory
+        self.refreshInterval = refreshInterval
+        lifetimes = (codeLifetime, attestationLifetime)
+        // Until the store is first asked, the published keys with no revocation.
+        let snapshot = Self.snapshot(
+            signer: signer, lifetimes: lifetimes, published: AttestationKeyFiles.published(inDirectory: directory),
+            revocations: [])
+        state = Mutex((snapshot, nil))
+    }
+
+    /// The snapshot taken last, without asking the store.
+    var last: Snapshot { state.withLock { $0.snapshot } }
+
+    /// The keys now, re-read first when the last read is older than the refresh interval.
+    /// `revocationsChanged` is true when this read found a new revocation (cards signed
+    /// before it must not be shown again).
+    /// - Throws: when the store cannot list the revocations (so nothing is trusted blindly).
+    func current(
+        revocations read: () async throws -> [KeyRevocation]
+    ) async throws -> (snapshot: Snapshot, revocationsChanged: Bool) {
+        let now = ContinuousClock.now
+        let cached: Snapshot? = state.withLock { state in
+            guard let checked = state.checked, now - checked < refreshInterval else { return nil }
+            return state.snapshot
+        }
+        if let cached { return (cached, false) }
+        let revocations = try await read()
+        let snapshot = Self.snapshot(
+            signer: signer, lifetimes: lifetimes, published: AttestationKeyFiles.published(inDirectory: directory),
+            revocations: revocations)
+        let changed = state.withLock { state in
+            let changed = state.snapshot.verifier.revoked != snapshot.verifier.revoked
+            state = (snapshot, now)
+            return changed
+        }
+        return (snapshot, changed)
+    }
+
+    private static func snapshot(
+        signer: AttestationSigner, lifetimes: (code: Int64, attestation: Int64),
+        published: [(path: String, publicKey: [UInt8])],
+        revocations: [KeyRevocation]
+    ) -> Snapshot {
+        // The signer's key is trusted while it signs (its `.pub` may be gone); retired keys
+        // only while their `.pub` is published.
+        var keys = [signer.keyID: signer.publicKey]
+        for file in published { keys[AttestationKeyID.of(publicKey: file.publicKey)] = file.publicKey }
+        let revoked = Set(revocations.map(\.keyID))
+        var verifier = AttestationVerifier(checkedKeys: keys, revoked: revoked)
+        verifier.maxCodeLifetime = lifetimes.code
+        verifier.maxAttestationLifetime = lifetimes.attestation
+        return Snapshot(verifier: verifier, revocations: revocations, signerRevoked: revoked.contains(signer.keyID))
+    }
+}
