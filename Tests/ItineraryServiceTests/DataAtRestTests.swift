@@ -1,6 +1,7 @@
 import Foundation
 import ItineraryService
 import ItineraryStore
+import ItineraryTestSupport
 import Testing
 
 @Suite("No clear number or code in PostgreSQL's files")
@@ -45,23 +46,15 @@ struct DataAtRestTests {
         }
         await harness.server.stop()
 
-        let needles = ([viaWeb, viaSMS] + texts).map { Data($0.utf8) }
+        let needles = ([viaWeb, viaSMS] + texts).map { Array($0.utf8) }
         // Control: the masked number, which is stored, is found, so the scan does see the writes.
-        let masked = Data((viaWeb.prefix(3) + "****" + viaWeb.suffix(4)).utf8)
-        var maskedFound = false
-        var scanned = 0
-        let files = FileManager.default.enumerator(at: state, includingPropertiesForKeys: [.isRegularFileKey])!
-        for case let file as URL in files
-        where (try? file.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
-            guard let bytes = try? Data(contentsOf: file) else { continue }
-            scanned += 1
-            maskedFound = maskedFound || bytes.range(of: masked) != nil
-            for needle in needles {
-                #expect(bytes.range(of: needle) == nil, "\(file.path) holds \(String(decoding: needle, as: UTF8.self))")
-            }
+        let masked = Array((viaWeb.prefix(3) + "****" + viaWeb.suffix(4)).utf8)
+        let scan = FileScan([state], for: needles + [masked])
+        for (needle, holders) in zip(needles, scan.holders) {
+            #expect(holders.isEmpty, "\(holders) hold \(String(decoding: needle, as: UTF8.self))")
         }
-        #expect(maskedFound)
-        #expect(scanned > 100)
+        #expect(scan.holders[needles.count].count > 0)
+        #expect(scan.files > 100)
         #expect(FileManager.default.fileExists(atPath: cluster.dataDirectory.appendingPathComponent("pg_wal").path))
     }
 }

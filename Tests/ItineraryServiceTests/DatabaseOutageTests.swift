@@ -8,13 +8,7 @@ import Testing
 struct DatabaseOutageTests {
     /// A private cluster (the shared one must keep running for other tests), migrated.
     static func privateCluster() throws -> (EmbeddedPostgres, URL) {
-        // Bring the shared test server up first, so two initdb runs never overlap.
-        _ = try SharedTestDatabase.connectionString()
-        let state = URL(fileURLWithPath: "/tmp/lookup-outage-\(UUID().uuidString.prefix(8))", isDirectory: true)
-        let cluster = EmbeddedPostgres(stateDirectory: state)
-        try cluster.start()
-        try Migrator(directory: Migrator.defaultDirectory()).migrate(PostgresConnection(cluster.connectionString))
-        return (cluster, state)
+        try SharedTestDatabase.privateCluster(label: "lookup-outage")
     }
 
     /// Expects the JSON 503 every endpoint gives while the database is away.

@@ -52,7 +52,7 @@ public final class IngestPipeline {
         clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "itinerary.ingest"), workers: Int = 1
     ) throws {
         self.connect = connect
-        store = try PipelineStore(connection: try connect())
+        store = try PipelineStore(connection: try connect(), cellSealer: keyer.cellSealer)
         self.reader = reader
         applier = FeedApplier(reader: reader, workers: workers, naming: PhoneKeyNaming(keyer: keyer))
         self.keyer = keyer
@@ -63,6 +63,7 @@ public final class IngestPipeline {
         self.logger = logger
         engine = PartitionedEngine(rules: rules, partitions: workers)
         try lockWriter(patience: .zero)
+        try store.sealClearCellIDs()
         try reload()
         lists = try currentLists()
     }
@@ -82,7 +83,7 @@ public final class IngestPipeline {
         if needsReload {
             // Hand the lock back first, so the new session can take it at once.
             _ = try? store.connection.execute("SELECT pg_advisory_unlock_all()")
-            store = try PipelineStore(connection: try connect())
+            store = try PipelineStore(connection: try connect(), cellSealer: keyer.cellSealer)
             // After a failure the server may not have noticed the old session is gone yet.
             try lockWriter(patience: .seconds(30))
         }
@@ -215,7 +216,8 @@ public final class IngestPipeline {
     /// Applies one checked file to the engine as part of `batch`, or returns what became of it
     /// instead.
     private func apply(_ url: URL, checked: Result<FeedFile, FeedError>, to batch: inout Batch) throws -> FileOutcome? {
-        let name = url.lastPathComponent
+        // Outcomes are printed and logged: the name as the ledger keeps it.
+        let name = DigitRunMasker.masked(url.lastPathComponent)
         let file: FeedFile
         switch checked {
         case .success(let checked): file = checked
@@ -238,7 +240,7 @@ public final class IngestPipeline {
                 }
                 rejects.append(
                     RejectRow(
-                        line: reject.line, reason: reject.reason.rawValue, raw: RawLineMasker.mask(reject.raw),
+                        line: reject.line, reason: reject.reason.rawValue, raw: reject.raw,
                         replay: replay))
             })
         let record = IngestRecord(
@@ -313,7 +315,7 @@ public final class IngestPipeline {
             let file = batch.files[0]
             logger.error(
                 "the store refuses a file's data",
-                metadata: ["file": "\(file.url.lastPathComponent)", "error": "\(error)"])
+                metadata: ["file": "\(file.record.fileName)", "error": "\(DigitRunMasker.masked("\(error)"))"])
             needsReload = true
             try reload()
             try report(
@@ -428,16 +430,19 @@ public final class IngestPipeline {
         replacedSinceReclaim = 0
     }
 
+    /// Refuses a file; what it says of the file (name, reason, path) is masked as the ledger keeps it.
     private func refuse(_ url: URL, hash: [UInt8]?, reason: String) throws -> FileOutcome {
         var movedTo: String?
         do {
             movedTo = try FileMove.move(url, into: url.deletingLastPathComponent().appendingPathComponent("failed"))
                 .path
         } catch {
-            logger.error("could not move refused file aside", metadata: ["file": "\(url.path)", "error": "\(error)"])
+            let (path, error) = (DigitRunMasker.masked(url.path), DigitRunMasker.masked("\(error)"))
+            logger.error("could not move refused file aside", metadata: ["file": "\(path)", "error": "\(error)"])
         }
         try store.recordRefused(fileName: url.lastPathComponent, contentHash: hash, reason: reason, movedTo: movedTo)
-        logger.warning("refused file", metadata: ["file": "\(url.lastPathComponent)", "reason": "\(reason)"])
-        return .refused(fileName: url.lastPathComponent, reason: reason, movedTo: movedTo)
+        let (name, reason) = (DigitRunMasker.masked(url.lastPathComponent), DigitRunMasker.masked(reason))
+        logger.warning("refused file", metadata: ["file": "\(name)", "reason": "\(reason)"])
+        return .refused(fileName: name, reason: reason, movedTo: movedTo.map(DigitRunMasker.masked))
     }
 }

@@ -223,7 +223,8 @@ public final class StreamRunner {
                     logger.error(
                         "store failure; the files stay in the inbox",
                         metadata: [
-                            "file": "\(chunk[0].lastPathComponent)", "files": "\(chunk.count)", "error": "\(error)",
+                            "file": "\(DigitRunMasker.masked(chunk[0].lastPathComponent))", "files": "\(chunk.count)",
+                            "error": "\(DigitRunMasker.masked("\(error)"))",
                             "retry_in": "\(delay)",
                         ])
                     if options.once, databaseAway { throw error }
@@ -260,8 +261,9 @@ public final class StreamRunner {
         metrics.record(outcome, lagSeconds: lag)
         metrics.state(watermark: pipeline.watermark, newestEvent: pipeline.newestAccepted, phones: pipeline.phoneCount)
 
+        // Logs are kept: names masked as the ledger keeps them.
         var metadata: Logger.Metadata = [
-            "file": "\(url.lastPathComponent)",
+            "file": "\(DigitRunMasker.masked(url.lastPathComponent))",
             "lag": "\(String(format: "%.3f", lag))",
             "seconds": "\(String(format: "%.3f", (ContinuousClock.now - started).inSeconds))",
         ]
@@ -286,7 +288,8 @@ public final class StreamRunner {
             totals.refused += 1
             metadata["outcome"] = "refused"
             metadata["reason"] = "\(reason)"
-            metadata["moved_to"] = "\(movedTo ?? watcher.failed.appendingPathComponent(url.lastPathComponent).path)"
+            let path = movedTo ?? watcher.failed.appendingPathComponent(url.lastPathComponent).path
+            metadata["moved_to"] = "\(DigitRunMasker.masked(path))"
             logger.warning("refused", metadata: metadata)
         case .deferred(_, let reason):
             totals.deferred += 1

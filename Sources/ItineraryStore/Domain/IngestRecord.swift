@@ -1,6 +1,11 @@
+import ItineraryCore
+
 /// The ledger entry of one applied file: what it was and what became of its lines.
 public struct IngestRecord: Hashable, Sendable {
-    public var fileName: String
+    /// The file's name as kept: every run of 11 digits or more in it masked (`DigitRunMasker`),
+    /// the delivery time and a sequence number that is a phone number alike. Nothing reads it
+    /// back: the content hash identifies the file.
+    public let fileName: String
     /// SHA-256 of the file's bytes: the same content under another name is the same file.
     public var contentHash: [UInt8]
     public var compressedBytes: Int
@@ -20,7 +25,7 @@ public struct IngestRecord: Hashable, Sendable {
         records: Int = 0, accepted: Int = 0, duplicates: Int = 0, late: Int = 0, rejected: Int = 0,
         watermark: Int64? = nil, newestEvent: Int64? = nil
     ) {
-        self.fileName = fileName
+        self.fileName = DigitRunMasker.masked(fileName)
         self.contentHash = contentHash
         self.compressedBytes = compressedBytes
         self.decompressedBytes = decompressedBytes

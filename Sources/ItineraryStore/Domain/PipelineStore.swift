@@ -7,9 +7,12 @@ import ItineraryCore
 public final class PipelineStore: @unchecked Sendable {
     // One connection, used by one pipeline at a time.
     public let connection: PostgresConnection
+    /// Seals the cell ids of replayable rejects; a store without it keeps none.
+    let cellSealer: CellIDSealer?
 
-    public init(connection: PostgresConnection) throws {
+    public init(connection: PostgresConnection, cellSealer: CellIDSealer? = nil) throws {
         self.connection = connection
+        self.cellSealer = cellSealer
         try connection.execute(
             "CREATE TEMP TABLE IF NOT EXISTS touched_phones (phone_key bytea NOT NULL) ON COMMIT DELETE ROWS")
     }
@@ -69,11 +72,71 @@ public final class PipelineStore: @unchecked Sendable {
         }
     }
 
-    /// Notes a file refused whole, outside any file transaction.
+    /// Notes a file refused whole, outside any file transaction. The name, the reason (which
+    /// may quote the name or the data) and the path are kept masked (`DigitRunMasker`).
     public func recordRefused(fileName: String, contentHash: [UInt8]?, reason: String, movedTo: String?) throws {
         try connection.execute(
             "INSERT INTO refused_files (file_name, content_hash, reason, moved_to) VALUES ($1, $2, $3, $4)",
-            .text(fileName), contentHash.map { .bytes($0) }, .text(reason), movedTo.map { .text($0) })
+            .text(DigitRunMasker.masked(fileName)), contentHash.map { .bytes($0) },
+            .text(DigitRunMasker.masked(reason)), movedTo.map { .text(DigitRunMasker.masked($0)) })
+    }
+
+    private func sealed(_ cellID: Int, for phone: PhoneKey) throws -> [UInt8] {
+        guard let cellSealer else {
+            throw PostgresError(message: "a store opened without the phone-key secret cannot keep replayable rejects")
+        }
+        return try cellSealer.seal(cellID, for: phone)
+    }
+
+    /// Seals the cell ids that rejects kept in clear before `cell_sealed` existed
+    /// (SQL/0009_numbers_at_rest.sql), 10,000 at a time; a no-op once there are none.
+    /// - Returns: how many it sealed.
+    @discardableResult
+    public func sealClearCellIDs() throws -> Int {
+        var total = 0
+        while true {
+            let count = try connection.transaction { connection in
+                let result = try connection.execute(
+                    """
+                    SELECT file_id, line::int8, phone_key, cell_id FROM rejects WHERE cell_id IS NOT NULL
+                    LIMIT 10000 FOR UPDATE
+                    """, parameters: [], resultFormat: .binary)
+                var fileIDs: [String] = []
+                var lines: [String] = []
+                var sealed: [String] = []
+                for row in 0..<result.rowCount {
+                    guard let key = try result.bytes(row, 2).flatMap({ PhoneKey(bytes: $0) }) else {
+                        throw PostgresError(message: "rejects row \(row) does not decode")
+                    }
+                    fileIDs.append(String(try result.requiredInt64(row, 0)))
+                    lines.append(String(try result.requiredInt64(row, 1)))
+                    let bytes = try self.sealed(Int(try result.requiredInt64(row, 3)), for: key)
+                    // An array element in quotes: `\\x` is bytea's hex prefix.
+                    sealed.append(#""\\x"# + bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() + "\"")
+                }
+                try connection.execute(
+                    """
+                    UPDATE rejects r SET cell_sealed = d.sealed, cell_id = NULL
+                    FROM unnest($1::int8[], $2::int4[], $3::bytea[]) AS d (file_id, line, sealed)
+                    WHERE r.file_id = d.file_id AND r.line = d.line
+                    """, .text("{" + fileIDs.joined(separator: ",") + "}"),
+                    .text("{" + lines.joined(separator: ",") + "}"), .text("{" + sealed.joined(separator: ",") + "}"))
+                return result.rowCount
+            }
+            guard count > 0 else { return total }
+            total += count
+        }
+    }
+
+    /// The cell id of a replayable reject, opened (`CellIDSealer`).
+    private func openedCellID(_ result: PostgresResult, row: Int, column: Int, for key: PhoneKey) throws -> Int {
+        guard let sealed = try result.bytes(row, column), let cellSealer,
+            let cellID = cellSealer.open(sealed, for: key)
+        else {
+            throw PostgresError(
+                message: "a reject's cell id does not open: the store was filled under another phone-key secret")
+        }
+        return cellID
     }
 
     /// Commits a batch of applied files: each file's ledger row and rejects, the new state of
@@ -100,11 +163,12 @@ public final class PipelineStore: @unchecked Sendable {
             if files.contains(where: { !$0.rejects.isEmpty }) {
                 try connection.copyIn(
                     sql: """
-                        COPY rejects (file_id, file_name, line, reason, raw, phone_key, masked, event_time, mcc, mnc, lac, cell_id) FROM STDIN
+                        COPY rejects (file_id, file_name, line, reason, raw, phone_key, masked, event_time, mcc, mnc, lac, cell_sealed) FROM STDIN
                         """
                 ) { writer in
                     for ((record, rejects), fileID) in zip(files, ids) {
                         for reject in rejects {
+                            // The name and the line come masked (`IngestRecord`, `RejectRow`).
                             writer.appendInt64(fileID)
                             writer.appendText(record.fileName)
                             writer.appendInt64(Int64(reject.line))

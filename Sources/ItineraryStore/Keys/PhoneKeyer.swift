@@ -6,11 +6,14 @@ import ItineraryCore
 public struct PhoneKeyer: @unchecked Sendable {
     // SymmetricKey is an immutable value; swift-crypto just does not mark it Sendable.
     private let key: SymmetricKey
+    /// Seals what else the store keeps of a phone's records under the same secret.
+    public let cellSealer: CellIDSealer
 
     /// - Parameter secret: at least 16 bytes; the pipeline and the lookup service share it.
     public init(secret: [UInt8]) {
         precondition(secret.count >= 16, "phone key secret must be at least 16 bytes")
         key = SymmetricKey(data: secret)
+        cellSealer = CellIDSealer(secret: secret)
     }
 
     /// The key of `phone`.
