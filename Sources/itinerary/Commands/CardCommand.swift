@@ -26,13 +26,13 @@ struct CardCommand: ParsableCommand {
         defer { workspace.shutdown() }
         let connection = try workspace.connect()
         let key = workspace.keyer.key(for: number)
-        guard try connection.execute("SELECT 1 FROM phone_tracks WHERE phone_key = $1", .bytes(key.bytes)).rowCount > 0
-        else {
+        let cards = CardStore(configuration: rules.configuration)
+        let time = try at ?? cards.dataTime(on: connection) ?? SystemClock().now()
+        // The lookup service's test too: no track and no close-contact entry is no data (docs/card-states.md).
+        guard try cards.knownCard(for: key, at: time, on: connection) != nil else {
             printError("no data for \(number.masked) in this store (never seen, or past retention)")
             throw ExitStatus.noData
         }
-        let cards = CardStore(configuration: rules.configuration)
-        let time = try at ?? cards.dataTime(on: connection) ?? SystemClock().now()
         let card = try cards.exactCard(for: key, at: time, on: connection)
         print(card.jsonLine(phone: number))
     }
