@@ -92,7 +92,7 @@ import Testing
         #expect(
             poisoned == [
                 "bad_event 139****0001,1651363200,460,00,4113,1,l\\xFF\\xFE",
-                "bad_msisdn 139****\\x00**0001,1651363200,460,00,4113,1,lu",
+                "bad_msisdn 139****\\x000001,1651363200,460,00,4113,1,lu",
             ])
         #expect(try harness.storeCards(workspace) == harness.offlineCards(harness.feed.files, places: workspace.places))
     }
