@@ -177,12 +177,10 @@ public final class PipelineStore: @unchecked Sendable {
                             if let replay = reject.replay {
                                 writer.appendBytea(replay.phoneKey.bytes)
                                 writer.appendText(replay.masked)
-                                for value in [
-                                    replay.time, Int64(replay.mcc), Int64(replay.mnc), Int64(replay.lac),
-                                    Int64(replay.cellID),
-                                ] {
+                                for value in [replay.time, Int64(replay.mcc), Int64(replay.mnc), Int64(replay.lac)] {
                                     writer.appendInt64(value)
                                 }
+                                writer.appendBytea(try sealed(replay.cellID, for: replay.phoneKey))
                             } else {
                                 for _ in 0..<7 { writer.appendNull() }
                             }
