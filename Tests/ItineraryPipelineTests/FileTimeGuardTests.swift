@@ -71,7 +71,8 @@ import Testing
                 glitches: [(fileIndex: 3, offset: 365 * 86_400)], into: "glitched")
         }
 
-        /// The offline command's run of `files`, in the order given.
+        /// The offline command's run of `files`, in the order given, with the wall clock as the
+        /// ingest clock (so a line a year ahead of a 2022 backlog is not in the future).
         func offline(
             _ files: [URL], workers: Int = 1, sizes: FeedApplier<PhoneNumberNaming>.Sizes = .init()
         ) throws -> OfflineRun {
@@ -79,7 +80,7 @@ import Testing
             job.sizes = sizes
             var run = OfflineRun()
             let result = try job.run(
-                files: files, at: harness.evaluationTime, now: harness.evaluationTime,
+                files: files, at: harness.evaluationTime, now: Int64(Date().timeIntervalSince1970),
                 reject: { run.rejects.append($0) }
             ) { phone, card in
                 run.cards[phone.digits] = card.jsonLine(phone: phone)
@@ -180,18 +181,18 @@ import Testing
         return (try backlog.harness.storeCards(workspace), watermarks, workspace)
     }
 
-    /// The glitched line is kept with the rejects: file, line, reason, and its raw text with
-    /// the number masked.
+    /// The glitched line is kept with the rejects: its line, reason, and its raw text with the
+    /// number masked. (The file's name is kept masked as well, so it is found by its time.)
     static func expectKept(
         _ glitch: (file: String, line: Int, raw: String, offset: Int64), in workspace: Workspace
     ) throws {
+        let fields = glitch.raw.split(separator: ",")
         let rows = try workspace.connect().execute(
-            "SELECT raw FROM rejects WHERE file_name = $1 AND line = $2 AND reason = 'after_file_time'",
-            .text(glitch.file), .int(Int64(glitch.line))
+            "SELECT raw FROM rejects WHERE line = $1 AND reason = 'after_file_time' AND raw LIKE $2",
+            .int(Int64(glitch.line)), .text("%,\(fields[1]),%")
         ).rows { $0.string(0) ?? "" }
         #expect(rows.count == 1)
-        let fields = glitch.raw.split(separator: ",")
-        #expect(rows.allSatisfy { !$0.contains(fields[0]) && $0.contains(",\(fields[1]),") }, "\(rows)")
+        #expect(rows.allSatisfy { !$0.contains(fields[0]) }, "\(rows)")
     }
 
     // MARK: The same decision everywhere
