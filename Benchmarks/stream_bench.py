@@ -1,21 +1,25 @@
 #!/usr/bin/env python3
-"""Streaming ingest benchmark (issue #4): `itinerary stream` on a drop directory.
+"""Streaming ingest benchmark (issues #4, #20): `itinerary stream` on a drop directory.
 
 Three measurements, each on a fresh embedded PostgreSQL cluster under --work:
 
-  capacity   every file of a generated feed dropped at once; the daemon drains it (--once):
-             records/s end to end (read, apply, COPY, commit, move).
-  sustained  a feeder renames the files into the inbox at a fixed rate (records/s offered, by
-             default 80 % of the measured capacity) while the daemon runs: records/s achieved and
+  capacity   the daemon is started on an empty inbox and, once it logs `streaming` (cluster up,
+             state loaded), every file of a generated feed is renamed in at once: records/s from
+             the renames to the last file's commit (read, apply, COPY, commit, move), start-up
+             excluded (it is reported on its own).
+  sustained  for each fraction of that capacity (default 50, 80 and 95 %), a fresh daemon while a
+             feeder renames the files into the inbox at that offered rate: records/s achieved,
              p50/p90/p99/max lag from rename to commit (the daemon's `lag=` log field: commit time
-             minus the file's inode change time, which the rename sets).
+             minus the file's inode change time, which the rename sets), and the backlog left when
+             the feeder finished (how long the daemon took to drain it).
   memory     30 simulated days at a steady phone count, delivered one day at a time; after each
              day drains, the daemon's resident set (VmRSS) and phones in state are sampled.
 
-Uses a RELEASE build (`swift build -c release --product itinerary`, built if missing).
+Uses a RELEASE build: --binary, else the newest of .build/release and .build-bench/release
+(`swift build -c release --product itinerary` if there is none).
 
     Benchmarks/stream_bench.py                       # all three, default sizes
-    Benchmarks/stream_bench.py --only capacity,sustained --phones 50000 --days 2
+    Benchmarks/stream_bench.py --only capacity,sustained --phones 20000 --days 2 --fractions 0.5,0.8,0.95
     Benchmarks/stream_bench.py --only memory --memory-phones 10000 --memory-days 30
 """
 import argparse
@@ -30,7 +34,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BINARY = ROOT / ".build" / "release" / "itinerary"
+BINARY = None  # set by main(): --binary or the newest release build
 SECRET = "stream-bench-phone-key-secret-0123456789"
 NAME = re.compile(r"^(cmcc|cucc|ctcc|cbn)-(\d{14})-(\d{4})\.csv\.zst$")
 
@@ -43,10 +47,16 @@ def run(arguments, **kwargs):
     return subprocess.run([str(BINARY)] + [str(a) for a in arguments], check=True, **kwargs)
 
 
-def build():
-    if not BINARY.exists():
+def find_binary(given):
+    if given:
+        return Path(given).resolve()
+    candidates = [ROOT / scratch / "release" / "itinerary" for scratch in (".build", ".build-bench")]
+    candidates = [path for path in candidates if path.exists()]
+    if not candidates:
         log("building the release binary ...")
         subprocess.run(["swift", "build", "-c", "release", "--product", "itinerary"], cwd=ROOT, check=True)
+        return ROOT / ".build" / "release" / "itinerary"
+    return max(candidates, key=lambda path: path.stat().st_mtime)
 
 
 def generate(work, phones, days, seed):
@@ -142,68 +152,86 @@ def percentile(values, fraction):
 
 
 def capacity(work, feed, files):
+    """Records/s from dropping every file at once to the last commit, the daemon already up."""
     store = Store(work, "capacity", feed / "cells.csv")
     inbox = work / "inbox-capacity"
-    shutil.rmtree(inbox, ignore_errors=True)
-    inbox.mkdir()
+    staging = work / "staging-capacity"
+    for directory in (inbox, staging):
+        shutil.rmtree(directory, ignore_errors=True)
+        directory.mkdir()
     for source in files:
-        deliver(source, inbox)
-    log_path = work / "capacity.log"
-    started = time.time()
-    with open(log_path, "w") as handle:
-        subprocess.run([str(BINARY), "stream", "--once", "--inbox", str(inbox), "--state", str(store.state)],
-                       stderr=handle, check=True)
-    seconds = time.time() - started
-    rows = applied_lines(log_path)
-    records = sum(int(r["records"]) for r in rows)
-    busy = sum(float(r["seconds"]) for r in rows)
+        shutil.copyfile(source, staging / source.name)
+    launched = time.monotonic()
+    daemon = Daemon(store, inbox, work / "capacity.log", ["--poll-interval", "20", "--metrics-port", "0"])
+    daemon.wait_for("streaming")
+    started = time.monotonic()
+    for source in files:
+        os.rename(staging / source.name, inbox / source.name)
+    while len(finished_lines(daemon.log_path)) < len(files):
+        if daemon.process.poll() is not None:
+            raise SystemExit(f"daemon exited:\n{daemon.log_path.read_text()[-3000:]}")
+        time.sleep(0.01)
+    seconds = time.monotonic() - started
+    status = daemon.stop()
     store.stop()
-    result = {"files": len(files), "records": records, "seconds": seconds, "rate": records / seconds,
-              "busy_rate": records / busy if busy else 0,
+    rows = applied_lines(daemon.log_path)
+    records = sum(int(r["records"]) for r in rows)
+    result = {"files": len(files), "applied": len(rows), "records": records, "seconds": seconds,
+              "startup": started - launched, "rate": records / seconds, "status": status,
               "mb": sum(f.stat().st_size for f in files) / 1e6}
-    log(f"capacity: {records} records in {len(files)} files, {seconds:.1f} s wall (incl. start-up), "
-        f"{result['rate']:,.0f} records/s; {result['busy_rate']:,.0f} records/s while applying")
+    log(f"capacity: {records} records in {len(files)} files ({len(rows)} applied), {seconds:.2f} s from the drop to the "
+        f"last commit: {result['rate']:,.0f} records/s (daemon start-up {result['startup']:.1f} s, not counted)")
     return result
 
 
-def sustained(work, feed, files, rate, poll_ms):
-    store = Store(work, "sustained", feed / "cells.csv")
-    inbox = work / "inbox-sustained"
-    shutil.rmtree(inbox, ignore_errors=True)
-    inbox.mkdir()
+def finished_lines(log_path):
+    """Log lines of files the daemon is done with (applied, duplicate or refused)."""
+    return [line for line in log_path.read_text().splitlines() if re.search(r"outcome=(applied|duplicate|refused)", line)]
+
+
+def sustained(work, feed, files, rate, poll_ms, label):
+    store = Store(work, f"sustained-{label}", feed / "cells.csv")
+    inbox = work / f"inbox-sustained-{label}"
+    staging = work / f"staging-sustained-{label}"
+    for directory in (inbox, staging):
+        shutil.rmtree(directory, ignore_errors=True)
+        directory.mkdir()
+    for source in files:
+        shutil.copyfile(source, staging / source.name)
     # Records per file, from the generator's hourly files: the capacity run's log has them.
     counts = {r["file"]: int(r["records"]) for r in applied_lines(work / "capacity.log")}
     # The poll interval trades lag for throughput: files that arrived during one commit are
     # committed together in the next.
-    daemon = Daemon(store, inbox, work / "sustained.log", ["--poll-interval", str(poll_ms), "--metrics-port", "0"])
+    daemon = Daemon(store, inbox, work / f"sustained-{label}.log", ["--poll-interval", str(poll_ms), "--metrics-port", "0"])
     daemon.wait_for("streaming")
-    started = time.time()
+    started = time.monotonic()
     offered = 0
     peak_rss = 0
     for source in files:
-        # Deliver each file when the offered records so far are due at `rate`.
-        due = started + offered / rate
-        pause = due - time.time()
+        # Deliver each file (a rename, as a carrier does) when the offered records so far are due at `rate`.
+        pause = started + offered / rate - time.monotonic()
         if pause > 0:
             time.sleep(pause)
-        deliver(source, inbox)
+        os.rename(staging / source.name, inbox / source.name)
         offered += counts.get(source.name, 0)
         peak_rss = max(peak_rss, daemon.rss_kib())
-    feeding = time.time() - started
-    while waiting(inbox):
+    feeding = time.monotonic() - started
+    while len(finished_lines(daemon.log_path)) < len(files):
         peak_rss = max(peak_rss, daemon.rss_kib())
-        time.sleep(0.02)
-    drained = time.time() - started
+        time.sleep(0.01)
+    drained = time.monotonic() - started
     status = daemon.stop()
     rows = applied_lines(daemon.log_path)
     lags = [float(r["lag"]) for r in rows]
     records = sum(int(r["records"]) for r in rows)
     store.stop()
     result = {"offered": rate, "records": records, "files": len(rows), "feeding": feeding, "drained": drained,
-              "achieved": records / drained, "p50": percentile(lags, 0.5), "p90": percentile(lags, 0.9),
-              "p99": percentile(lags, 0.99), "max": max(lags), "peak_rss_mb": peak_rss / 1024, "status": status}
-    log(f"sustained: offered {rate:,.0f} records/s; {records} records in {drained:.1f} s = {result['achieved']:,.0f} records/s; "
-        f"lag p50 {result['p50']:.3f} s p90 {result['p90']:.3f} s p99 {result['p99']:.3f} s max {result['max']:.3f} s; "
+              "backlog": drained - feeding, "achieved": records / drained, "p50": percentile(lags, 0.5),
+              "p90": percentile(lags, 0.9), "p99": percentile(lags, 0.99), "max": max(lags),
+              "peak_rss_mb": peak_rss / 1024, "status": status}
+    log(f"sustained {label}: offered {rate:,.0f} records/s for {feeding:.1f} s; {records} records in {drained:.1f} s = "
+        f"{result['achieved']:,.0f} records/s; lag p50 {result['p50']:.3f} s p90 {result['p90']:.3f} s "
+        f"p99 {result['p99']:.3f} s max {result['max']:.3f} s; drained {result['backlog']:.2f} s after the last file; "
         f"peak RSS {result['peak_rss_mb']:.0f} MB; exit {status}")
     return result
 
@@ -241,12 +269,16 @@ def memory(work, phones, days, seed):
 
 
 def main():
+    global BINARY
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--work", default="/tmp/itinerary-stream-bench", help="scratch directory (feeds, clusters, logs)")
+    parser.add_argument("--binary", help="the itinerary binary (default: the newest release build)")
     parser.add_argument("--only", default="capacity,sustained,memory")
-    parser.add_argument("--phones", type=int, default=50_000, help="phones of the throughput feed")
+    parser.add_argument("--phones", type=int, default=20_000, help="phones of the throughput feed")
     parser.add_argument("--days", type=int, default=2, help="days of the throughput feed")
-    parser.add_argument("--rate", type=float, help="records/s offered in the sustained run (default: 80%% of capacity)")
+    parser.add_argument("--fractions", default="0.5,0.8,0.95", help="offered rates in the sustained runs, as "
+                        "fractions of the measured capacity (default %(default)s)")
+    parser.add_argument("--rate", type=float, help="one offered rate in records/s instead of --fractions")
     parser.add_argument("--memory-phones", type=int, default=10_000)
     parser.add_argument("--memory-days", type=int, default=30)
     parser.add_argument("--seed", type=int, default=7)
@@ -256,24 +288,32 @@ def main():
     work = Path(args.work)
     work.mkdir(parents=True, exist_ok=True)
     os.chmod(work, 0o711)
-    build()
+    BINARY = find_binary(args.binary)
     only = set(args.only.split(","))
-    print(f"# itinerary stream benchmark ({time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs)\n")
+    print(f"# itinerary stream benchmark ({time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} CPUs, `{BINARY}`, "
+          f"load average {' '.join(open('/proc/loadavg').read().split()[:3])})\n")
     if only & {"capacity", "sustained"}:
         feed, files = generate(work, args.phones, args.days, args.seed)
         cap = capacity(work, feed, files)
-        print(f"## Capacity ({args.phones} phones x {args.days} days, all files waiting, `stream --once`)\n")
-        print("| files | records | compressed MB | wall s | records/s (wall) | records/s (applying) |")
+        print(f"## Capacity ({args.phones} phones x {args.days} days, every file renamed in at once, daemon already up)\n")
+        print("| files | records | compressed MB | drop to last commit s | records/s | daemon start-up s (not counted) |")
         print("|---:|---:|---:|---:|---:|---:|")
-        print(f"| {cap['files']} | {cap['records']:,} | {cap['mb']:.1f} | {cap['seconds']:.1f} | {cap['rate']:,.0f} | {cap['busy_rate']:,.0f} |\n")
+        print(f"| {cap['files']} | {cap['records']:,} | {cap['mb']:.1f} | {cap['seconds']:.2f} | {cap['rate']:,.0f} "
+              f"| {cap['startup']:.1f} |\n")
         if "sustained" in only:
-            rate = args.rate or 0.8 * cap["busy_rate"]
-            sus = sustained(work, feed, files, rate, args.poll_interval)
-            print("## Sustained (feeder renames files in at a fixed offered rate)\n")
-            print("| offered records/s | achieved records/s | files | lag p50 s | p90 s | p99 s | max s | peak RSS MB |")
-            print("|---:|---:|---:|---:|---:|---:|---:|---:|")
-            print(f"| {sus['offered']:,.0f} | {sus['achieved']:,.0f} | {sus['files']} | {sus['p50']:.3f} | {sus['p90']:.3f} "
-                  f"| {sus['p99']:.3f} | {sus['max']:.3f} | {sus['peak_rss_mb']:.0f} |\n")
+            plan = ([(f"{args.rate:.0f}/s", args.rate)] if args.rate else
+                    [(f"{float(f) * 100:.0f}%", float(f) * cap["rate"]) for f in args.fractions.split(",")])
+            rows = [(label, sustained(work, feed, files, rate, args.poll_interval, label.rstrip("%/s")))
+                    for label, rate in plan]
+            print("## Sustained (a feeder renames files in at a fixed offered rate; lag = commit − rename)\n")
+            print("| offered | offered records/s | achieved records/s | feeding s | drain after last file s | files "
+                  "| lag p50 s | p90 s | p99 s | max s | peak RSS MB |")
+            print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+            for label, sus in rows:
+                print(f"| {label} of capacity | {sus['offered']:,.0f} | {sus['achieved']:,.0f} | {sus['feeding']:.1f} "
+                      f"| {sus['backlog']:.2f} | {sus['files']} | {sus['p50']:.3f} | {sus['p90']:.3f} | {sus['p99']:.3f} "
+                      f"| {sus['max']:.3f} | {sus['peak_rss_mb']:.0f} |")
+            print()
     if "memory" in only:
         table, status = memory(work, args.memory_phones, args.memory_days, args.seed)
         print(f"## Resident memory over {args.memory_days} simulated days ({args.memory_phones} phones, one day delivered at a time)\n")
