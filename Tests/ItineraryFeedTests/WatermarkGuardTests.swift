@@ -5,7 +5,7 @@ import Testing
 
 @testable import ItineraryFeed
 
-/// SPEC 2.1's watermark guard: a record more than an hour after the time in its file's name
+/// The watermark guard (docs/feed-format.md): a record more than an hour after the time in its file's name
 /// (when the carrier closed the file) is rejected as `after_file_time`, whatever the clock.
 @Suite struct WatermarkGuardTests {
     /// 2022-05-01T08:00:00Z, the time in `Fixtures.file`'s default name.

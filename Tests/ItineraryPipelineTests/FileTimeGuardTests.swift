@@ -9,7 +9,7 @@ import Testing
 
 @testable import ItineraryPipeline
 
-/// SPEC 2.1's watermark guard through every path: a record more than an hour after its file's
+/// The watermark guard (docs/feed-format.md) through every path: a record more than an hour after its file's
 /// name time is rejected as `after_file_time`, kept with the rejects, and moves no watermark, in
 /// `cards`, `ingest`, `stream`, `split` and for any number of workers.
 @Suite(.serialized) struct FileTimeGuardTests {

@@ -65,7 +65,7 @@ public struct FeedFile: Sendable {
         if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
         self.header = try FeedHeader(line: line)
         self.headerLine = Array(headerLine.last == UInt8(ascii: "\r") ? headerLine.dropLast() : headerLine[...])
-        // A stamp can say no more than the name allows: no valid record is later (SPEC 2.1).
+        // A stamp can say no more than the name allows: no valid record is later.
         splitStamp = SplitStamp(leading: stream.leadingBytes).map { stamp in
             var stamp = stamp
             stamp.newestEvent = stamp.newestEvent.map { min($0, FeedReader.latest(in: name)) }

@@ -10,8 +10,8 @@ import ItineraryCore
 public struct FeedReader: Sendable {
     /// How far ahead of the ingest clock an event may be: ten minutes.
     public static let futureTolerance: Int64 = 600
-    /// How far after the time in its file's name an event may be: an hour (SPEC 2.1). The name
-    /// time is when the carrier closed the file, so a later record is a clock glitch.
+    /// How far after the time in its file's name an event may be: an hour (`after_file_time`
+    /// beyond). The name time is when the carrier closed the file: a later record is a clock glitch.
     public static let fileTimeTolerance: Int64 = 3600
     /// How much of an over-long line is kept in its reject.
     public static let keptPrefixOfLongLine = 256
