@@ -351,6 +351,11 @@ def versions(baselines):
     return found
 
 
+def rate(per_second):
+    """records/s in M, or in k below a million."""
+    return f"{per_second / 1e6:.2f} M" if per_second >= 1e6 else f"{per_second / 1e3:.1f} k"
+
+
 def per_phone(bytes_kib, base_kib, phones):
     return (bytes_kib - base_kib) * 1024 / phones
 
@@ -383,8 +388,8 @@ def write_report(results, meta):
                          "equal" if not x["differing"] else f"**{x['differing']} differ**")
                 lines.append(
                     f"| {size} | {n} | {LABELS[name]} | {x['wall']:.2f} s | {startup:.2f} s | {query:.2f} s | {x['cpu']:.2f} s "
-                    f"| {mib(x['rss_kib']):,.0f} MiB | {r['records'] / x['wall'] / 1e6:.2f} M | {r['records'] / x['wall'] / n / 1e6:.2f} M "
-                    f"| {r['records'] / x['cpu'] / 1e6:.2f} M | {per_phone(x['rss_kib'], base, r['phones']):,.0f} "
+                    f"| {mib(x['rss_kib']):,.0f} MiB | {rate(r['records'] / x['wall'])} | {rate(r['records'] / x['wall'] / n)} "
+                    f"| {rate(r['records'] / x['cpu'])} | {per_phone(x['rss_kib'], base, r['phones']):,.0f} "
                     f"| {x['wall'] / project['wall']:.1f}× ({query / project['wall']:.1f}×) | {equal} |")
     lines.append("")
     lines.append("time: the whole run, process start to the cards written (for a peer: its Python process, "
@@ -405,7 +410,7 @@ def write_report(results, meta):
             c = run_["project"]
             lines.append(
                 f"| {r['phones']:,} × {r['days']} d | {run_['threads']} | {r['records']:,} | {c['wall']:.2f} s | {c['cpu']:.2f} s "
-                f"| {r['records'] / c['wall'] / 1e6:.2f} M | {r['records'] / c['cpu'] / 1e6:.2f} M "
+                f"| {rate(r['records'] / c['wall'])} | {rate(r['records'] / c['cpu'])} "
                 f"| {r['compressed'] / c['wall'] / 1e6:.1f} | {r['csv'] / c['wall'] / 1e6:.0f} | {mib(c['rss_kib']):.0f} MiB "
                 f"| {per_phone(c['rss_kib'], c['baseline_rss_kib'], r['phones']):,.0f} | {c['cards'] / c['wall']:,.0f} "
                 f"| {r['late']} | {r['zstd']:.2f} s | {c['wall'] / r['zstd']:.1f}× |")
@@ -423,6 +428,8 @@ def write_report(results, meta):
                 ns = [x.get("query_s", x["wall"]) / records * 1e9 for records, x in points]
                 lines.append(f"- {LABELS[name]}, {n} thread(s): time (query) ∝ records^{k:.2f} "
                              f"({'about linear' if abs(k - 1) < 0.15 else 'not linear'}); {min(ns):.0f}–{max(ns):.0f} ns per record.")
+    if len(results) < 2:
+        lines.append("(one size: no fit)")
     lines.append("")
     lines.append("![records/s and peak memory per engine](window_bench.png)\n")
     lines.append("Project summary lines (stderr of `itinerary cards`):\n")
