@@ -146,7 +146,7 @@ import Testing
         let coordinator = try Workspace(stateDirectory: state, databaseURL: coordinatorURL)
         #expect(try harness.storeCards(coordinator) == expected)
         // The lookup service's change stamp reads through the coordinator too.
-        #expect(try CardStore(configuration: .standard).changeStamp(on: coordinator.connect()).dataTime != nil)
+        #expect(try StoredCards.changeStamp(on: coordinator.connect()).dataTime != nil)
         let ingest = try PipelineHarness.run(
             PipelineHarness.executable, ["ingest", "--database", coordinatorURL, "--state", state.path, files[0].path])
         #expect(ingest.status == 1 && ingest.stderr.contains("coordinator"), "\(ingest.stderr)")

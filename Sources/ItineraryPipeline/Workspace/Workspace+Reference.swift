@@ -23,8 +23,8 @@ extension Workspace {
     @discardableResult
     public func loadRisk(from url: URL) throws -> Int {
         let areas = try RiskAreas.load(contentsOf: url, directory: places)
-        try ReferenceStore(connection: try connect()).replaceRisk(areas, source: url.lastPathComponent)
-        try refreshCards()
+        try ReferenceStore(connection: try connect()).replaceRisk(
+            areas, source: url.lastPathComponent, then: refreshCards(on:))
         return areas.count
     }
 
@@ -33,21 +33,19 @@ extension Workspace {
     public func loadContacts(from url: URL) throws -> Int {
         let entries = try CloseContacts.parse(String(contentsOf: url, encoding: .utf8), file: url.lastPathComponent)
         try ReferenceStore(connection: try connect()).replaceContacts(
-            entries.map { (keyer.key(for: $0.0), $0.1) }, source: url.lastPathComponent)
-        try refreshCards()
+            entries.map { (keyer.key(for: $0.0), $0.1) }, source: url.lastPathComponent, then: refreshCards(on:))
         return entries.count
     }
 }
 
 extension Workspace {
-    /// Recomputes the stored card of every phone under the lists in force, at the data time.
-    /// Lookups through `CardStore` compute cards afresh; this keeps the `cards` table (and
-    /// `itinerary_card`) in step.
-    public func refreshCards(configuration: RuleConfiguration = .standard) throws {
-        let connection = try connect()
+    /// Recomputes the stored card of every phone under the lists in force, at the data time, in
+    /// the transaction of the list load on `connection`: the list and the cards it gives commit
+    /// together, so no reader (`itinerary_card`, the lookup service) sees one without the other.
+    func refreshCards(on connection: PostgresConnection) throws {
         // A coordinator's cards are its shards': each refreshes its own when the list is loaded there.
         guard try !ShardCoordinator.isCoordinator(connection) else { return }
-        let rules = try rules(configuration, connection: connection)
+        let rules = try rules(.standard, connection: connection)
         let contacts = try contacts(connection: connection)
         try PipelineStore(connection: connection).refreshAllCards { key, track, time in
             PhoneSnapshot(track: track, key: key, contacts: contacts, rules: rules, at: time)

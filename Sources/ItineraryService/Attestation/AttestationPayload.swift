@@ -90,12 +90,9 @@ public struct AttestationPayload: Sendable, Hashable, Decodable {
         writer.int("window_days", Int64(windowDays))
         writer.beginArray("places")
         for place in places {
-            writer.beginObject()
-            writer.string("code", place.code)
-            writer.bool("starred", place.starred)
-            writer.int("first_seen", place.firstSeen)
-            writer.int("last_seen", place.lastSeen)
-            writer.endObject()
+            CardPlace.writeAttested(
+                into: &writer, code: place.code, starred: place.starred, firstSeen: place.firstSeen,
+                lastSeen: place.lastSeen)
         }
         writer.endArray()
         writer.int("watermark", watermark)

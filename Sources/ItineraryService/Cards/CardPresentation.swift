@@ -44,23 +44,9 @@ struct CardPresentation: Sendable {
         writer.string("watermark", watermark.map { UTCTimestamp.format($0) })
         writer.int("window_days", Int64(windowDays))
         writer.string("color", color)
-        writer.beginArray("places")
-        for place in card.places {
-            writer.beginObject()
-            writer.string("code", place.code.description)
-            writer.string("name", directory.displayName(place.code))
-            writer.string("kind", place.kind.rawValue)
-            writer.bool("starred", place.starred)
-            writer.string("exposure", place.exposure?.rawValue)
-            writer.string("first_seen", UTCTimestamp.format(place.firstSeen))
-            writer.string("last_seen", UTCTimestamp.format(place.lastSeen))
-            // Last, so the original layout stays a prefix for clients that read it positionally.
-            writer.string("name_en", directory.displayNameEn(place.code))
-            writer.endObject()
-        }
-        writer.endArray()
+        card.writePlaces(into: &writer, key: "places", names: directory)
         writer.string("attestation", attestation)
-        // After the original layout, for the same reason.
+        // After the original layout, so it stays a prefix for clients that read it positionally.
         writer.string("status", status.rawValue)
         writer.string("card_time", UTCTimestamp.format(cardTime))
         writer.int("data_lag_seconds", dataLag)

@@ -2,11 +2,11 @@ import ItineraryCore
 
 /// Where the service gets cards from; the pipeline's store plugs in here.
 public protocol CardSource: Sendable {
-    /// The card of a phone at time `at`, or `nil` when the source holds nothing for the phone
-    /// (never seen, or past retention): the service then shows a gray "no data" card, never a
-    /// green one. The service asks only for times at or before ``dataWatermark()``.
+    /// The phone's current card: the card at the source's data time (`Card.at`), or `nil` when
+    /// the source holds nothing for the phone (never seen, or past retention): the service then
+    /// shows a gray "no data" card, never a green one.
     /// - Parameter key: HMAC-SHA-256 of the normalised number (`ItineraryStore.PhoneKeyer`).
-    func card(forPhoneKey key: PhoneKey, phone: Phone, at: Int64) async throws -> Card?
+    func card(forPhoneKey key: PhoneKey, phone: Phone) async throws -> Card?
 
     /// The newest event time the data reflects (the pipeline's watermark), `nil` if no data yet.
     func dataWatermark() async throws -> Int64?

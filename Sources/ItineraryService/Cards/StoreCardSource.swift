@@ -1,41 +1,34 @@
-import Foundation
 import ItineraryCore
 import ItineraryStore
 import Synchronization
 
-/// Cards from the pipeline's store, computed at request time on the service's own connections:
-/// one query per card (the phone's committed state); the data time and the risk list in force
-/// are re-read at most once a second, and at once with every new ``version()``.
+/// Cards from the pipeline's store: the stored current card of each phone (``StoredCards``, what
+/// `itinerary_card` returns to any SQL reader), one query per card on the service's own
+/// connections. The service computes no card and never reads engine state, so the card it shows
+/// is the one `itinerary card` prints and SQL returns. The data time is re-read at most once a
+/// second, and at once with every new ``version()``.
 public struct StoreCardSource: CardSource {
     private let pool: DatabasePool
-    private let cards: CardStore
     private let dataTime = DataTimeCache()
 
     /// - Parameter pool: the process's pool, shared with the service's own state.
-    public init(pool: DatabasePool, configuration: RuleConfiguration) {
+    public init(pool: DatabasePool) {
         self.pool = pool
-        // Cards are computed only when the version changed (or they aged): the risk list they
-        // use must be the one in force then, not one remembered from before.
-        cards = CardStore(configuration: configuration, riskRefreshInterval: .zero)
     }
 
-    /// The phone's card, `nil` when the store holds nothing for it (``CardStore/knownCard(for:at:on:)``).
-    public func card(forPhoneKey key: PhoneKey, phone: Phone, at time: Int64) async throws -> Card? {
-        let cards = cards
-        return try await pool.run { try cards.knownCard(for: key, at: time, on: $0) }
+    public func card(forPhoneKey key: PhoneKey, phone: Phone) async throws -> Card? {
+        try await pool.run { try StoredCards.card(for: key, on: $0) }
     }
 
     public func version() async throws -> CardSourceVersion? {
-        let cards = cards
-        let (stamp, dataTime) = try await pool.run { try cards.changeStamp(on: $0) }
+        let (stamp, dataTime) = try await pool.run { try StoredCards.changeStamp(on: $0) }
         self.dataTime.store(dataTime)
         return CardSourceVersion(stamp)
     }
 
     public func dataWatermark() async throws -> Int64? {
         if let fresh = dataTime.fresh() { return fresh }
-        let cards = cards
-        let value = try await pool.run { try cards.dataTime(on: $0) }
+        let value = try await pool.run { try StoredCards.dataTime(on: $0) }
         dataTime.store(value)
         return value
     }

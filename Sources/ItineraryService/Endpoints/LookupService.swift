@@ -89,16 +89,17 @@ struct LookupService: Sendable {
         return presented
     }
 
-    /// The card at the data time (never later): gray when the store holds nothing for the phone
-    /// or the data is stale; signed unless the signing key is withdrawn.
+    /// The stored card, at the data time: gray when the store holds nothing for the phone or the
+    /// data is stale; signed unless the signing key is withdrawn.
     private func computeCard(
         phone: Phone, phoneKey: PhoneKey, freshness: DataFreshness, keys: AttestationKeyRing.Snapshot
     ) async throws -> CardPresentation {
-        let found = try await cardSource.card(forPhoneKey: phoneKey, phone: phone, at: freshness.cardTime)
+        let found = try await cardSource.card(forPhoneKey: phoneKey, phone: phone)
+        let card = found ?? Card(at: freshness.cardTime, color: .green, places: [])
         var presentation = CardPresentation(
-            phone: phone, card: found ?? Card(at: freshness.cardTime, color: .green, places: []),
+            phone: phone, card: card,
             status: found == nil ? .noData : freshness.isStale ? .stale : .current, generatedAt: freshness.now,
-            cardTime: freshness.cardTime, watermark: freshness.dataTime, dataLag: freshness.lag,
+            cardTime: card.at, watermark: freshness.dataTime, dataLag: freshness.lag,
             maxDataLag: configuration.cardClock == .wall ? configuration.maxDataLag : nil,
             windowDays: configuration.windowDays, attestation: nil
         )

@@ -2,9 +2,11 @@ import Foundation
 import ItineraryCore
 import Synchronization
 
-/// Cards read from the store at any time `T`: the phone's committed engine state, the risk list
-/// in force and its close-contact status, through the same rules as the pipeline. So a new risk
-/// list shows at once, without re-ingesting feeds. Safe to share; each call brings its connection.
+/// Cards at any time `T` from the phone's committed engine state, the risk list in force and its
+/// close-contact status, through the same rules as the pipeline: `itinerary card --at` (exact
+/// cards at another time than the data time). Readers of the current card, the lookup service
+/// among them, read the stored card instead (``StoredCards``) and never decode engine state.
+/// Safe to share; each call brings its connection.
 public final class CardStore: Sendable {
     let configuration: RuleConfiguration
     /// The risk areas of the load in force, re-read only when a new list is loaded; which load is
@@ -18,27 +20,9 @@ public final class CardStore: Sendable {
         self.riskRefreshInterval = riskRefreshInterval
     }
 
-    /// The newest event time the pipeline has accepted: "now" for data replayed from the past.
+    /// The newest event time the pipeline has accepted (``StoredCards/dataTime(on:)``).
     public func dataTime(on connection: PostgresConnection) throws -> Int64? {
-        try PipelineStore.newestAccepted(connection)
-    }
-
-    /// A stamp that changes whenever a card can change other than by time passing, and the data
-    /// time with it. Every commit of phone data (pipeline, rejects replay, purge) rewrites the
-    /// `pipeline_state` row, so its row version (`xmin`) changes; a new risk or contact list
-    /// changes the load in force.
-    public func changeStamp(on connection: PostgresConnection) throws -> (stamp: String, dataTime: Int64?) {
-        let result = try connection.execute(
-            """
-            SELECT s.xmin::text || ';' || coalesce((SELECT string_agg(r.kind || '=' || r.load_id, ',' ORDER BY r.kind)
-                                                   FROM current_reference r WHERE r.kind IN ('risk', 'contacts')), ''),
-                   s.newest_accepted
-            FROM pipeline_state s
-            """)
-        guard result.rowCount == 1, let stamp = result.string(0, 0) else {
-            throw PostgresError(message: "pipeline_state has no row")
-        }
-        return (stamp, try result.int64(0, 1))
+        try StoredCards.dataTime(on: connection)
     }
 
     /// The card of the phone with `key` at `time`; no places if the store knows nothing of it.

@@ -336,27 +336,29 @@ public final class PipelineStore: @unchecked Sendable {
         }
     }
 
-    /// Recomputes every stored card, e.g. after a new risk or contact list, at the data time.
-    /// Runs in one transaction that holds off pipeline commits (a share lock on `phone_tracks`),
-    /// so a card a pipeline commits meanwhile is never overwritten by an older one.
+    /// Recomputes every stored card at the data time, within the caller's transaction: a new risk
+    /// or contact list's (`ReferenceStore.replaceRisk(_:source:then:)`), so the list and the cards
+    /// it gives show together. Holds off pipeline commits (a share lock on `phone_tracks`), so a
+    /// card a pipeline commits meanwhile is never overwritten by an older one, and moves the row
+    /// version of `pipeline_state` as every commit of phone data does (readers such as the lookup
+    /// service drop the cards they show again on it).
     public func refreshAllCards(_ snapshot: (PhoneKey, PhoneTrack, Int64) -> PhoneSnapshot) throws {
-        try connection.transaction { connection in
-            try connection.execute("LOCK TABLE phone_tracks IN SHARE MODE")
-            guard let time = try Self.newestAccepted(connection) else { return }
-            let result = try connection.execute(
-                "SELECT t.phone_key, c.masked, t.state FROM phone_tracks t JOIN cards c USING (phone_key)",
-                parameters: [], resultFormat: .binary)
-            let cards = try (0..<result.rowCount).map { row in
-                guard let key = try result.bytes(row, 0).flatMap({ PhoneKey(bytes: $0) }),
-                    let masked = result.string(row, 1),
-                    let track = try result.bytes(row, 2).flatMap({ PhoneTrack(encoded: $0) })
-                else { throw PostgresError(message: "phone_tracks row \(row) does not decode") }
-                let snapshot = snapshot(key, track, time)
-                return (key, masked, snapshot.card, snapshot.nextChange)
-            }
-            try connection.execute("TRUNCATE cards")
-            try copyCards(cards)
+        try connection.execute("LOCK TABLE phone_tracks IN SHARE MODE")
+        guard let time = try Self.newestAccepted(connection) else { return }
+        let result = try connection.execute(
+            "SELECT t.phone_key, c.masked, t.state FROM phone_tracks t JOIN cards c USING (phone_key)",
+            parameters: [], resultFormat: .binary)
+        let cards = try (0..<result.rowCount).map { row in
+            guard let key = try result.bytes(row, 0).flatMap({ PhoneKey(bytes: $0) }),
+                let masked = result.string(row, 1),
+                let track = try result.bytes(row, 2).flatMap({ PhoneTrack(encoded: $0) })
+            else { throw PostgresError(message: "phone_tracks row \(row) does not decode") }
+            let snapshot = snapshot(key, track, time)
+            return (key, masked, snapshot.card, snapshot.nextChange)
         }
+        try connection.execute("TRUNCATE cards")
+        try copyCards(cards)
+        try connection.execute("UPDATE pipeline_state SET newest_accepted = newest_accepted")
     }
 
     /// Retention (docs/rules.md): deletes the phones the engine forgot. Visits of the others

@@ -89,10 +89,14 @@ public struct ReferenceStore: Sendable {
         }
     }
 
-    public func replaceRisk(_ areas: [RiskArea], source: String) throws {
+    /// Makes `areas` the risk list in force; `then` runs in the same transaction, after it (the
+    /// pipeline recomputes the stored cards there, so the list and its cards show together).
+    public func replaceRisk(
+        _ areas: [RiskArea], source: String, then: (PostgresConnection) throws -> Void = { _ in }
+    ) throws {
         try replace(
             .risk, source: source, rows: areas.count,
-            table: "risk_areas (load_id, adcode, city, name, level, start_at, end_at)"
+            table: "risk_areas (load_id, adcode, city, name, level, start_at, end_at)", then: then
         ) { writer, load in
             for area in areas {
                 writer.appendInt64(load)
@@ -125,9 +129,13 @@ public struct ReferenceStore: Sendable {
         }
     }
 
-    public func replaceContacts(_ entries: [(PhoneKey, ActivePeriod)], source: String) throws {
+    /// Makes `entries` the close-contact list in force; `then` runs in the same transaction, after it.
+    public func replaceContacts(
+        _ entries: [(PhoneKey, ActivePeriod)], source: String, then: (PostgresConnection) throws -> Void = { _ in }
+    ) throws {
         try replace(
-            .contacts, source: source, rows: entries.count, table: "contacts (load_id, phone_key, start_at, end_at)"
+            .contacts, source: source, rows: entries.count, table: "contacts (load_id, phone_key, start_at, end_at)",
+            then: then
         ) { writer, load in
             for (key, period) in entries {
                 writer.appendInt64(load)
@@ -139,9 +147,10 @@ public struct ReferenceStore: Sendable {
         }
     }
 
-    /// Writes a new load of `kind` and makes it the one in force, all in one transaction.
+    /// Writes a new load of `kind`, makes it the one in force and runs `then`, all in one transaction.
     private func replace(
         _ kind: Kind, source: String, rows: Int, table: String,
+        then: (PostgresConnection) throws -> Void = { _ in },
         _ write: (inout CopyWriter, Int64) throws -> Void
     ) throws {
         try connection.transaction { connection in
@@ -157,6 +166,7 @@ public struct ReferenceStore: Sendable {
                 INSERT INTO current_reference (kind, load_id) VALUES ($1, $2::int8)
                 ON CONFLICT (kind) DO UPDATE SET load_id = EXCLUDED.load_id
                 """, .text(kind.rawValue), .int(id))
+            try then(connection)
         }
     }
 }

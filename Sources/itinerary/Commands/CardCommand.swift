@@ -26,14 +26,21 @@ struct CardCommand: ParsableCommand {
         defer { workspace.shutdown() }
         let connection = try workspace.connect()
         let key = workspace.keyer.key(for: number)
-        let cards = CardStore(configuration: rules.configuration)
-        let time = try at ?? cards.dataTime(on: connection) ?? SystemClock().now()
-        // The lookup service's test too: no track and no close-contact entry is no data (docs/card-states.md).
-        guard try cards.knownCard(for: key, at: time, on: connection) != nil else {
+        // At the data time, the stored card the lookup service and SQL read; at another time, the
+        // card computed from the engine state. Both say no data alike (docs/card-states.md).
+        let card: Card?
+        if let at {
+            let cards = CardStore(configuration: rules.configuration)
+            card = try cards.knownCard(for: key, at: at, on: connection).map { _ in
+                try cards.exactCard(for: key, at: at, on: connection)
+            }
+        } else {
+            card = try StoredCards.card(for: key, on: connection)
+        }
+        guard let card else {
             printError("no data for \(number.masked) in this store (never seen, or past retention)")
             throw ExitStatus.noData
         }
-        let card = try cards.exactCard(for: key, at: time, on: connection)
         print(card.jsonLine(phone: number))
     }
 }

@@ -39,7 +39,7 @@ func serve(
     let pool = DatabasePool(connectionString: workspace.connectionString, configuration: configuration)
     let server = try LookupServer(
         configuration: configuration, pool: pool,
-        cardSource: StoreCardSource(pool: pool, configuration: rules.configuration),
+        cardSource: StoreCardSource(pool: pool),
         places: workspace.places)
     let group = ServiceGroup(
         services: [ClosureService { try await server.run(onListening: onListening) }],

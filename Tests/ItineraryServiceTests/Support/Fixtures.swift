@@ -25,8 +25,9 @@ enum Fixtures {
 struct FixedCardSource: CardSource {
     var watermark: Int64? = Fixtures.watermark
 
-    func card(forPhoneKey key: PhoneKey, phone: Phone, at: Int64) async throws -> Card? {
-        Card(
+    func card(forPhoneKey key: PhoneKey, phone: Phone) async throws -> Card? {
+        let at = watermark ?? Fixtures.start
+        return Card(
             at: at, color: .green,
             places: [
                 CardPlace(

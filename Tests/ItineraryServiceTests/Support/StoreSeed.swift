@@ -11,12 +11,16 @@ enum StoreSeed {
         let rules = CardRules()
         var engine = ItineraryEngine<PhoneKey>(rules: rules)
         engine.beginFile()
-        let stays = [(PlaceCode(adcode: 330100)!, dataTime - 5 * 86_400, 12), (PlaceCode(adcode: 110000)!, dataTime - 5 * 3600, 10)]
+        let stays = [
+            (PlaceCode(adcode: 330100)!, dataTime - 5 * 86_400, 12),
+            (PlaceCode(adcode: 110000)!, dataTime - 5 * 3600, 10),
+        ]
         for phone in phones {
             for (place, start, halfHours) in stays {
                 for step in 0...halfHours {
                     _ = engine.add(
-                        Observation(time: start + Int64(step) * 1800, place: place), for: Fixtures.phoneKeyer.key(for: phone))
+                        Observation(time: start + Int64(step) * 1800, place: place),
+                        for: Fixtures.phoneKeyer.key(for: phone))
                 }
             }
         }
@@ -27,17 +31,22 @@ enum StoreSeed {
             let snapshot = PhoneSnapshot(track: track, key: key, contacts: .empty, rules: rules, at: dataTime)
             return TrackWrite(key: key, masked: phone.masked, snapshot: snapshot)
         }
-        try PipelineStore(connection: PostgresConnection(connectionString)).commit([], writes: writes, newestAccepted: dataTime)
+        try PipelineStore(connection: PostgresConnection(connectionString)).commit(
+            [], writes: writes, newestAccepted: dataTime)
     }
 }
 
 /// The built `itinerary`, run as a person would.
 enum CLI {
-    /// Runs `itinerary ARGUMENTS` to its end: its status, standard output and standard error.
-    static func run(_ arguments: [String]) async throws -> (status: Int32, output: String, error: String) {
+    /// Runs `itinerary ARGUMENTS` to its end, with `environment` added to this process's: its
+    /// status, standard output and standard error.
+    static func run(
+        _ arguments: [String], environment: [String: String] = [:]
+    ) async throws -> (status: Int32, output: String, error: String) {
         let process = Process()
         process.executableURL = BuiltExecutable.itinerary
         process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         let output = Pipe(), error = Pipe()
         process.standardOutput = output
         process.standardError = error
@@ -46,6 +55,9 @@ enum CLI {
         async let err = Task.detached { error.fileHandleForReading.readDataToEndOfFile() }.value
         let (outData, errData) = await (out, err)
         process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: outData, as: UTF8.self), String(decoding: errData, as: UTF8.self))
+        return (
+            process.terminationStatus, String(decoding: outData, as: UTF8.self),
+            String(decoding: errData, as: UTF8.self)
+        )
     }
 }

@@ -46,7 +46,7 @@ struct TestHarness: Sendable {
         let lookup = try LookupServer(
             configuration: configuration, pool: pool,
             cardSource: cardSource
-                ?? (storeCards ? StoreCardSource(pool: pool, configuration: RuleConfiguration()) : FixedCardSource()),
+                ?? (storeCards ? StoreCardSource(pool: pool) : FixedCardSource()),
             places: Fixtures.places, clock: clock
         )
         let server = try await lookup.start()

@@ -1,0 +1,69 @@
+import ItineraryCore
+
+/// The current cards the pipeline keeps, read as every reader reads them: through
+/// `itinerary_card(phone_key)` (docs/sql.md), one query per card. Each is the card at the
+/// store's data time, kept current by the pipeline, so a reader needs neither the rules nor the
+/// engine's state format (only the pipeline and `itinerary card --at` know that).
+public enum StoredCards {
+    /// The newest event time the pipeline has accepted: the time the stored cards are at.
+    public static func dataTime(on connection: PostgresConnection) throws -> Int64? {
+        try PipelineStore.newestAccepted(connection)
+    }
+
+    /// A stamp that changes whenever a stored card can change, and the data time with it. Every
+    /// commit of phone data (pipeline, rejects replay, purge, the cards a new risk or contact list
+    /// recomputes) rewrites the `pipeline_state` row, so its row version (`xmin`) changes; a new
+    /// contact list changes the load in force, and with it the card of a close contact the store
+    /// holds no track of (SQL/0010_one_card_path.sql).
+    public static func changeStamp(on connection: PostgresConnection) throws -> (stamp: String, dataTime: Int64?) {
+        let result = try connection.execute(
+            """
+            SELECT s.xmin::text || ';' || coalesce((SELECT string_agg(r.kind || '=' || r.load_id, ',' ORDER BY r.kind)
+                                                   FROM current_reference r WHERE r.kind IN ('risk', 'contacts')), ''),
+                   s.newest_accepted
+            FROM pipeline_state s
+            """)
+        guard result.rowCount == 1 else { throw PostgresError(message: "pipeline_state has no row") }
+        return (try result.requiredString(0, 0), try result.int64(0, 1))
+    }
+
+    /// The stored card of the phone with `key`, at the data time (`Card.at`); `nil` when the
+    /// store holds nothing for it: no card (never seen, or past retention) and no close-contact
+    /// entry in force. Such a phone gets no card, not an empty green one: the store cannot vouch for it.
+    /// - Throws: a `PostgresError` when the stored card does not read as a card.
+    public static func card(for key: PhoneKey, on connection: PostgresConnection) throws -> Card? {
+        // The places JSON is taken apart by the server, in array order: one row per place, or
+        // one row of NULLs for a card without places.
+        let result = try connection.execute(
+            """
+            SELECT extract(epoch FROM c.data_time)::int8, c.color, p.code, p.starred, p.exposure,
+                   extract(epoch FROM p.first_seen)::int8, extract(epoch FROM p.last_seen)::int8
+            FROM itinerary_card($1) c
+            LEFT JOIN LATERAL ROWS FROM (json_to_recordset(c.places)
+                AS (code text, starred boolean, exposure text, first_seen timestamptz, last_seen timestamptz))
+                WITH ORDINALITY AS p (code, starred, exposure, first_seen, last_seen, n) ON true
+            ORDER BY p.n
+            """, parameters: [.bytes(key.bytes)], resultFormat: .binary)
+        guard result.rowCount > 0 else { return nil }
+        func invalid(_ what: String) -> PostgresError {
+            PostgresError(message: "the stored card of a phone has \(what)")
+        }
+        guard let color = CardColor(rawValue: try result.requiredString(0, 1)) else {
+            throw invalid("an unknown colour")
+        }
+        let card = Card(at: try result.requiredInt64(0, 0), color: color, places: [])
+        guard !result.isNull(0, 2) else { return card }
+        return Card(
+            at: card.at, color: color,
+            places: try (0..<result.rowCount).map { row in
+                guard let code = PlaceCode(try result.requiredString(row, 2)) else { throw invalid("an unknown place") }
+                let exposure = try result.string(row, 4).map { text in
+                    guard let level = RiskLevel(rawValue: text) else { throw invalid("an unknown exposure") }
+                    return level
+                }
+                return CardPlace(
+                    code: code, starred: try result.required(row, 3, result.bool), exposure: exposure,
+                    firstSeen: try result.requiredInt64(row, 5), lastSeen: try result.requiredInt64(row, 6))
+            })
+    }
+}
