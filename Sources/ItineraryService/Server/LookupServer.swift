@@ -12,7 +12,7 @@ import ServiceLifecycle
 /// ```swift
 /// let pool = DatabasePool(connectionString: conninfo, configuration: config)   // one per process
 /// let server = try LookupServer(configuration: config, pool: pool,
-///                               cardSource: StoreCardSource(pool: pool, configuration: rules), places: directory)
+///                               cardSource: StoreCardSource(pool: pool), places: directory)
 /// try await ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger).run()
 /// // or: let running = try await server.start(); running.port; await running.stop()
 /// ```
