@@ -10,7 +10,7 @@ struct BrowserSafetyTests {
             let responses = [
                 ("page", try await harness.client.get("/")),
                 ("healthz", try await harness.client.get("/healthz")),
-                ("metrics", try await harness.client.get("/metrics")),
+                ("metrics", try await harness.metrics.get("/metrics")),
                 ("404", try await harness.client.get("/nope")),
                 ("400", try await harness.client.post("/v1/otp", json: "{")),
                 ("401", try await harness.client.get("/v1/itinerary")),

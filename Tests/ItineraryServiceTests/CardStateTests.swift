@@ -24,7 +24,9 @@ struct CardStateTests {
             label: label, connectionString: database, storeCards: true, configure: configure)
     }
 
-    @Test("an unknown number, over the OTP flow and by SMS: a gray no-data card, no green attestation or code, refused by every checker")
+    @Test(
+        "an unknown number, over the OTP flow and by SMS: a gray no-data card, no green attestation or code, refused by every checker"
+    )
     func noData() async throws {
         let harness = try await Self.harness(label: "nodata", dataTime: Fixtures.start - 600)
         do {
@@ -87,7 +89,9 @@ struct CardStateTests {
         await harness.server.stop()
     }
 
-    @Test("data lagging past --max-data-lag: stale gray cards at the data time, no green code, /readyz says why, the lag exported")
+    @Test(
+        "data lagging past --max-data-lag: stale gray cards at the data time, no green code, /readyz says why, the lag exported"
+    )
     func stale() async throws {
         let dataTime = Fixtures.start - 7 * 3600
         let harness = try await Self.harness(label: "stale", dataTime: dataTime)
@@ -112,7 +116,7 @@ struct CardStateTests {
             #expect(ready.status == 200)
             #expect(ready.json["data"] as? String == "stale")
             #expect((ready.json["reason"] as? String)?.contains("7h behind the clock") == true, "\(ready.text)")
-            let metrics = try await harness.client.get("/metrics").text
+            let metrics = try await harness.metrics.get("/metrics").text
             #expect(metrics.contains("lookup_data_lag_seconds 25200"), "\(metrics)")
             #expect(metrics.contains("lookup_data_stale 1"))
             #expect(metrics.contains("lookup_data_time_seconds \(dataTime)"))
@@ -162,7 +166,7 @@ struct CardStateTests {
             #expect(card["max_data_lag_seconds"] is NSNull)
             let ready = try await replay.client.get("/readyz").json
             #expect(ready["data"] as? String == "replay")
-            #expect(try await replay.client.get("/metrics").text.contains("lookup_data_stale 0"))
+            #expect(try await replay.metrics.get("/metrics").text.contains("lookup_data_stale 0"))
         } catch {
             await replay.server.stop()
             throw error

@@ -67,7 +67,7 @@ struct DatabaseOutageTests {
             #expect(ready == 200)
             #expect(try await harness.showAgain(token: freshToken).status == 200)
             #expect(try await harness.requestCode("13800138002").status == 200)
-            let metrics = try await harness.client.get("/metrics")
+            let metrics = try await harness.metrics.get("/metrics")
             #expect(metrics.text.contains("lookup_database_unavailable_total"))
         } catch {
             await harness.server.stop()

@@ -11,8 +11,7 @@ extension LookupService {
     /// ``AttestationVerdict/reason``). The payload only of an authentic, in-date card (valid or
     /// gray): a refused one's claims are not repeated.
     func verifyAttestation(_ request: Request, context: LookupRequestContext) async throws -> Response {
-        let body = try BodyReader.decode(
-            VerifyRequest.self, from: try await BodyReader.bytes(request, limit: configuration.maxBodyBytes))
+        let body = try await request.decode(as: VerifyRequest.self, context: context)
         guard let attestation = body.attestation else { throw APIError.invalidRequest("attestation is required") }
         let verdict = try await currentKeys().verifier.verify(attestation, now: clock.now())
         var writer = JSONWriter()

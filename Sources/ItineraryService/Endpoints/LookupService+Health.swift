@@ -1,7 +1,7 @@
 import Hummingbird
 import ItineraryCore
 
-/// `GET /healthz`, `GET /readyz`, `GET /metrics`.
+/// `GET /healthz`, `GET /readyz`, and `GET /metrics` (on the metrics listener, ``MetricsListener``).
 extension LookupService {
     func health() -> Response {
         Responses.json(#"{"status":"ok"}"#, private: false)

@@ -21,7 +21,8 @@ extension LookupService {
     static let inboundClockSkew: Int64 = 300
 
     func receiveSMS(_ request: Request, context: LookupRequestContext) async throws -> Response {
-        let raw = try await BodyReader.bytes(request, limit: configuration.maxBodyBytes)
+        var request = request
+        let raw = Array(try await request.collectLimitedBody(context: context).readableBytesView)
         guard let secret = configuration.inboundSecret else {
             throw APIError(status: .notFound, code: "not_found", message: "inbound SMS are not configured")
         }
@@ -37,7 +38,7 @@ extension LookupService {
             throw APIError.replayed
         }
 
-        let message = try BodyReader.decode(InboundMessage.self, from: raw)
+        let message = try await request.decode(as: InboundMessage.self, context: context)
         let phone = try phone(message.from)
         let keyword = (message.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
         // The keyword alone answers in Chinese; followed by ` EN`, in English.

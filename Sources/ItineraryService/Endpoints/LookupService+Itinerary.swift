@@ -12,8 +12,7 @@ extension LookupService {
     }
 
     func verifyAndShow(_ request: Request, context: LookupRequestContext) async throws -> Response {
-        let body = try BodyReader.decode(
-            ItineraryRequest.self, from: try await BodyReader.bytes(request, limit: configuration.maxBodyBytes))
+        let body = try await request.decode(as: ItineraryRequest.self, context: context)
         let phone = try phone(body.phone)
         guard body.consent == true else { throw APIError.consentRequired }
         guard let code = body.code, code.utf8.count == configuration.otp.digits,
@@ -68,7 +67,7 @@ extension LookupService {
 
     func showAgain(_ request: Request, context: LookupRequestContext) async throws -> Response {
         let now = clock.now()
-        let entry = try await tokenEntry(request, context: context, now: now)
+        let entry = try context.requireBearer()
         return Responses.json(try await presentCard(phone: entry.phone, phoneKey: entry.phoneKey, now: now).body)
     }
 }

@@ -2,7 +2,8 @@ import Hummingbird
 import ItineraryCore
 import ItineraryStore
 
-/// `POST /v1/otp {"phone"}`: sends a one-time code.
+/// `POST /v1/otp {"phone"}`: sends a one-time code, within the client's limit, its network's
+/// share of the SMS budget, the budget itself and the phone's limits.
 extension LookupService {
     struct CodeRequest: Decodable {
         var phone: String?
@@ -11,17 +12,21 @@ extension LookupService {
     }
 
     func requestCode(_ request: Request, context: LookupRequestContext) async throws -> Response {
-        let body = try BodyReader.decode(
-            CodeRequest.self, from: try await BodyReader.bytes(request, limit: configuration.maxBodyBytes))
+        let body = try await request.decode(as: CodeRequest.self, context: context)
         let phone = try phone(body.phone)
         let now = clock.now()
+        let client = client(of: request, context: context)
         do {
             try await limitClient(
-                client(of: request, context: context), scope: "otp_client",
-                perMinute: configuration.clientLimits.codeRequestsPerMinute, now: now
-            )
+                client, scope: "otp_client", perMinute: configuration.clientLimits.codeRequestsPerMinute, now: now)
         } catch let error as APIError {
             metrics.recordSend("client_limited")
+            throw error
+        }
+        do {
+            try await limitNetwork(of: client, now: now)
+        } catch let error as APIError {
+            metrics.recordSend("network_limited")
             throw error
         }
         do {
@@ -52,5 +57,18 @@ extension LookupService {
         writer.int("resend_after", configuration.otp.resendInterval)
         writer.endObject()
         return Responses.json(writer.text)
+    }
+
+    /// Counts a code request of `client`'s network (``NetworkPrefix``); 429 `rate_limited` past
+    /// its share of the SMS budget, so one network with many addresses cannot spend all of it.
+    func limitNetwork(of client: String, now: Int64) async throws {
+        let network = NetworkPrefix.of(client: client)
+        let limit = FixedWindowLimit(limit: configuration.codeRequestsPerNetworkPerMinute, length: 60)
+        if case .limited(let retryAfter) = try await store.hit(
+            scope: "otp_network", subject: network, limit: limit, now: now)
+        {
+            throw APIError.rateLimited(
+                retryAfter, "too many code requests from this network (\(network)); retry in \(retryAfter) s")
+        }
     }
 }

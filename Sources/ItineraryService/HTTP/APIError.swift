@@ -1,18 +1,26 @@
 import HTTPTypes
+import Hummingbird
 import ItineraryCore
 
-/// An error answered as JSON `{"error":{"code":"…","message":"…"}}` with its HTTP status.
+/// An error answered as JSON `{"error":{"code":"…","message":"…"}}` with its HTTP status: an
+/// `HTTPResponseError`, so Hummingbird's router (and ``SecurityHeadersMiddleware``, which adds
+/// the security headers) answer it wherever it is thrown.
 ///
-/// Codes: `malformed_json`, `invalid_request`, `invalid_phone`, `consent_required` (400);
+/// Codes: `malformed_json`, `malformed_request`, `invalid_request`, `invalid_phone`, `consent_required` (400);
 /// `invalid_code`, `code_expired`, `invalid_token`, `invalid_signature`, `stale_timestamp` (401);
-/// `cross_origin` (403); `not_found` (404); `replayed` (409); `payload_too_large` (413); `unsupported_media_type` (415); `too_many_attempts`, `rate_limited`, `sms_budget_exhausted` (429, with
-/// `Retry-After`); `service_unavailable`, `signing_key_revoked` (503, with `Retry-After`); `internal_error` (500).
-struct APIError: Error, Sendable {
+/// `cross_origin` (403); `not_found` (404); `method_not_allowed` (405, with `Allow`); `request_timeout` (408);
+/// `replayed` (409); `payload_too_large` (413); `unsupported_media_type` (415); `too_many_attempts`,
+/// `rate_limited`, `sms_budget_exhausted` (429, with `Retry-After`); `client_closed_request` (499: the client left,
+/// never sent); `service_unavailable`, `signing_key_revoked` (503, with `Retry-After`); `internal_error` (500).
+struct APIError: HTTPResponseError, Sendable {
     var status: HTTPResponse.Status
     var code: String
     var message: String
     /// Seconds for the `Retry-After` header.
     var retryAfter: Int64?
+    /// Headers the error carries besides those every JSON answer has: `Allow`, `WWW-Authenticate`,
+    /// `Connection: close`.
+    var headers: HTTPFields = [:]
 
     static func malformedJSON(_ message: String = "the request body is not a JSON object") -> APIError {
         APIError(status: .badRequest, code: "malformed_json", message: message)
@@ -30,7 +38,8 @@ struct APIError: Error, Sendable {
         status: .badRequest, code: "consent_required", message: "consent must be true to look up the itinerary"
     )
     static let invalidToken = APIError(
-        status: .unauthorized, code: "invalid_token", message: "the token is missing, invalid or expired")
+        status: .unauthorized, code: "invalid_token", message: "the token is missing, invalid or expired",
+        headers: [.wwwAuthenticate: #"Bearer error="invalid_token""#])
     static let invalidSignature = APIError(
         status: .unauthorized, code: "invalid_signature",
         message: "X-Timestamp, X-Nonce and X-Signature are missing, malformed or do not match the body"
@@ -47,6 +56,33 @@ struct APIError: Error, Sendable {
         message: "the request body must be sent as Content-Type: application/json"
     )
     static let notFound = APIError(status: .notFound, code: "not_found", message: "no such endpoint")
+
+    /// 405 for `method` on a path that answers only `allowed`.
+    static func methodNotAllowed(_ method: HTTPRequest.Method, allowed: [HTTPRequest.Method]) -> APIError {
+        let allow = allowed.map(\.rawValue).joined(separator: ", ")
+        return APIError(
+            status: .methodNotAllowed, code: "method_not_allowed",
+            message: "\(method.rawValue) is not allowed here; use \(allow)", headers: [.allow: allow])
+    }
+
+    /// 408: the body did not arrive in full within `seconds` of the head; the connection closes.
+    static func requestTimeout(seconds: Int64) -> APIError {
+        APIError(
+            status: .requestTimeout, code: "request_timeout",
+            message: "the request body did not arrive within \(seconds) s", headers: [.connection: "close"])
+    }
+
+    /// 400: the request's framing (chunked encoding, Content-Length, the head) is broken, so
+    /// nothing after it can be read; the connection closes.
+    static let malformedRequest = APIError(
+        status: .badRequest, code: "malformed_request",
+        message: "the request is malformed (its head, Content-Length or chunked encoding)",
+        headers: [.connection: "close"])
+
+    /// The client hung up before its request arrived: counted (as nginx does, 499), never sent.
+    static let clientClosedRequest = APIError(
+        status: HTTPResponse.Status(code: 499, reasonPhrase: "Client Closed Request"), code: "client_closed_request",
+        message: "the client closed the connection before its request arrived")
     static let payloadTooLarge = APIError(
         status: .contentTooLarge, code: "payload_too_large", message: "the request body exceeds 4 KiB")
     static let serviceUnavailable = APIError(
@@ -69,6 +105,17 @@ struct APIError: Error, Sendable {
 
     static func rateLimited(_ retryAfter: Int64, _ message: String) -> APIError {
         APIError(status: .tooManyRequests, code: "rate_limited", message: message, retryAfter: retryAfter)
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        Responses.json(json, status: status, headers: responseHeaders)
+    }
+
+    /// `headers`, with `Retry-After` when set.
+    var responseHeaders: HTTPFields {
+        var fields = headers
+        if let retryAfter { fields[.retryAfter] = String(retryAfter) }
+        return fields
     }
 
     /// The JSON body.

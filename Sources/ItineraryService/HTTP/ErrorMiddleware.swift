@@ -1,15 +1,21 @@
 import Hummingbird
 import ItineraryStore
 import Logging
+import NIOCore
+import NIOHTTP1
 import Prometheus
 
-/// Turns every thrown error into the JSON error shape: ``APIError`` as is, an unreachable
-/// database as 503 `service_unavailable`, Hummingbird's own errors (404…) by status, and
-/// anything else as 500 `internal_error` (logged, never shown).
+/// Turns what handlers and Hummingbird throw into an ``APIError`` (which answers itself as
+/// JSON): an unreachable database is 503 `service_unavailable`, Hummingbird's 404 is 405 with
+/// `Allow` on a path that answers other methods, a request that cannot be read is 400
+/// `malformed_request` (or, when the client hung up, 499, not an error), and anything else is
+/// 500 `internal_error` (logged, never shown).
 struct ErrorMiddleware: RouterMiddleware {
     typealias Context = LookupRequestContext
 
     let metrics: ServiceMetrics
+    /// The methods each path answers.
+    let routes: RouteMethods
     /// Told of every database failure (the card cache drops what it holds).
     let onDatabaseUnavailable: @Sendable () -> Void
 
@@ -18,38 +24,45 @@ struct ErrorMiddleware: RouterMiddleware {
     ) async throws -> Response {
         do {
             return try await next(request, context)
+        } catch let error as APIError {
+            throw error
         } catch {
-            let apiError = Self.apiError(for: error, context: context, metrics: metrics)
-            if apiError.status == .serviceUnavailable { onDatabaseUnavailable() }
-            return Responses.error(apiError)
+            throw apiError(for: error, request: request, context: context)
         }
     }
 
-    static func apiError(for error: any Error, context: Context, metrics: ServiceMetrics) -> APIError {
+    func apiError(for error: any Error, request: Request, context: Context) -> APIError {
         switch error {
-        case let error as APIError:
-            return error
         case let error as DatabaseUnavailable:
-            metrics.databaseUnavailable.increment()
-            context.logger.warning("database unavailable", metadata: ["reason": "\(error.reason)"])
-            return .serviceUnavailable
+            return databaseUnavailable(error.reason, context: context)
         case let error as PostgresError where error.isConnectionFailure:
-            metrics.databaseUnavailable.increment()
-            context.logger.warning("database unavailable", metadata: ["reason": "\(error.message)"])
-            return .serviceUnavailable
+            return databaseUnavailable(error.message, context: context)
+        case HTTPParserError.invalidEOFState:
+            context.logger.debug("the client hung up before its request arrived")
+            return .clientClosedRequest
+        case is HTTPParserError:
+            context.logger.debug("malformed request", metadata: ["error": "\(error)"])
+            return .malformedRequest
+        case is NIOTooManyBytesError:
+            return .payloadTooLarge
+        case let error as any HTTPResponseError where error.status == .notFound:
+            let allowed = routes.methods(forPath: request.uri.path)
+            guard !allowed.isEmpty else { return .notFound }
+            // Counted under the path, not as an unknown one.
+            context.coreContext.endpointPath.value = RouterPath(request.uri.path).description
+            return .methodNotAllowed(request.method, allowed: allowed)
         case let error as any HTTPResponseError:
-            switch error.status {
-            case .notFound: return .notFound
-            case .methodNotAllowed:
-                return APIError(status: .methodNotAllowed, code: "method_not_allowed", message: "method not allowed")
-            case .contentTooLarge: return .payloadTooLarge
-            default:
-                return APIError(
-                    status: error.status, code: "http_\(error.status.code)", message: error.status.reasonPhrase)
-            }
+            return APIError(status: error.status, code: "http_\(error.status.code)", message: error.status.reasonPhrase)
         default:
             context.logger.error("internal error", metadata: ["error": "\(error)"])
             return .internal
         }
+    }
+
+    private func databaseUnavailable(_ reason: String, context: Context) -> APIError {
+        metrics.databaseUnavailable.increment()
+        context.logger.warning("database unavailable", metadata: ["reason": "\(reason)"])
+        onDatabaseUnavailable()
+        return .serviceUnavailable
     }
 }

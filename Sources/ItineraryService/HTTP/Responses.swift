@@ -2,23 +2,18 @@ import Hummingbird
 
 /// Response builders with the service's headers.
 enum Responses {
-    /// A JSON response; `private` responses (cards, tokens) are marked `no-store`.
-    static func json(_ text: String, status: HTTPResponse.Status = .ok, private: Bool = true) -> Response {
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
-        headers[.cacheControl] = `private` ? "no-store" : "no-cache"
+    /// A JSON response; `private` responses (cards, tokens, errors) are marked `no-store`.
+    static func json(
+        _ text: String, status: HTTPResponse.Status = .ok, private: Bool = true, headers extra: HTTPFields = [:]
+    ) -> Response {
+        var headers = jsonHeaders(private: `private`)
+        headers.append(contentsOf: extra)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    static func error(_ error: APIError) -> Response {
-        var response = json(error.json, status: error.status)
-        if let retryAfter = error.retryAfter {
-            response.headers[.retryAfter] = String(retryAfter)
-        }
-        if error.code == "invalid_token" {
-            response.headers[.wwwAuthenticate] = #"Bearer error="invalid_token""#
-        }
-        return response
+    /// The content type and cache policy of a JSON answer.
+    static func jsonHeaders(private: Bool = true) -> HTTPFields {
+        [.contentType: "application/json; charset=utf-8", .cacheControl: `private` ? "no-store" : "no-cache"]
     }
 
     static func text(_ text: String, contentType: String, cacheControl: String = "no-cache") -> Response {

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 
-/// POSTs are taken only as the page's own script and the SMS gateway send them, so another web
+/// On the POST routes' group. POSTs are taken only as the page's own script and the SMS gateway send them, so another web
 /// page cannot make a visitor's browser send code SMS: a cross-site request (`Sec-Fetch-Site:
 /// cross-site`, or an `Origin` other than the request's own host) is 403 `cross_origin`, and a
 /// body that is not declared `application/json` (what an HTML form or a "simple" cross-origin
@@ -12,7 +12,6 @@ struct SameOriginJSONMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        guard request.method == .post else { return try await next(request, context) }
         if request.headers[.secFetchSite]?.lowercased() == "cross-site" {
             throw APIError.crossOrigin
         }

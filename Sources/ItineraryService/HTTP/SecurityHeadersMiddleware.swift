@@ -2,6 +2,8 @@ import Hummingbird
 
 /// Headers every response carries, errors and the page included: no framing by other sites, no
 /// MIME sniffing. A response that sets its own Content-Security-Policy (the page) keeps it.
+/// Outermost, it also answers the ``APIError``s (any `HTTPResponseError`) thrown inside, so
+/// they carry these headers too.
 struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = LookupRequestContext
 
@@ -11,12 +13,22 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        var response = try await next(request, context)
-        if response.headers[.contentSecurityPolicy] == nil {
-            response.headers[.contentSecurityPolicy] = Self.defaultPolicy
+        var response: Response
+        do {
+            response = try await next(request, context)
+        } catch let error as any HTTPResponseError {
+            response = try error.response(from: request, context: context)
         }
-        response.headers[.xContentTypeOptions] = "nosniff"
-        response.headers[.xFrameOptions] = "DENY"
+        Self.apply(to: &response.headers)
         return response
+    }
+
+    /// Adds the headers to `headers` (also used for answers the connection gives itself).
+    static func apply(to headers: inout HTTPFields) {
+        if headers[.contentSecurityPolicy] == nil {
+            headers[.contentSecurityPolicy] = defaultPolicy
+        }
+        headers[.xContentTypeOptions] = "nosniff"
+        headers[.xFrameOptions] = "DENY"
     }
 }

@@ -1,11 +1,14 @@
 import Prometheus
 
 /// The service's Prometheus metrics, in a registry of its own (so several servers can run in
-/// one process, as tests do, without the global `MetricsSystem`).
+/// one process, as tests do, without bootstrapping the global `MetricsSystem`).
 ///
-/// - `lookup_http_requests_total{route,method,status}` and
-///   `lookup_http_request_duration_seconds{route,method,status}` (histogram)
-/// - `lookup_otp_sends_total{outcome}`: `sent`, `phone_limited`, `client_limited`, `budget_limited`
+/// - `lookup_http_requests_total{route,method,status}`,
+///   `lookup_http_request_duration_seconds{route,method,status}` (histogram),
+///   `lookup_http_request_errors_total{route,method,status}` (requests answered by a thrown
+///   error) and `lookup_http_active_requests{method}`: Hummingbird's `MetricsMiddleware`, through
+///   ``factory`` (`route` is `NotFound` for unknown paths)
+/// - `lookup_otp_sends_total{outcome}`: `sent`, `phone_limited`, `client_limited`, `network_limited`, `budget_limited`
 /// - `lookup_otp_verifications_total{outcome}`: `accepted`, `wrong_code`, `expired`, `too_many_attempts`, `no_code`
 /// - `lookup_sms_outbox_pending`: messages waiting; `lookup_sms_sent_total{result}`: `sent`, `retry`, `failed`,
 ///   `unknown` (handed to the gateway, result never recorded: not sent again)
@@ -21,6 +24,23 @@ public final class ServiceMetrics: Sendable {
     let dataTime: Gauge
     let dataStale: Gauge
 
+    /// swift-metrics over ``registry``, with Hummingbird's metric names and labels renamed to the
+    /// service's; the server binds it to its tasks (`withMetricsFactory`), so its
+    /// `MetricsMiddleware` records here, not in the process-wide `MetricsSystem`.
+    public let factory: PrometheusMetricsFactory
+
+    /// Hummingbird's names (`MetricsMiddleware`) → the service's.
+    private static let names = [
+        "hb.requests": "lookup_http_requests_total",
+        "http.server.request.duration": "lookup_http_request_duration_seconds",
+        "hb.request.errors": "lookup_http_request_errors_total",
+        "http.server.active_requests": "lookup_http_active_requests",
+    ]
+    private static let labels = [
+        "http.route": "route", "http.request.method": "method", "http.response.status_code": "status",
+        "error.type": "status",
+    ]
+
     private static let buckets: [Duration] = [
         .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50),
         .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(5),
@@ -28,6 +48,12 @@ public final class ServiceMetrics: Sendable {
 
     public init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.nameAndLabelSanitizer = { name, labels in
+            (ServiceMetrics.names[name] ?? name, labels.map { (ServiceMetrics.labels[$0.0] ?? $0.0, $0.1) })
+        }
+        factory.durationHistogramBuckets["lookup_http_request_duration_seconds"] = Self.buckets
+        self.factory = factory
         outboxPending = registry.makeGauge(
             descriptor: MetricNameDescriptor(
                 metricName: "lookup_sms_outbox_pending", unitName: "", helpText: "SMS waiting in the outbox"),
@@ -64,23 +90,6 @@ public final class ServiceMetrics: Sendable {
         dataTime.set(freshness.dataTime ?? 0)
         dataLag.set(freshness.lag ?? freshness.now)
         dataStale.set(freshness.isStale ? Int64(1) : 0)
-    }
-
-    func recordRequest(route: String, method: String, status: Int, duration: Duration) {
-        let labels = [("route", route), ("method", method), ("status", String(status))]
-        registry.makeCounter(
-            descriptor: MetricNameDescriptor(
-                metricName: "lookup_http_requests", unitName: "total", helpText: "HTTP requests by route and status"),
-            labels: labels
-        ).increment()
-        registry.makeDurationHistogram(
-            descriptor: MetricNameDescriptor(
-                metricName: "lookup_http_request_duration", unitName: "seconds",
-                helpText: "HTTP request latency by route and status"
-            ),
-            labels: labels,
-            buckets: Self.buckets
-        ).record(duration)
     }
 
     func recordSend(_ outcome: String) {

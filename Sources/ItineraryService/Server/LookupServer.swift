@@ -4,6 +4,7 @@ import HummingbirdCore
 import ItineraryCore
 import ItineraryStore
 import Logging
+import Metrics
 import NIOCore
 import ServiceLifecycle
 
@@ -83,16 +84,59 @@ public struct LookupServer: Service {
     /// Serves until the service group shuts down gracefully (or the task is cancelled).
     /// `onListening` gets the bound port once the socket listens.
     ///
-    /// Runs the HTTP server, the outbox sender and the purger of expired rows as one group:
-    /// on graceful shutdown the server stops accepting and finishes the requests in hand, then
-    /// the sender finishes the message in hand, then the purger stops.
-    /// - Throws: ``ListenError`` when the address cannot be bound.
+    /// Runs the HTTP server, the metrics listener (when configured), the outbox sender and the
+    /// purger of expired rows as one group: on graceful shutdown the server stops accepting and
+    /// finishes the requests in hand, then the sender finishes the message in hand, then the
+    /// purger stops.
+    /// - Throws: ``ListenError`` when an address cannot be bound.
     public func run(onListening: @escaping @Sendable (Int) async -> Void) async throws {
+        try await run(onListening: onListening, onMetricsListening: { _ in })
+    }
+
+    /// Serves until the service group shuts down gracefully.
+    public func run() async throws {
+        try await run(onListening: { _ in })
+    }
+
+    /// Starts serving in a background service group and returns once the ports are bound.
+    public func start() async throws -> RunningLookupServer {
+        let (ports, continuation) = AsyncStream<(Int, Bool)>.makeStream()
+        let listening = ClosureService {
+            try await run(
+                onListening: { continuation.yield(($0, false)) }, onMetricsListening: { continuation.yield(($0, true)) }
+            )
+        }
+        let group = ServiceGroup(services: [listening], logger: logger)
+        let task = Task {
+            defer { continuation.finish() }
+            try await group.run()
+        }
+        var port: Int?
+        var metricsPort: Int?
+        for await (bound, isMetrics) in ports {
+            if isMetrics { metricsPort = bound } else { port = bound }
+            if let port, metricsPort != nil || configuration.metricsPort == nil {
+                return RunningLookupServer(port: port, metricsPort: metricsPort, group: group, task: task)
+            }
+        }
+        try await task.value
+        throw CancellationError()
+    }
+
+    private func run(
+        onListening: @escaping @Sendable (Int) async -> Void,
+        onMetricsListening: @escaping @Sendable (Int) async -> Void
+    ) async throws {
         let logger = self.logger
+        let configuration = self.configuration
         let maxConnections = configuration.maxConnections ?? max(64, OpenFileLimit.raiseToHard() - 256)
         let connections = WaitingConnections(sheddingThreshold: maxConnections * 9 / 10)
         logger.info(
-            "connection limits", metadata: ["max": "\(maxConnections)", "idle_timeout": "\(configuration.idleTimeout)"])
+            "connection limits",
+            metadata: [
+                "max": "\(maxConnections)", "idle_timeout": "\(configuration.idleTimeout)",
+                "body_timeout": "\(configuration.requestBodyTimeout)",
+            ])
         let sender = OutboxSender(
             store: service.store, sealer: sealer, gateway: configuration.smsGateway.makeGateway(), clock: service.clock,
             metrics: metrics,
@@ -100,20 +144,30 @@ public struct LookupServer: Service {
         )
         let purger = ExpiredRowPurger(
             store: service.store, clock: service.clock, policy: configuration.otp, logger: logger)
+        var services: [any Service] = [purger, sender]
+        if let metricsPort = configuration.metricsPort {
+            services.append(
+                MetricsListener(
+                    host: configuration.metricsHost, port: metricsPort, logger: logger,
+                    exposition: { [service] in await service.metricsText() }, onListening: onMetricsListening))
+        }
         // Application runs its services and then the server in its own group, and shuts them
         // down in reverse order: the server first.
         let app = Application(
             router: makeRouter(),
             server: .http1(
                 configuration: HTTP1Channel.Configuration(
-                    additionalChannelHandlers: [ConnectionShedHandler(connections: connections)],
+                    additionalChannelHandlers: [
+                        ConnectionShedHandler(connections: connections),
+                        RequestArrivalHandler(bodyTimeout: configuration.requestBodyTimeout),
+                    ],
                     idleTimeout: TimeAmount(configuration.idleTimeout)
                 )),
             configuration: ApplicationConfiguration(
                 address: .hostname(configuration.host, port: configuration.port), backlog: 1024,
                 availableConnectionsDelegate: MaximumAvailableConnections(maxConnections, logger: logger)
             ),
-            services: [purger, sender],
+            services: services,
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
                 logger.info("lookup service listening", metadata: ["port": "\(port)"])
@@ -123,56 +177,47 @@ public struct LookupServer: Service {
         )
         defer { pool.close() }
         do {
-            try await app.run()
+            // Hummingbird's MetricsMiddleware records through swift-metrics: bound here, its
+            // metrics land in this server's registry, whatever the process bootstrapped.
+            try await withMetricsFactory(metrics.factory) { try await app.run() }
+        } catch let error as ListenError {
+            throw error
         } catch {
             throw ListenError(error, host: configuration.host, port: configuration.port) ?? error
         }
     }
 
-    /// Serves until the service group shuts down gracefully.
-    public func run() async throws {
-        try await run(onListening: { _ in })
-    }
-
-    /// Starts serving in a background service group and returns once the port is bound.
-    public func start() async throws -> RunningLookupServer {
-        let (ports, continuation) = AsyncStream<Int>.makeStream()
-        let listening = ClosureService { try await run(onListening: { port in continuation.yield(port) }) }
-        let group = ServiceGroup(services: [listening], logger: logger)
-        let task = Task {
-            defer { continuation.finish() }
-            try await group.run()
-        }
-        for await port in ports {
-            return RunningLookupServer(port: port, group: group, task: task)
-        }
-        try await task.value
-        throw CancellationError()
-    }
-
+    /// The routes: the POST rules on the POST group, the Bearer token on the card group, a
+    /// wrong method on a known path 405 (``RouteMethods``), and HEAD wherever GET is.
     func makeRouter() -> Router<LookupRequestContext> {
-        let router = Router(context: LookupRequestContext.self)
-        router.add(middleware: SecurityHeadersMiddleware())
-        router.add(middleware: RequestMetricsMiddleware(metrics: metrics))
+        let router = Router(context: LookupRequestContext.self, options: .autoGenerateHeadEndpoints)
+        let routes = RouteMethods()
         let service = self.service
-        router.add(middleware: ErrorMiddleware(metrics: metrics, onDatabaseUnavailable: { service.cards.removeAll() }))
-        router.add(middleware: SameOriginJSONMiddleware())
-        router.get("/") { _, _ in IndexPage.response }
-        router.get("/healthz") { _, _ in service.health() }
-        router.get("/readyz") { _, _ in try await service.readiness() }
-        router.get("/metrics") { _, _ in await service.metricsText() }
-        router.post("/v1/otp") { request, context in try await service.requestCode(request, context: context) }
-        router.post("/v1/itinerary") { request, context in try await service.verifyAndShow(request, context: context) }
-        router.get("/v1/itinerary") { request, context in try await service.showAgain(request, context: context) }
-        router.post("/v1/sms/inbound") { request, context in try await service.receiveSMS(request, context: context) }
-        router.post("/v1/attestation/verify") { request, context in
+        router.add(middleware: SecurityHeadersMiddleware())
+        router.add(middleware: MetricsMiddleware())
+        router.add(
+            middleware: ErrorMiddleware(
+                metrics: metrics, routes: routes, onDatabaseUnavailable: { service.cards.removeAll() }))
+        let recording = MethodRecordingRouter(router: router, routes: routes)
+        recording.get("/") { _, _ in IndexPage.response }
+        recording.get("/verify") { _, _ in VerifyPage.response }
+        recording.get("/healthz") { _, _ in service.health() }
+        recording.get("/readyz") { _, _ in try await service.readiness() }
+        recording.get("/v1/places") { _, _ in service.placeNames() }
+        recording.get("/v1/attestation/key") { _, _ in try await service.attestationKey() }
+        recording.get("/v1/attestation/keys") { _, _ in try await service.attestationKeys() }
+
+        let posts = recording.group().add(middleware: SameOriginJSONMiddleware())
+        posts.post("/v1/otp") { request, context in try await service.requestCode(request, context: context) }
+        posts.post("/v1/itinerary") { request, context in try await service.verifyAndShow(request, context: context) }
+        posts.post("/v1/sms/inbound") { request, context in try await service.receiveSMS(request, context: context) }
+        posts.post("/v1/attestation/verify") { request, context in
             try await service.verifyAttestation(request, context: context)
         }
-        router.get("/v1/attestation/key") { _, _ in try await service.attestationKey() }
-        router.get("/v1/attestation/keys") { _, _ in try await service.attestationKeys() }
-        router.get("/v1/itinerary/code") { request, context in try await service.cardCode(request, context: context) }
-        router.get("/v1/places") { _, _ in service.placeNames() }
-        router.get("/verify") { _, _ in VerifyPage.response }
+
+        let cards = recording.group("/v1/itinerary").add(middleware: BearerTokenMiddleware(service: service))
+        cards.get { request, context in try await service.showAgain(request, context: context) }
+        cards.get("code") { request, context in try await service.cardCode(request, context: context) }
         return router
     }
 }

@@ -4,6 +4,8 @@ import ServiceLifecycle
 public struct RunningLookupServer: Sendable {
     /// The bound TCP port (useful when the configuration asked for port 0).
     public let port: Int
+    /// The metrics listener's port, when one was configured.
+    public let metricsPort: Int?
     let group: ServiceGroup
     let task: Task<Void, any Error>
 

@@ -25,7 +25,8 @@ public struct ServiceConfiguration: Sendable {
     /// The card window shown (the rules' `W`, in days).
     public var windowDays: Int = 14
     public var otp = OTPPolicy()
-    /// Per client address, per minute: code requests, code verifications, card re-reads.
+    /// Per client address, per minute: code requests, code verifications, card re-reads; code
+    /// requests per network.
     public var clientLimits = ClientLimits()
     /// How long an access token lets its client re-read the card (seconds).
     public var tokenLifetime: Int64 = 600
@@ -63,8 +64,16 @@ public struct ServiceConfiguration: Sendable {
     /// accepting; from 90 % of it each new connection closes the oldest one still waiting for its
     /// request head, so silent connections cannot lock real clients out.
     public var maxConnections: Int?
-    /// Largest accepted request body; larger ones get 413 `payload_too_large`.
-    public var maxBodyBytes: Int = 4096
+    /// The longest a request's body may take to arrive in full, from its head: then 408
+    /// `request_timeout` and the connection closes. The idle timeout alone would let a body
+    /// trickled in a byte at a time hold its connection for ever.
+    public var requestBodyTimeout: Duration = .seconds(10)
+
+    /// Where `/metrics` is served, on a listener of its own (never the public port); `nil`
+    /// (the default): not served. Port 0 picks a free one (``RunningLookupServer/metricsPort``).
+    public var metricsPort: Int?
+    /// The metrics listener's address: loopback unless asked.
+    public var metricsHost: String = "127.0.0.1"
 
     /// How SMS leave the outbox.
     public var smsGateway: SMSGatewayChoice = .console(mirrorPath: nil)
@@ -79,6 +88,10 @@ public struct ServiceConfiguration: Sendable {
     /// together, counted in PostgreSQL; past it requests get 429 `sms_budget_exhausted`.
     public var smsPerMinute: Int = ServiceConfiguration.defaultSMSPerMinute
     public static let defaultSMSPerMinute = 600
+    /// Code requests one network may make per minute before its addresses get 429
+    /// `rate_limited`: ``ClientLimits/codeRequestsPerNetwork``, by default a tenth of
+    /// ``smsPerMinute`` (at least 1), so no single network spends the whole budget.
+    public var codeRequestsPerNetworkPerMinute: Int { clientLimits.codeRequestsPerNetwork ?? max(1, smsPerMinute / 10) }
 
     /// Reverse proxies whose `X-Forwarded-For` names the client (``TrustedProxies``); from any
     /// other peer the header is ignored. None by default: the client is the socket's peer.

@@ -14,6 +14,13 @@ extension CardClock: ExpressibleByArgument {}
 struct ServiceOptions: ParsableArguments {
     @Option(help: "Address to listen on.") var host = "127.0.0.1"
     @Option(help: "Port to listen on (0: any free port).") var port = 8080
+    @Option(
+        help: ArgumentHelp(
+            "Serve Prometheus metrics at /metrics on this port, a listener of its own (default: not served; never on --port).",
+            valueName: "port"))
+    var metricsPort: Int?
+    @Option(help: "Address the metrics listener binds (loopback unless asked: 0.0.0.0 for all).")
+    var metricsHost = "127.0.0.1"
     @Option(help: "SMS gateway: console (prints messages) or webhook.") var smsGateway = SMSGatewayKind.console
     @Option(help: "URL the webhook gateway posts messages to.") var webhookURL: String?
     @Option(
@@ -33,6 +40,11 @@ struct ServiceOptions: ParsableArguments {
     var codeRequestsPerMinute = ClientLimits().codeRequestsPerMinute
     @Option(help: "Code verifications allowed per client address per minute.")
     var verificationsPerMinute = ClientLimits().verificationsPerMinute
+    @Option(
+        help: ArgumentHelp(
+            "SMS code requests allowed per network (IPv4 /24, IPv6 /64) per minute, all its addresses together (default: a tenth of --sms-per-minute).",
+            valueName: "n"))
+    var codeRequestsPerNetwork: Int?
     @Option(help: "SMS (codes and card replies) the whole service may send per minute, all phones together.")
     var smsPerMinute = ServiceConfiguration.defaultSMSPerMinute
     @Option(
@@ -55,10 +67,21 @@ struct ServiceOptions: ParsableArguments {
         configuration.maxDataLag = maxDataLag
         configuration.host = host
         configuration.port = port
+        if let metricsPort {
+            guard (0...65535).contains(metricsPort), metricsPort == 0 || metricsPort != port else {
+                throw ValidationError("--metrics-port must be 0-65535 and not --port")
+            }
+        }
+        configuration.metricsPort = metricsPort
+        configuration.metricsHost = metricsHost
         configuration.windowDays = windowDays
         configuration.clientLimits.cardReadsPerMinute = cardReadsPerMinute
         configuration.clientLimits.codeRequestsPerMinute = codeRequestsPerMinute
         configuration.clientLimits.verificationsPerMinute = verificationsPerMinute
+        if let codeRequestsPerNetwork, codeRequestsPerNetwork < 1 {
+            throw ValidationError("--code-requests-per-network must be at least 1")
+        }
+        configuration.clientLimits.codeRequestsPerNetwork = codeRequestsPerNetwork
         configuration.smsPerMinute = smsPerMinute
         configuration.trustedProxies = TrustedProxies(trustedProxies)
         configuration.cardReuse = cardReuse

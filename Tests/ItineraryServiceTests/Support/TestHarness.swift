@@ -3,11 +3,14 @@ import ItineraryCore
 import ItineraryService
 import ItineraryStore
 import ItineraryTestSupport
+import Logging
 
 /// A running server on a fresh scratch database with a manual clock and a recording gateway.
 struct TestHarness: Sendable {
     let server: RunningLookupServer
     let client: HTTPClient
+    /// The metrics listener (`/metrics`, loopback, a port of its own).
+    let metrics: HTTPClient
     let clock: ManualClock
     let gateway: RecordingGateway
     let connectionString: String
@@ -27,7 +30,7 @@ struct TestHarness: Sendable {
     ///   - cardSource: another source of cards (over `storeCards`).
     static func start(
         label: String, connectionString: String? = nil, storeCards: Bool = false, cardSource: (any CardSource)? = nil,
-        gateway: RecordingGateway = RecordingGateway(),
+        gateway: RecordingGateway = RecordingGateway(), logger: Logger = Logger(label: "itinerary.lookup"),
         configure: (inout ServiceConfiguration) -> Void = { _ in }
     ) async throws -> TestHarness {
         let database = try connectionString ?? migratedDatabase(label: label)
@@ -40,6 +43,7 @@ struct TestHarness: Sendable {
         // The test client (127.0.0.1) stands for a proxy: requests name their client in X-Forwarded-For.
         configuration.trustedProxies = TrustedProxies([AddressRange("127.0.0.0/8")!])
         configuration.outboxPollInterval = .milliseconds(20)
+        configuration.metricsPort = 0
         configure(&configuration)
         let clock = ManualClock(Fixtures.start)
         let pool = DatabasePool(connectionString: database, configuration: configuration)
@@ -47,11 +51,12 @@ struct TestHarness: Sendable {
             configuration: configuration, pool: pool,
             cardSource: cardSource
                 ?? (storeCards ? StoreCardSource(pool: pool) : FixedCardSource()),
-            places: Fixtures.places, clock: clock
+            places: Fixtures.places, clock: clock, logger: logger
         )
         let server = try await lookup.start()
         return TestHarness(
-            server: server, client: HTTPClient(port: server.port), clock: clock, gateway: gateway,
+            server: server, client: HTTPClient(port: server.port),
+            metrics: HTTPClient(port: server.metricsPort ?? server.port), clock: clock, gateway: gateway,
             connectionString: database, lookup: lookup
         )
     }
@@ -112,7 +117,9 @@ struct TestHarness: Sendable {
     /// Signs in `phone` over the OTP flow: its card JSON (with the token).
     func signIn(_ phone: String, client: String = "10.0.0.1") async throws -> HTTPResult {
         let response = try await verify(phone, code: sendAndReadCode(phone, client: client), client: client)
-        guard response.status == 200 else { throw TestFailure("POST /v1/itinerary: \(response.status) \(response.text)") }
+        guard response.status == 200 else {
+            throw TestFailure("POST /v1/itinerary: \(response.status) \(response.text)")
+        }
         return response
     }
 
