@@ -1,7 +1,6 @@
-/// What `--card-clock` chooses. Either way a card is the card at the store's data time (the
-/// newest accepted event time), or at the service clock if that is earlier: never at a time the
-/// data has not reached, so a clock ahead of the data never empties a card. The clock decides
-/// only whether a lag makes cards stale (docs/card-states.md).
+/// What `--card-clock` chooses. Either way a card is the store's current card, the card at its
+/// data time (the newest accepted event time), so a clock ahead of the data never empties a
+/// card. The clock decides only whether a lag makes cards stale (docs/card-states.md).
 public enum CardClock: String, Sendable, CaseIterable {
     /// Production: the data time is measured against the wall clock, and cards are stale (gray)
     /// when it lags by more than the bound (`--max-data-lag`).

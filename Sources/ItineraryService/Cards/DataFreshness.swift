@@ -10,7 +10,8 @@ struct DataFreshness: Sendable, Hashable {
     /// The longest lag (seconds) before cards are stale, on the wall clock.
     var maxLag: Int64
 
-    /// The time `T` cards are evaluated at: the data time, or now when the clock is behind it.
+    /// The time a no-data card is at: the data time, or now when the clock is behind it or there
+    /// is no data (a stored card is at the data time, `Card.at`).
     var cardTime: Int64 { min(now, dataTime ?? now) }
 
     /// How far the data time lags the clock (seconds); `nil` without data.
