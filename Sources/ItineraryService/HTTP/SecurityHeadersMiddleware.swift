@@ -3,7 +3,7 @@ import Hummingbird
 /// Headers every response carries, errors and the page included: no framing by other sites, no
 /// MIME sniffing. A response that sets its own Content-Security-Policy (the page) keeps it.
 /// Outermost, it also answers the ``APIError``s (any `HTTPResponseError`) thrown inside, so
-/// they carry these headers too.
+/// they carry these headers too, and strips the body of every answer to a HEAD request.
 struct SecurityHeadersMiddleware: RouterMiddleware {
     typealias Context = LookupRequestContext
 
@@ -20,7 +20,8 @@ struct SecurityHeadersMiddleware: RouterMiddleware {
             response = try error.response(from: request, context: context)
         }
         Self.apply(to: &response.headers)
-        return response
+        // A HEAD answer has no body, errors included (the router strips only its own HEAD routes').
+        return request.method == .head ? response.createHeadResponse() : response
     }
 
     /// Adds the headers to `headers` (also used for answers the connection gives itself).
