@@ -5,12 +5,9 @@ import ItineraryStore
 
 /// `POST /v1/sms/inbound`: the SMS gateway's callback for a message texted to the service.
 ///
-/// Body `{"from":"13800138000","text":"CXMYD"}` with `X-Timestamp`, `X-Nonce` and `X-Signature`
-/// (``GatewaySignature``). Answers 401 `invalid_signature` on a missing or bad signature, 401
-/// `stale_timestamp` when the timestamp is more than ``inboundClockSkew`` off the service clock,
-/// 409 `replayed` for a nonce already used (nonces are kept in PostgreSQL, shared by every
-/// instance), 429 `sms_budget_exhausted` past the service-wide SMS budget, otherwise 200 with `{"status":"queued"|"ignored"|"throttled"}` (a gateway should
-/// not retry those).
+/// Body `{"from":"13800138000","text":"CXMYD"}`, signed (``GatewaySignatureMiddleware`` checks
+/// it). Answers 429 `sms_budget_exhausted` past the service-wide SMS budget, otherwise 200 with
+/// `{"status":"queued"|"ignored"|"throttled"}` (a gateway should not retry those).
 extension LookupService {
     struct InboundMessage: Decodable {
         var from: String?
@@ -21,23 +18,7 @@ extension LookupService {
     static let inboundClockSkew: Int64 = 300
 
     func receiveSMS(_ request: Request, context: LookupRequestContext) async throws -> Response {
-        var request = request
-        let raw = Array(try await request.collectLimitedBody(context: context).readableBytesView)
-        guard let secret = configuration.inboundSecret else {
-            throw APIError(status: .notFound, code: "not_found", message: "inbound SMS are not configured")
-        }
-        guard let timestamp = request.headers[.xTimestamp].flatMap({ Int64($0) }),
-            let nonce = request.headers[.xNonce], GatewaySignature.isWellFormed(nonce: nonce),
-            let signature = request.headers[.xSignature].flatMap(Hex.decode),
-            GatewaySignature.isValid(signature, secret: secret, timestamp: timestamp, nonce: nonce, body: raw)
-        else { throw APIError.invalidSignature }
         let now = clock.now()
-        guard abs(now - timestamp) <= Self.inboundClockSkew else { throw APIError.staleTimestamp }
-        // Kept until its timestamp can no longer pass the check above.
-        guard try await store.useNonce(nonce, expiresAt: timestamp + Self.inboundClockSkew + 60) else {
-            throw APIError.replayed
-        }
-
         let message = try await request.decode(as: InboundMessage.self, context: context)
         let phone = try phone(message.from)
         let keyword = (message.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines).uppercased()

@@ -187,7 +187,8 @@ public struct LookupServer: Service {
         }
     }
 
-    /// The routes: the POST rules on the POST group, the Bearer token on the card group, a
+    /// The routes: the POST rules on the POST group, the gateway's signature on its callback's
+    /// group, the Bearer token on the card group, a
     /// wrong method on a known path 405 (``RouteMethods``), and HEAD wherever GET is.
     func makeRouter() -> Router<LookupRequestContext> {
         let router = Router(context: LookupRequestContext.self, options: .autoGenerateHeadEndpoints)
@@ -210,10 +211,12 @@ public struct LookupServer: Service {
         let posts = recording.group().add(middleware: SameOriginJSONMiddleware())
         posts.post("/v1/otp") { request, context in try await service.requestCode(request, context: context) }
         posts.post("/v1/itinerary") { request, context in try await service.verifyAndShow(request, context: context) }
-        posts.post("/v1/sms/inbound") { request, context in try await service.receiveSMS(request, context: context) }
         posts.post("/v1/attestation/verify") { request, context in
             try await service.verifyAttestation(request, context: context)
         }
+
+        posts.group("/v1/sms/inbound").add(middleware: GatewaySignatureMiddleware(service: service))
+            .post { request, context in try await service.receiveSMS(request, context: context) }
 
         let cards = recording.group("/v1/itinerary").add(middleware: BearerTokenMiddleware(service: service))
         cards.get { request, context in try await service.showAgain(request, context: context) }

@@ -12,7 +12,8 @@ import NIOHTTPTypes
 ///   `malformed_request` whether or not a handler reads the body.
 ///
 /// Both are the JSON error with the security headers and `Connection: close`, and the connection
-/// then closes; if the response to the request has already begun it just closes. What the
+/// then closes (its output at once, the rest ``lingerTime`` later); if the response to the request
+/// has already begun it just closes. What the
 /// application writes afterwards is dropped. A client hanging up mid-body is left to the
 /// application (``ErrorMiddleware``: 499, not an error).
 final class RequestArrivalHandler: ChannelDuplexHandler, RemovableChannelHandler {
@@ -39,6 +40,8 @@ final class RequestArrivalHandler: ChannelDuplexHandler, RemovableChannelHandler
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        // Answered here: what still comes is read and dropped until the connection closes.
+        guard !closing else { return }
         switch unwrapInboundIn(data) {
         case .head:
             receiving = true
@@ -116,7 +119,18 @@ final class RequestArrivalHandler: ChannelDuplexHandler, RemovableChannelHandler
         context.write(wrapOutboundOut(.head(HTTPResponse(status: error.status, headerFields: headers))), promise: nil)
         context.write(wrapOutboundOut(.body(body)), promise: nil)
         context.writeAndFlush(wrapOutboundOut(.end(nil))).assumeIsolated().whenComplete { _ in
-            context.close(promise: nil)
+            Self.lingeringClose(context)
         }
     }
+
+    /// Closes after an answer the client may still be sending into: the output first, then the
+    /// rest a moment later, reading meanwhile. Closing at once with unread input makes the kernel
+    /// reset the connection, and a reset can discard the answer before the client reads it.
+    private static func lingeringClose(_ context: ChannelHandlerContext) {
+        context.close(mode: .output, promise: nil)
+        context.eventLoop.assumeIsolated().scheduleTask(in: lingerTime) { context.close(promise: nil) }
+    }
+
+    /// How long a refused connection's input is still read after the answer.
+    static let lingerTime = TimeAmount.seconds(1)
 }
