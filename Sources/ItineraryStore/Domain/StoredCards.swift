@@ -27,23 +27,34 @@ public enum StoredCards {
         return (try result.requiredString(0, 0), try result.int64(0, 1))
     }
 
+    private static let statement = "itinerary_stored_card"
+    /// The card of `$1` through `itinerary_card`, its places JSON taken apart by the server in
+    /// array order: one row per place, or one row of NULL places for a card without any.
+    private static let query = """
+        SELECT extract(epoch FROM c.data_time)::int8, c.color, p.code, p.starred, p.exposure,
+               extract(epoch FROM p.first_seen)::int8, extract(epoch FROM p.last_seen)::int8
+        FROM itinerary_card($1) c
+        LEFT JOIN LATERAL ROWS FROM (json_to_recordset(c.places)
+            AS (code text, starred boolean, exposure text, first_seen timestamptz, last_seen timestamptz))
+            WITH ORDINALITY AS p (code, starred, exposure, first_seen, last_seen, n) ON true
+        ORDER BY p.n
+        """
+
     /// The stored card of the phone with `key`, at the data time (`Card.at`); `nil` when the
     /// store holds nothing for it: no card (never seen, or past retention) and no close-contact
     /// entry in force. Such a phone gets no card, not an empty green one: the store cannot vouch for it.
     /// - Throws: a `PostgresError` when the stored card does not read as a card.
     public static func card(for key: PhoneKey, on connection: PostgresConnection) throws -> Card? {
-        // The places JSON is taken apart by the server, in array order: one row per place, or
-        // one row of NULLs for a card without places.
-        let result = try connection.execute(
-            """
-            SELECT extract(epoch FROM c.data_time)::int8, c.color, p.code, p.starred, p.exposure,
-                   extract(epoch FROM p.first_seen)::int8, extract(epoch FROM p.last_seen)::int8
-            FROM itinerary_card($1) c
-            LEFT JOIN LATERAL ROWS FROM (json_to_recordset(c.places)
-                AS (code text, starred boolean, exposure text, first_seen timestamptz, last_seen timestamptz))
-                WITH ORDINALITY AS p (code, starred, exposure, first_seen, last_seen, n) ON true
-            ORDER BY p.n
-            """, parameters: [.bytes(key.bytes)], resultFormat: .binary)
+        let parameters: [PostgresValue?] = [.bytes(key.bytes)]
+        let result: PostgresResult
+        // Prepared once per connection: planning the inlined `itinerary_card` over the partitioned
+        // tables costs several times its execution.
+        do {
+            result = try connection.executePrepared(name: statement, parameters: parameters, resultFormat: .binary)
+        } catch let error as PostgresError where error.sqlState == "26000" {
+            try connection.prepare(name: statement, sql: query)
+            result = try connection.executePrepared(name: statement, parameters: parameters, resultFormat: .binary)
+        }
         guard result.rowCount > 0 else { return nil }
         func invalid(_ what: String) -> PostgresError {
             PostgresError(message: "the stored card of a phone has \(what)")
