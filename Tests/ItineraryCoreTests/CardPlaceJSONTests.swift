@@ -64,9 +64,30 @@ struct CardPlaceJSONTests {
                 }
             }
             #expect(unnamed == card.placesJSON)
+            // What lookup services read back from the store is what was written.
+            #expect(Card.places(storedJSON: Array(card.placesJSON.utf8)) == card.places)
             #expect(
                 card.jsonLine(phone: Fixture.phone)
                     == #"{"phone":"13800138000","color":"green","places":\#(card.placesJSON)}"#)
+        }
+    }
+
+    @Test("a stored card that is not what the encoder writes reads as nothing, never as fewer places")
+    func storedJSONRefusals() {
+        let good =
+            #"[{"code":"330100","kind":"city","starred":true,"exposure":"medium","first_seen":"2022-05-01T00:00:00Z","last_seen":"2022-05-01T06:00:00Z"}]"#
+        #expect(Card.places(storedJSON: Array(good.utf8))?.count == 1)
+        #expect(Card.places(storedJSON: Array(" [ ] ".utf8)) == [])
+        for bad in [
+            "", "[", "[{}]", good + "x", String(good.dropLast()),
+            good.replacingOccurrences(of: #""medium""#, with: #""severe""#),
+            good.replacingOccurrences(of: #""330100""#, with: #""33010""#),
+            good.replacingOccurrences(of: "2022-05-01T06", with: "2022-13-01T06"),
+            good.replacingOccurrences(of: "true", with: #""true""#),
+            good.replacingOccurrences(of: #""city""#, with: #""ci\ty""#),
+            good.replacingOccurrences(of: #","first_seen":"2022-05-01T00:00:00Z""#, with: ""),
+        ] {
+            #expect(Card.places(storedJSON: Array(bad.utf8)) == nil, "\(bad)")
         }
     }
 }

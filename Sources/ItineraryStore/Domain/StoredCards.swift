@@ -28,17 +28,8 @@ public enum StoredCards {
     }
 
     private static let statement = "itinerary_stored_card"
-    /// The card of `$1` through `itinerary_card`, its places JSON taken apart by the server in
-    /// array order: one row per place, or one row of NULL places for a card without any.
-    private static let query = """
-        SELECT extract(epoch FROM c.data_time)::int8, c.color, p.code, p.starred, p.exposure,
-               extract(epoch FROM p.first_seen)::int8, extract(epoch FROM p.last_seen)::int8
-        FROM itinerary_card($1) c
-        LEFT JOIN LATERAL ROWS FROM (json_to_recordset(c.places)
-            AS (code text, starred boolean, exposure text, first_seen timestamptz, last_seen timestamptz))
-            WITH ORDINALITY AS p (code, starred, exposure, first_seen, last_seen, n) ON true
-        ORDER BY p.n
-        """
+    /// The card of `$1` through `itinerary_card`; the places are read here (``Card/places(storedJSON:)``).
+    private static let query = "SELECT extract(epoch FROM data_time)::int8, color, places FROM itinerary_card($1)"
 
     /// The stored card of the phone with `key`, at the data time (`Card.at`); `nil` when the
     /// store holds nothing for it: no card (never seen, or past retention) and no close-contact
@@ -56,25 +47,9 @@ public enum StoredCards {
             result = try connection.executePrepared(name: statement, parameters: parameters, resultFormat: .binary)
         }
         guard result.rowCount > 0 else { return nil }
-        func invalid(_ what: String) -> PostgresError {
-            PostgresError(message: "the stored card of a phone has \(what)")
-        }
-        guard let color = CardColor(rawValue: try result.requiredString(0, 1)) else {
-            throw invalid("an unknown colour")
-        }
-        let card = Card(at: try result.requiredInt64(0, 0), color: color, places: [])
-        guard !result.isNull(0, 2) else { return card }
-        return Card(
-            at: card.at, color: color,
-            places: try (0..<result.rowCount).map { row in
-                guard let code = PlaceCode(try result.requiredString(row, 2)) else { throw invalid("an unknown place") }
-                let exposure = try result.string(row, 4).map { text in
-                    guard let level = RiskLevel(rawValue: text) else { throw invalid("an unknown exposure") }
-                    return level
-                }
-                return CardPlace(
-                    code: code, starred: try result.required(row, 3, result.bool), exposure: exposure,
-                    firstSeen: try result.requiredInt64(row, 5), lastSeen: try result.requiredInt64(row, 6))
-            })
+        guard let color = CardColor(rawValue: try result.requiredString(0, 1)),
+            let places = Card.places(storedJSON: try result.requiredBytes(0, 2))
+        else { throw PostgresError(message: "the stored card of a phone does not read as a card") }
+        return Card(at: try result.requiredInt64(0, 0), color: color, places: places)
     }
 }
