@@ -111,3 +111,22 @@ import Testing
         }
     }
 }
+
+/// File names keep the carrier and the time they were closed; their other digits are masked.
+@Suite struct FileNameMaskingTests {
+    @Test func aFeedNameKeepsItsCarrierAndTimeAndMasksItsSequence() {
+        #expect(DigitRunMasker.maskedFileName("cmcc-20220501080000-0007.csv.zst") == "cmcc-20220501080000-0007.csv.zst")
+        #expect(
+            DigitRunMasker.maskedFileName("cmcc-20220501080000-13812345678.csv.zst")
+                == "cmcc-20220501080000-138****5678.csv.zst")
+        #expect(
+            DigitRunMasker.maskedFileName("/in/138-1234-5678/failed/cucc-20220501080000-13812345678.csv.zst")
+                == "/in/138-****-5678/failed/cucc-20220501080000-138****5678.csv.zst")
+        // Not a feed name: masked like any text.
+        #expect(DigitRunMasker.maskedFileName("x-13812345678.csv") == "x-138****5678.csv")
+        #expect(
+            DigitRunMasker.maskedFileName("cmcc-2022050108000-13812345678")
+                == DigitRunMasker.masked("cmcc-2022050108000-13812345678"))
+        #expect(DigitRunMasker.maskedFileName("") == "")
+    }
+}

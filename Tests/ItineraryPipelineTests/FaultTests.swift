@@ -71,7 +71,7 @@ import Testing
             uniqueKeysWithValues: try connection.execute("SELECT file_name, reason FROM refused_files")
                 .rows { ($0.string(0)!, $0.string(1)!) })
         // The ledger keeps names masked (their 14-digit times too).
-        let kept = DigitRunMasker.masked
+        let kept = DigitRunMasker.maskedFileName
         #expect(refused[kept(junk.sparse)]?.contains("corrupt") == true)
         #expect(refused[kept(junk.tooLarge)]?.contains("more than 100000000 bytes") == true)
         #expect(refused[kept(junk.fifo)]?.contains("not a regular file") == true)
@@ -336,7 +336,8 @@ struct JunkFiles {
         let pipeline = try workspace.pipeline(configuration: .standard)
         try pipeline.ingest(FeedFileList.sorted(harness.feed.files + [junk])) { _, _ in }
         let rejected = try workspace.connect().execute(
-            "SELECT count(*) FROM rejects WHERE file_name = $1", .text(DigitRunMasker.masked(junk.lastPathComponent)))
+            "SELECT count(*) FROM rejects WHERE file_name = $1",
+            .text(DigitRunMasker.maskedFileName(junk.lastPathComponent)))
         #expect(try rejected.int64(0, 0) == Int64(numbers.count))
         try workspace.connect().execute("CHECKPOINT")
         try cluster.stop()

@@ -108,21 +108,25 @@ import Testing
         let stream = try ChildProcess.run(["stream", "--once", "--inbox", inbox.path] + store)
         #expect(stream.stderr.contains("refused"), "\(stream.stderr)")
 
-        // What someone with SQL access reads: no text holds an 11-digit run, no cell id is in clear.
+        // What someone with SQL access reads: no text holds an 11-digit run, no cell id is in clear;
+        // a kept file name keeps only its `carrier-YYYYMMDDhhmmss-` prefix readable.
         let connection = try workspace.connect()
         let texts = try connection.execute(
-            """
-            SELECT raw FROM rejects UNION ALL SELECT file_name FROM rejects UNION ALL SELECT masked FROM rejects
-            UNION ALL SELECT file_name FROM ingest_files UNION ALL SELECT file_name FROM refused_files
-            UNION ALL SELECT reason FROM refused_files UNION ALL SELECT moved_to FROM refused_files
-            """
+            "SELECT raw FROM rejects UNION ALL SELECT masked FROM rejects UNION ALL SELECT reason FROM refused_files"
         ).rows { $0.string(0) }.compactMap { $0 }
         for text in texts { #expect(DigitRunMasker.masked(text) == text, "\(text)") }
+        let names = try connection.execute(
+            """
+            SELECT file_name FROM rejects UNION ALL SELECT file_name FROM ingest_files
+            UNION ALL SELECT file_name FROM refused_files UNION ALL SELECT moved_to FROM refused_files
+            """
+        ).rows { $0.string(0) }.compactMap { $0 }
+        for name in names { #expect(DigitRunMasker.maskedFileName(name) == name, "\(name)") }
         let kept = try connection.execute(
             """
             SELECT count(*) FILTER (WHERE cell_id IS NOT NULL), count(*) FILTER (WHERE cell_sealed IS NOT NULL),
                 count(*) FILTER (WHERE file_name = $1), count(*) FROM rejects
-            """, .text(DigitRunMasker.masked(applied)))
+            """, .text(DigitRunMasker.maskedFileName(applied)))
         #expect(try kept.int64(0, 0) == 0 && kept.int64(0, 1) == 2)  // the unknown_cell line, once per file
         #expect(try kept.int64(0, 2) == Int64(lines.count) && kept.int64(0, 3) == Int64(2 * lines.count))
         #expect(
@@ -132,7 +136,7 @@ import Testing
         try cluster.stop()
 
         // Controls: what is kept masked is found, so the scan does read the writes.
-        let controls = [DigitRunMasker.masked(grouped(planted[0].digits, "-")), DigitRunMasker.masked(applied)]
+        let controls = [DigitRunMasker.masked(grouped(planted[0].digits, "-")), DigitRunMasker.maskedFileName(applied)]
         let needles = planted.flatMap(\.needles)
         let scan = FileScan([clusterState, harness.stateDirectory], for: needles + controls.map { Array($0.utf8) })
         for (needle, holders) in zip(needles, scan.holders) {

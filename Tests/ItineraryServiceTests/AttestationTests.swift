@@ -104,7 +104,8 @@ struct VerifierLimitTests {
         let signer = AttestationSigner.random()
         let verifier = signer.verifier
         for (lifetime, reason) in [(180, "valid"), (181, "lifetime_too_long"), (365 * 86_400, "lifetime_too_long")] {
-            let code = try #require(try signer.signCode(CardCodeTests.payload(signer: signer, lifetime: Int64(lifetime))))
+            let code = try #require(
+                try signer.signCode(CardCodeTests.payload(signer: signer, lifetime: Int64(lifetime))))
             #expect(verifier.verify(code, now: 1_652_486_400 + 10).reason == reason, "\(lifetime) s")
         }
         for (lifetime, reason) in [(600, "valid"), (601, "lifetime_too_long"), (0, "malformed"), (-5, "malformed")] {

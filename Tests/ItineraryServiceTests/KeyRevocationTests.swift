@@ -27,12 +27,15 @@ struct KeyRevocationTests {
         throw TestFailure("not within 10 s")
     }
 
-    @Test("itinerary keys revoke: the running service refuses the key's codes within seconds and publishes the id; keys list shows it")
+    @Test(
+        "itinerary keys revoke: the running service refuses the key's codes within seconds and publishes the id; keys list shows it"
+    )
     func revoke() async throws {
         let (state, retired, current) = try Self.rotatedState()
         let harness = try await TestHarness.start(label: "revoke") { $0.stateDirectory = state }
         do {
-            let code = try #require(try retired.signCode(CardCodeTests.payload(signer: retired, issued: Fixtures.start)))
+            let code = try #require(
+                try retired.signCode(CardCodeTests.payload(signer: retired, issued: Fixtures.start)))
             #expect(try await harness.verifyAttestation(code).json["reason"] as? String == "valid")
 
             let cli = try await CLI.run([
@@ -41,7 +44,9 @@ struct KeyRevocationTests {
             ])
             #expect(cli.status == 0, "\(cli)")
             // Its .pub is gone here, so offline checkers on this host refuse it too.
-            #expect(!FileManager.default.fileExists(atPath: AttestationKeyFiles.path(inDirectory: state, keyID: retired.keyID)))
+            #expect(
+                !FileManager.default.fileExists(
+                    atPath: AttestationKeyFiles.path(inDirectory: state, keyID: retired.keyID)))
             let took = try await Self.within {
                 try await harness.verifyAttestation(code).json["reason"] as? String == "revoked"
             }
@@ -61,10 +66,14 @@ struct KeyRevocationTests {
             #expect(list.output.contains("\(retired.keyID)\trevoked\t"), "\(list.output)")
             #expect(list.output.contains("\(current.keyID)\tcurrent"), "\(list.output)")
             // Offline: refused with the id named, and once its .pub is gone, as an unknown key.
-            let offline = try await CLI.run(["verify", "--key", state + "/attestation-ed25519.pub", "--revoked", retired.keyID, code])
+            let offline = try await CLI.run([
+                "verify", "--key", state + "/attestation-ed25519.pub", "--revoked", retired.keyID, code,
+            ])
             #expect(offline.status == 1)
             #expect(offline.output.contains(#""reason":"revoked""#), "\(offline)")
-            let bad = try await CLI.run(["keys", "revoke", "--database", harness.connectionString, "--state", state, "nope"])
+            let bad = try await CLI.run([
+                "keys", "revoke", "--database", harness.connectionString, "--state", state, "nope",
+            ])
             #expect(bad.status != 0)
         } catch {
             await harness.server.stop()
@@ -78,9 +87,11 @@ struct KeyRevocationTests {
         let (state, retired, _) = try Self.rotatedState()
         let harness = try await TestHarness.start(label: "unpublish") { $0.stateDirectory = state }
         do {
-            let code = try #require(try retired.signCode(CardCodeTests.payload(signer: retired, issued: Fixtures.start)))
+            let code = try #require(
+                try retired.signCode(CardCodeTests.payload(signer: retired, issued: Fixtures.start)))
             #expect(try await harness.verifyAttestation(code).json["valid"] as? Bool == true)
-            try FileManager.default.removeItem(atPath: AttestationKeyFiles.path(inDirectory: state, keyID: retired.keyID))
+            try FileManager.default.removeItem(
+                atPath: AttestationKeyFiles.path(inDirectory: state, keyID: retired.keyID))
             let took = try await Self.within {
                 try await harness.verifyAttestation(code).json["reason"] as? String == "unknown_key"
             }

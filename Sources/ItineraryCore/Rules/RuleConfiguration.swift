@@ -40,3 +40,37 @@ extension RuleConfiguration {
         return overflow ? nil : product
     }
 }
+
+extension RuleConfiguration {
+    /// Why these settings cannot be used, or `nil` when they can: every setting at most a year
+    /// (so no time arithmetic overflows), the window at least an hour, and neither the minimum
+    /// dwell nor the bridge longer than the window.
+    public var problem: String? {
+        let year: Int64 = 366 * 86_400
+        let settings = [
+            ("window W", window), ("minimum dwell D", minimumDwell), ("bridge B", bridge), ("lateness L", lateness),
+        ]
+        for (name, value) in settings where !(0...year).contains(value) {
+            return "the \(name) must be between 0 and 366d (given \(Self.format(seconds: value)))"
+        }
+        if window < 3_600 { return "the window W must be at least 1h (given \(Self.format(seconds: window)))" }
+        for (name, value) in settings[1...2] where value > window {
+            return
+                "the \(name) (\(Self.format(seconds: value))) must not exceed the window W (\(Self.format(seconds: window)))"
+        }
+        return nil
+    }
+
+    /// `14d`, `4h`, `30m`, `90s`: the largest unit that divides the duration.
+    public static func format(seconds: Int64) -> String {
+        for (unit, size) in [("d", Int64(86_400)), ("h", 3_600), ("m", 60)] where seconds != 0 && seconds % size == 0 {
+            return "\(seconds / size)\(unit)"
+        }
+        return "\(seconds)s"
+    }
+
+    /// `W=14d D=4h B=30m L=24h`.
+    public var summary: String {
+        "W=\(Self.format(seconds: window)) D=\(Self.format(seconds: minimumDwell)) B=\(Self.format(seconds: bridge)) L=\(Self.format(seconds: lateness))"
+    }
+}

@@ -217,7 +217,7 @@ public final class IngestPipeline {
     /// instead.
     private func apply(_ url: URL, checked: Result<FeedFile, FeedError>, to batch: inout Batch) throws -> FileOutcome? {
         // Outcomes are printed and logged: the name as the ledger keeps it.
-        let name = DigitRunMasker.masked(url.lastPathComponent)
+        let name = DigitRunMasker.maskedFileName(url.lastPathComponent)
         let file: FeedFile
         switch checked {
         case .success(let checked): file = checked
@@ -363,42 +363,47 @@ public final class IngestPipeline {
     /// Applies the rejected records a reference load may have fixed (`unknown_cell`,
     /// `unknown_mcc`, `future`) as far as the lateness rules allow, in one transaction: applied
     /// ones leave the rejects store, late ones stay as `late`, unresolved ones stay as they were.
-    public func replayRejects() throws -> ReplayOutcome {
+    /// - Parameter chunkSize: rejects read at a time; memory grows with it and with the phones
+    ///   touched, not with the number of rejects.
+    public func replayRejects(chunkSize: Int = 10_000) throws -> ReplayOutcome {
         if needsReload { try reload() }
-        let candidates = try store.replayableRejects()
-        var outcome = ReplayOutcome(examined: candidates.count)
-        var resolved: [(fileID: Int64, line: Int)] = []
-        var late: [(fileID: Int64, line: Int)] = []
+        var outcome = ReplayOutcome()
         var touched: [(masked: String, key: PhoneKey)] = []
         var seen = Set<PhoneKey>()
         let now = clock.now()
         engine.beginFile()
-        for candidate in candidates {
-            let row = candidate.row
-            guard let cell = CellKey(mcc: row.mcc, mnc: row.mnc, lac: row.lac, cellID: row.cellID),
-                case .success(let observation) = reader.observation(time: row.time, cell: cell, now: now)
-            else {
-                outcome.stillRejected += 1
-                continue
-            }
-            switch engine.add(observation, for: row.phoneKey) {
-            case .accepted:
-                outcome.applied += 1
-                resolved.append((candidate.fileID, candidate.line))
-                if seen.insert(row.phoneKey).inserted { touched.append((row.masked, row.phoneKey)) }
-            case .duplicate:
-                outcome.duplicates += 1
-                resolved.append((candidate.fileID, candidate.line))
-            case .late:
-                outcome.late += 1
-                late.append((candidate.fileID, candidate.line))
-            }
-        }
-        engine.endFile()
         do {
-            try store.commitReplay(
-                applied: resolved, late: late, writes: try writes(for: touched), newestAccepted: engine.newestAccepted,
-                counts: (outcome.examined, outcome.applied, outcome.duplicates, outcome.late, outcome.stillRejected))
+            try store.replayRejects(chunkSize: max(1, chunkSize)) { chunk in
+                var resolved: [RejectPosition] = []
+                var late: [RejectPosition] = []
+                outcome.examined += chunk.count
+                for candidate in chunk {
+                    let row = candidate.row
+                    guard let cell = CellKey(mcc: row.mcc, mnc: row.mnc, lac: row.lac, cellID: row.cellID),
+                        case .success(let observation) = reader.observation(time: row.time, cell: cell, now: now)
+                    else {
+                        outcome.stillRejected += 1
+                        continue
+                    }
+                    switch engine.add(observation, for: row.phoneKey) {
+                    case .accepted:
+                        outcome.applied += 1
+                        resolved.append(candidate.position)
+                        if seen.insert(row.phoneKey).inserted { touched.append((row.masked, row.phoneKey)) }
+                    case .duplicate:
+                        outcome.duplicates += 1
+                        resolved.append(candidate.position)
+                    case .late:
+                        outcome.late += 1
+                        late.append(candidate.position)
+                    }
+                }
+                return (resolved, late)
+            } finish: {
+                engine.endFile()
+                return ReplayCommit(
+                    writes: try writes(for: touched), newestAccepted: engine.newestAccepted, outcome: outcome)
+            }
         } catch {
             needsReload = true
             throw error
@@ -437,12 +442,12 @@ public final class IngestPipeline {
             movedTo = try FileMove.move(url, into: url.deletingLastPathComponent().appendingPathComponent("failed"))
                 .path
         } catch {
-            let (path, error) = (DigitRunMasker.masked(url.path), DigitRunMasker.masked("\(error)"))
+            let (path, error) = (DigitRunMasker.maskedFileName(url.path), DigitRunMasker.masked("\(error)"))
             logger.error("could not move refused file aside", metadata: ["file": "\(path)", "error": "\(error)"])
         }
         try store.recordRefused(fileName: url.lastPathComponent, contentHash: hash, reason: reason, movedTo: movedTo)
-        let (name, reason) = (DigitRunMasker.masked(url.lastPathComponent), DigitRunMasker.masked(reason))
+        let (name, reason) = (DigitRunMasker.maskedFileName(url.lastPathComponent), DigitRunMasker.masked(reason))
         logger.warning("refused file", metadata: ["file": "\(name)", "reason": "\(reason)"])
-        return .refused(fileName: name, reason: reason, movedTo: movedTo.map(DigitRunMasker.masked))
+        return .refused(fileName: name, reason: reason, movedTo: movedTo.map(DigitRunMasker.maskedFileName))
     }
 }

@@ -223,7 +223,8 @@ public final class StreamRunner {
                     logger.error(
                         "store failure; the files stay in the inbox",
                         metadata: [
-                            "file": "\(DigitRunMasker.masked(chunk[0].lastPathComponent))", "files": "\(chunk.count)",
+                            "file": "\(DigitRunMasker.maskedFileName(chunk[0].lastPathComponent))",
+                            "files": "\(chunk.count)",
                             "error": "\(DigitRunMasker.masked("\(error)"))",
                             "retry_in": "\(delay)",
                         ])
@@ -263,7 +264,7 @@ public final class StreamRunner {
 
         // Logs are kept: names masked as the ledger keeps them.
         var metadata: Logger.Metadata = [
-            "file": "\(DigitRunMasker.masked(url.lastPathComponent))",
+            "file": "\(DigitRunMasker.maskedFileName(url.lastPathComponent))",
             "lag": "\(String(format: "%.3f", lag))",
             "seconds": "\(String(format: "%.3f", (ContinuousClock.now - started).inSeconds))",
         ]
@@ -289,7 +290,7 @@ public final class StreamRunner {
             metadata["outcome"] = "refused"
             metadata["reason"] = "\(reason)"
             let path = movedTo ?? watcher.failed.appendingPathComponent(url.lastPathComponent).path
-            metadata["moved_to"] = "\(DigitRunMasker.masked(path))"
+            metadata["moved_to"] = "\(DigitRunMasker.maskedFileName(path))"
             logger.warning("refused", metadata: metadata)
         case .deferred(_, let reason):
             totals.deferred += 1

@@ -9,18 +9,29 @@ extension Workspace {
     /// `workers` threads parse and apply files (see `FeedApplier`).
     /// - Throws: `MissingCellsError` when no cell table is loaded (every mainland record would
     ///   be rejected), `CoordinatorTakesNoFeedsError` on a sharded store's coordinator,
-    ///   `WriterLockError` when another process writes and `lock` is `.fail`.
+    ///   `WriterLockError` when another process writes and `lock` is `.fail`,
+    ///   `RuleSettingsError` when `rules` differ from the settings the store was built with.
     public func pipeline(
-        configuration: RuleConfiguration, limits: FeedLimits = .standard, lock: WriterLockPolicy = .fail,
+        rules overrides: RuleOverrides, limits: FeedLimits = .standard, lock: WriterLockPolicy = .fail,
         clock: any WallClock = SystemClock(), workers: Int = 1
     ) throws -> IngestPipeline {
         let connection = try connect()
         guard try !ShardCoordinator.isCoordinator(connection) else { throw CoordinatorTakesNoFeedsError() }
         guard try ReferenceStore(connection: connection).currentLoad(.cells) != nil else { throw MissingCellsError() }
+        let configuration = try ruleConfiguration(overrides, recording: true)
         return try IngestPipeline(
             connect: connect, reader: try reader(connection: connection), keyer: keyer,
             rules: try rules(configuration, connection: connection), contacts: try contacts(connection: connection),
             limits: limits, lock: lock, clock: clock, logger: logger, workers: workers)
+    }
+
+    /// A pipeline under exactly `configuration` (see `pipeline(rules:…)`).
+    public func pipeline(
+        configuration: RuleConfiguration, limits: FeedLimits = .standard, lock: WriterLockPolicy = .fail,
+        clock: any WallClock = SystemClock(), workers: Int = 1
+    ) throws -> IngestPipeline {
+        try pipeline(
+            rules: RuleOverrides(configuration), limits: limits, lock: lock, clock: clock, workers: workers)
     }
 }
 

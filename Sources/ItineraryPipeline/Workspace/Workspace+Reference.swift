@@ -4,17 +4,60 @@ import ItineraryFeed
 import ItineraryStore
 
 extension Workspace {
-    /// Loads a cells CSV unless cells are already in force; returns the number loaded.
+    /// Loads a cells CSV unless cells are already in force (or `replacing`); returns what it did.
+    /// A cell whose card city changes is a move: records already applied keep the city they were
+    /// applied with, records applied from now on get the new one, so a card can list both.
+    /// - Throws: `CellMovesError` when the file moves cells and `allowingMoves` is false
+    ///   (nothing is loaded then).
     @discardableResult
-    public func loadingCells(from url: URL, replacing: Bool = false) throws -> Int {
+    public func loadingCells(from url: URL, replacing: Bool = false, allowingMoves: Bool = false) throws -> CellLoad {
         let reference = ReferenceStore(connection: try connect())
-        if !replacing, try reference.currentLoad(.cells) != nil { return 0 }
+        if !replacing, try reference.currentLoad(.cells) != nil { return CellLoad(count: 0, moves: []) }
         let rows = try CellTable.rows(contentsOf: url, directory: places)
+        let moves = CellMove.between(
+            try reference.cells().compactMap { row in
+                guard let key = CellKey(mcc: row.mcc, mnc: row.mnc, lac: row.lac, cellID: row.cellID),
+                    let city = places.city(ofAdcode: row.adcode)
+                else { return nil }
+                return (key, city)
+            },
+            rows.compactMap { row in places.city(ofAdcode: row.adcode).map { (row.key, $0) } })
+        guard moves.isEmpty || allowingMoves else { throw CellMovesError(moves: moves, places: places) }
         try reference.replaceCells(
             rows.map {
                 .init(mcc: $0.key.mcc, mnc: $0.key.mnc, lac: $0.key.lac, cellID: $0.key.cellID, adcode: $0.adcode)
             }, source: url.lastPathComponent)
-        return rows.count
+        return CellLoad(count: rows.count, moves: moves)
+    }
+}
+
+/// What a cells load did: the cells now in force and the ones it moved to another city.
+public struct CellLoad: Sendable {
+    public var count: Int
+    public var moves: [CellMove]
+}
+
+/// A cells load that would move cells to another city, refused until the operator allows it.
+public struct CellMovesError: Error, CustomStringConvertible {
+    public var moves: [CellMove]
+    let places: PlaceDirectory
+
+    public var description: String {
+        "this cell table moves \(moves.count) cell\(moves.count == 1 ? "" : "s") to another city:\n"
+            + CellMove.report(moves, places: places)
+            + "\nrecords already applied keep the city they were applied with, so cards could list both; "
+            + "load it with --allow-moves to proceed"
+    }
+}
+
+extension CellMove {
+    /// One line per move, at most `limit`, then how many more.
+    public static func report(_ moves: [CellMove], places: PlaceDirectory, limit: Int = 20) -> String {
+        var lines = moves.prefix(limit).map { move in
+            "  \(move.cellName): \(move.from) \(places.displayName(move.from)) → \(move.to) \(places.displayName(move.to))"
+        }
+        if moves.count > limit { lines.append("  … and \(moves.count - limit) more") }
+        return lines.joined(separator: "\n")
     }
 }
 
@@ -45,7 +88,7 @@ extension Workspace {
     func refreshCards(on connection: PostgresConnection) throws {
         // A coordinator's cards are its shards': each refreshes its own when the list is loaded there.
         guard try !ShardCoordinator.isCoordinator(connection) else { return }
-        let rules = try rules(.standard, connection: connection)
+        let rules = try rules(try ruleConfiguration(RuleOverrides(), recording: false), connection: connection)
         let contacts = try contacts(connection: connection)
         try PipelineStore(connection: connection).refreshAllCards { key, track, time in
             PhoneSnapshot(track: track, key: key, contacts: contacts, rules: rules, at: time)

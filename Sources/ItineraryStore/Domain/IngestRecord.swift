@@ -25,7 +25,7 @@ public struct IngestRecord: Hashable, Sendable {
         records: Int = 0, accepted: Int = 0, duplicates: Int = 0, late: Int = 0, rejected: Int = 0,
         watermark: Int64? = nil, newestEvent: Int64? = nil
     ) {
-        self.fileName = DigitRunMasker.masked(fileName)
+        self.fileName = DigitRunMasker.maskedFileName(fileName)
         self.contentHash = contentHash
         self.compressedBytes = compressedBytes
         self.decompressedBytes = decompressedBytes

@@ -77,8 +77,8 @@ public final class PipelineStore: @unchecked Sendable {
     public func recordRefused(fileName: String, contentHash: [UInt8]?, reason: String, movedTo: String?) throws {
         try connection.execute(
             "INSERT INTO refused_files (file_name, content_hash, reason, moved_to) VALUES ($1, $2, $3, $4)",
-            .text(DigitRunMasker.masked(fileName)), contentHash.map { .bytes($0) },
-            .text(DigitRunMasker.masked(reason)), movedTo.map { .text(DigitRunMasker.masked($0)) })
+            .text(DigitRunMasker.maskedFileName(fileName)), contentHash.map { .bytes($0) },
+            .text(DigitRunMasker.masked(reason)), movedTo.map { .text(DigitRunMasker.maskedFileName($0)) })
     }
 
     private func sealed(_ cellID: Int, for phone: PhoneKey) throws -> [UInt8] {
@@ -195,54 +195,45 @@ public final class PipelineStore: @unchecked Sendable {
         }
     }
 
-    /// Rejected records a reference load may have fixed, in file and line order.
-    public func replayableRejects() throws -> [(fileID: Int64, line: Int, row: ReplayRow)] {
-        let result = try connection.execute(
-            """
-            SELECT file_id, line::int8, phone_key, masked, event_time, mcc::int8, mnc::int8, lac, cell_id FROM rejects
-            WHERE phone_key IS NOT NULL ORDER BY file_id, line
-            """, parameters: [], resultFormat: .binary)
-        return try (0..<result.rowCount).map { row in
-            let number = { (column: Int) throws -> Int64 in try result.requiredInt64(row, column) }
-            guard let key = try result.bytes(row, 2).flatMap({ PhoneKey(bytes: $0) }),
-                let masked = result.string(row, 3)
-            else { throw PostgresError(message: "rejects row \(row) does not decode") }
-            return (
-                try number(0), Int(try number(1)),
-                ReplayRow(
-                    phoneKey: key, masked: masked, time: try number(4), mcc: Int(try number(5)),
-                    mnc: Int(try number(6)),
-                    lac: Int(try number(7)), cellID: Int(try number(8)))
-            )
-        }
-    }
-
-    /// Commits a replay of rejects in one transaction: the rows applied (or found duplicate) are
-    /// deleted, those now late become `late` without their record, the touched phones get
-    /// their new state, and the replay is noted in `reject_replays`.
-    public func commitReplay(
-        applied: [(fileID: Int64, line: Int)], late: [(fileID: Int64, line: Int)], writes: [TrackWrite],
-        newestAccepted: Int64?, counts: (examined: Int, applied: Int, duplicates: Int, late: Int, stillRejected: Int)
+    /// Replays the rejected records a reference load may have fixed, in one transaction, with
+    /// memory bounded whatever their number: `decide` sees them in file and line order, a chunk
+    /// at a time through a cursor, and returns which were resolved (applied or found duplicate:
+    /// deleted) and which are now late (kept as `late`, without their record); `finish` then
+    /// gives the touched phones' new rows and what to note in `reject_replays`.
+    public func replayRejects(
+        chunkSize: Int = 10_000,
+        decide: (_ chunk: [ReplayCandidate]) throws -> (resolved: [RejectPosition], late: [RejectPosition]),
+        finish: () throws -> ReplayCommit
     ) throws {
-        func arrays(_ rows: [(fileID: Int64, line: Int)]) -> [PostgresValue?] {
-            [
-                .text("{" + rows.map { String($0.fileID) }.joined(separator: ",") + "}"),
-                .text("{" + rows.map { String($0.line) }.joined(separator: ",") + "}"),
-            ]
-        }
         try connection.transaction { connection in
-            try connection.execute(
-                "DELETE FROM rejects r USING unnest($1::int8[], $2::int4[]) AS d (file_id, line) WHERE r.file_id = d.file_id AND r.line = d.line",
-                parameters: arrays(applied))
+            // A cursor reads the snapshot of its declaration: the updates below do not disturb it.
             try connection.execute(
                 """
-                UPDATE rejects r SET reason = 'late', phone_key = NULL, masked = NULL, event_time = NULL, mcc = NULL, mnc = NULL,
-                    lac = NULL, cell_id = NULL
-                FROM unnest($1::int8[], $2::int4[]) AS d (file_id, line) WHERE r.file_id = d.file_id AND r.line = d.line
-                """, parameters: arrays(late))
-            try replacePhones(writes)
+                DECLARE replay NO SCROLL CURSOR FOR
+                SELECT file_id, line::int8, phone_key, masked, event_time, mcc::int8, mnc::int8, lac, cell_sealed FROM rejects
+                WHERE phone_key IS NOT NULL ORDER BY file_id, line
+                """)
+            while true {
+                let result = try connection.execute(
+                    "FETCH \(chunkSize) FROM replay", parameters: [], resultFormat: .binary)
+                guard result.rowCount > 0 else { break }
+                let decided = try decide(try (0..<result.rowCount).map { try candidate(result, row: $0) })
+                try connection.execute(
+                    "DELETE FROM rejects r USING unnest($1::int8[], $2::int4[]) AS d (file_id, line) WHERE r.file_id = d.file_id AND r.line = d.line",
+                    parameters: Self.arrays(decided.resolved))
+                try connection.execute(
+                    """
+                    UPDATE rejects r SET reason = 'late', phone_key = NULL, masked = NULL, event_time = NULL, mcc = NULL, mnc = NULL,
+                        lac = NULL, cell_id = NULL, cell_sealed = NULL
+                    FROM unnest($1::int8[], $2::int4[]) AS d (file_id, line) WHERE r.file_id = d.file_id AND r.line = d.line
+                    """, parameters: Self.arrays(decided.late))
+            }
+            try connection.execute("CLOSE replay")
+            let commit = try finish()
+            try replacePhones(commit.writes)
             try connection.execute(
-                "UPDATE pipeline_state SET newest_accepted = $1::int8", newestAccepted.map { .int($0) })
+                "UPDATE pipeline_state SET newest_accepted = $1::int8", commit.newestAccepted.map { .int($0) })
+            let counts = commit.outcome
             try connection.execute(
                 """
                 INSERT INTO reject_replays (examined, applied, duplicates, late, still_rejected)
@@ -250,6 +241,25 @@ public final class PipelineStore: @unchecked Sendable {
                 """, .int(Int64(counts.examined)), .int(Int64(counts.applied)), .int(Int64(counts.duplicates)),
                 .int(Int64(counts.late)), .int(Int64(counts.stillRejected)))
         }
+    }
+
+    private func candidate(_ result: PostgresResult, row: Int) throws -> ReplayCandidate {
+        let number = { (column: Int) throws -> Int64 in try result.requiredInt64(row, column) }
+        guard let key = try result.bytes(row, 2).flatMap({ PhoneKey(bytes: $0) }), let masked = result.string(row, 3)
+        else { throw PostgresError(message: "rejects row \(row) does not decode") }
+        return ReplayCandidate(
+            position: RejectPosition(fileID: try number(0), line: Int(try number(1))),
+            row: ReplayRow(
+                phoneKey: key, masked: masked, time: try number(4), mcc: Int(try number(5)), mnc: Int(try number(6)),
+                lac: Int(try number(7)), cellID: try openedCellID(result, row: row, column: 8, for: key)))
+    }
+
+    /// Two array parameters, the positions' file ids and lines.
+    private static func arrays(_ positions: [RejectPosition]) -> [PostgresValue?] {
+        [
+            .text("{" + positions.map { String($0.fileID) }.joined(separator: ",") + "}"),
+            .text("{" + positions.map { String($0.line) }.joined(separator: ",") + "}"),
+        ]
     }
 
     /// Deletes every row of the given phones (within the caller's transaction).
@@ -374,14 +384,17 @@ public final class PipelineStore: @unchecked Sendable {
         try connection.execute("VACUUM phone_tracks, phone_visits, cards")
     }
 
-    /// Deletes every phone's data, the ledger and the pipeline's state, as the real service did
-    /// when it closed. Reference data stays, except the close contacts (they name phones).
+    /// Deletes every phone's data, the ledger, the pipeline's state and the rule settings it was
+    /// built with, as the real service did when it closed. Reference data stays, except the
+    /// close contacts (they name phones).
     public func purgeAll() throws {
         try connection.transaction { connection in
             try connection.execute(
                 "TRUNCATE phone_tracks, phone_visits, cards, rejects, ingest_files, refused_files, reject_replays")
             try connection.execute("DELETE FROM contacts")
             try connection.execute("UPDATE pipeline_state SET newest_accepted = NULL")
+            // An empty store takes the settings of whatever is applied next.
+            try connection.execute("DELETE FROM rule_settings")
         }
     }
 }

@@ -11,6 +11,14 @@ public struct ReplayOutcome: Sendable, Equatable {
     /// Still not resolvable (cell or country unknown, or still in the future): kept as they were.
     public var stillRejected = 0
 
+    public init(examined: Int = 0, applied: Int = 0, duplicates: Int = 0, late: Int = 0, stillRejected: Int = 0) {
+        self.examined = examined
+        self.applied = applied
+        self.duplicates = duplicates
+        self.late = late
+        self.stillRejected = stillRejected
+    }
+
     public var summary: String {
         "replayed \(examined): \(applied) applied, \(duplicates) duplicate, \(late) late (kept as late), "
             + "\(stillRejected) still rejected (kept)"

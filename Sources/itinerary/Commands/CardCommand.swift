@@ -27,10 +27,12 @@ struct CardCommand: ParsableCommand {
         let connection = try workspace.connect()
         let key = workspace.keyer.key(for: number)
         // At the data time, the stored card the lookup service and SQL read; at another time, the
-        // card computed from the engine state. Both say no data alike (docs/card-states.md).
+        // card computed from the engine state. Both say no data alike (docs/card-states.md). Rule
+        // options other than the store's own are refused either way.
+        let configuration = try workspace.ruleConfiguration(rules.overrides, recording: false)
         let card: Card?
         if let at {
-            let cards = CardStore(configuration: rules.configuration)
+            let cards = CardStore(configuration: configuration)
             card = try cards.knownCard(for: key, at: at, on: connection).map { _ in
                 try cards.exactCard(for: key, at: at, on: connection)
             }

@@ -27,7 +27,10 @@ struct CardsCommand: ParsableCommand {
     @Option(help: "Ingest clock for the future-record check (default: now).", transform: parseTime)
     var now: Int64?
 
-    @Option(help: "Write rejected lines to this file (JSON lines).")
+    @Option(help: "Write the cards to this file instead of standard output; it appears only once complete.")
+    var out: String?
+
+    @Option(help: "Write rejected lines to this file (JSON lines); it appears only once complete.")
     var rejects: String?
 
     @OptionGroup var rules: RuleOptions
@@ -48,7 +51,7 @@ struct CardsCommand: ParsableCommand {
             rules: CardRules(configuration: rules.configuration, risk: RiskMap(areas)),
             contacts: contactList, limits: feedLimits.limits, workers: workerOptions.workers)
         let rejectSink = try rejects.map { try RejectFile(path: $0) }
-        var output = ""
+        let output = try OutputFile(path: out)
         let files = try FeedFileList.files(in: feeds)
         let progress = ProgressLine(unit: "files", total: files.count)
         let result = try job.run(files: files, at: at, now: now ?? SystemClock().now()) { reject in
@@ -56,18 +59,15 @@ struct CardsCommand: ParsableCommand {
         } fileDone: { records in
             progress.advance(records: records)
         } emit: { phone, card in
-            output += card.jsonLine(phone: phone)
-            output += "\n"
-            if output.utf8.count > 1 << 20 {
-                FileHandle.standardOutput.write(Data(output.utf8))
-                output = ""
-            }
+            output.append(card.jsonLine(phone: phone))
+            output.append("\n")
         }
         progress.finish()
-        rejectSink?.close()
-        FileHandle.standardOutput.write(Data(output.utf8))
+        try rejectSink?.finish()
+        try output.finish()
         for (url, reason) in result.refused {
-            printError("refused \(url.lastPathComponent): \(reason)")
+            printError(
+                "refused \(DigitRunMasker.maskedFileName(url.lastPathComponent)): \(DigitRunMasker.masked(reason))")
         }
         printError(
             "files \(result.filesApplied) applied, \(result.refused.count) refused; \(result.counts.summary); cards \(result.cards)"
@@ -76,6 +76,7 @@ struct CardsCommand: ParsableCommand {
     }
 }
 
+/// A line on standard error; a failure to write it has nowhere to be reported.
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    try? FileHandle.standardError.write(contentsOf: Data((text + "\n").utf8))
 }

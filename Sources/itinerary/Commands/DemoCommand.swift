@@ -48,7 +48,7 @@ struct DemoCommand: AsyncParsableCommand {
         try workspace.loadRisk(from: samples.appendingPathComponent("risk.csv"))
         try workspace.loadContacts(from: samples.appendingPathComponent("contacts.csv"))
 
-        let pipeline = try workspace.pipeline(configuration: rules.configuration)
+        let pipeline = try workspace.pipeline(rules: rules.overrides)
         var counts = FileOutcomeCounts()
         var applied = 0
         try pipeline.ingest(try FeedFileList.files(in: [samples.appendingPathComponent("feeds").path])) { _, outcome in

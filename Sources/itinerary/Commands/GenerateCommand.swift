@@ -16,6 +16,11 @@ struct GenerateCommand: ParsableCommand {
     var start: Int64 = FeedGenerator.Options.defaultStart
     @Option(help: "Output directory.") var out: String
 
+    func validate() throws {
+        guard (1...100_000_000).contains(phones) else { throw ValidationError("--phones must be 1 to 100000000") }
+        guard (1...3_660).contains(days) else { throw ValidationError("--days must be 1 to 3660") }
+    }
+
     func run() throws {
         let generator = FeedGenerator(phones: phones, days: days, seed: seed, start: start)
         let progress = ProgressLine(unit: "days", total: days)

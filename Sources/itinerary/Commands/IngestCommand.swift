@@ -44,7 +44,7 @@ struct IngestCommand: ParsableCommand {
         defer { workspace.shutdown() }
         let pipeline = try ExitStatus.mapWriterLock {
             try workspace.pipeline(
-                configuration: rules.configuration, limits: feedLimits.limits, workers: workerOptions.workers)
+                rules: rules.overrides, limits: feedLimits.limits, workers: workerOptions.workers)
         }
         var totals = FileOutcomeCounts()
         var applied = 0, skipped = 0, refused = 0
@@ -71,7 +71,7 @@ struct IngestCommand: ParsableCommand {
                 printError("refused \(name): \(reason)" + (movedTo.map { " (moved to \($0))" } ?? ""))
             case .deferred(let name, let reason):
                 deferred += 1
-                printError("not applied \(name): \(reason)")
+                printError("not applied \(DigitRunMasker.maskedFileName(name)): \(reason)")
             }
         }
         progress.finish()

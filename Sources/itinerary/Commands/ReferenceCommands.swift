@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ItineraryFeed
 import ItineraryPipeline
 
 /// A `<list> load FILE` command: parse the file, replace the list in force (history is kept).
@@ -26,12 +27,22 @@ struct CellsCommand: ParsableCommand {
 
     struct Load: ReferenceLoadCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Load a cells CSV (mcc,mnc,lac,cell_id,adcode), replacing the current one.")
+            abstract: "Load a cells CSV (mcc,mnc,lac,cell_id,adcode), replacing the current one.",
+            discussion: """
+                A table that moves existing cells to another city is refused, with the moves listed, \
+                unless --allow-moves is given: records already applied keep the city they were applied \
+                with, so until they leave the window a card can list the old city and the new one.
+                """)
         @OptionGroup var store: StoreOptions
+        @Flag(help: "Load the table even if it moves existing cells to another city.")
+        var allowMoves = false
         @Argument var file: String
 
         func load(_ url: URL, into workspace: Workspace) throws -> String {
-            "\(try workspace.loadingCells(from: url, replacing: true)) cells"
+            let load = try workspace.loadingCells(from: url, replacing: true, allowingMoves: allowMoves)
+            guard !load.moves.isEmpty else { return "\(load.count) cells" }
+            return "\(load.count) cells, \(load.moves.count) moved to another city:\n"
+                + CellMove.report(load.moves, places: workspace.places)
         }
     }
 }

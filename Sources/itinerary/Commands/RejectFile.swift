@@ -2,38 +2,30 @@ import Foundation
 import ItineraryCore
 import ItineraryFeed
 
-/// Rejected lines as JSON lines: `{"file":…,"line":…,"reason":…,"raw":…}`.
+/// Rejected lines as JSON lines: `{"file":…,"line":…,"reason":…,"raw":…}`, every run of 11
+/// digits or more in the name and the line masked (`DigitRunMasker`), in an `OutputFile`.
 final class RejectFile {
-    private let handle: FileHandle
-    private var buffer = Data()
+    private let output: OutputFile
 
     init(path: String) throws {
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-        }
-        handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        output = try OutputFile(path: path)
     }
 
     func write(_ reject: FeedReject) {
         var writer = JSONWriter()
         writer.beginObject()
-        writer.string("file", reject.file)
+        // Kept on disk: masked as the rejects store keeps them.
+        writer.string("file", DigitRunMasker.maskedFileName(reject.file))
         writer.int("line", Int64(reject.line))
         writer.string("reason", reject.reason.rawValue)
-        writer.string("raw", reject.raw)
+        writer.string("raw", DigitRunMasker.masked(reject.raw))
         writer.endObject()
-        buffer.append(contentsOf: writer.text.utf8)
-        buffer.append(0x0A)
-        if buffer.count > 1 << 20 { flush() }
+        output.append(writer.text)
+        output.append("\n")
     }
 
-    func close() {
-        flush()
-        try? handle.close()
-    }
-
-    private func flush() {
-        handle.write(buffer)
-        buffer.removeAll(keepingCapacity: true)
+    /// Puts the complete file in place. - Throws: `OutputError`.
+    func finish() throws {
+        try output.finish()
     }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ItineraryPipeline
+import ItineraryStore
 
 /// `itinerary rejects replay`: apply the rejected records a later reference load has fixed.
 struct RejectsCommand: ParsableCommand {
@@ -29,7 +30,7 @@ struct RejectsCommand: ParsableCommand {
         func run() throws {
             let workspace = try store.workspace()
             defer { workspace.shutdown() }
-            let outcome = try ExitStatus.mapWriterLock { try workspace.pipeline(configuration: rules.configuration) }
+            let outcome = try ExitStatus.mapWriterLock { try workspace.pipeline(rules: rules.overrides) }
                 .replayRejects()
             printError(outcome.summary)
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ItineraryCore
 import ItineraryPipeline
 import ItineraryService
 import ItineraryStore
@@ -33,6 +34,7 @@ func serve(
     workspace: Workspace, rules: RuleOptions, service: ServiceOptions, defaultClock: CardClock,
     onListening: @escaping @Sendable (Int) async -> Void
 ) async throws {
+    let rules = try workspace.ruleConfiguration(rules.overrides, recording: false)
     let configuration = try service.configuration(
         workspace: workspace, windowDays: Int(rules.window / 86_400), defaultClock: defaultClock)
     // One pool for the process: the service's own state and the cards share its connections.

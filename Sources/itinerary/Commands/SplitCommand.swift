@@ -84,11 +84,13 @@ struct SplitCommand: ParsableCommand {
                 split += 1
                 progress.advance(records: records.reduce(0, +))
             case let .refused(reason):
-                printError("refused \(url.lastPathComponent): \(reason) (copied to shard 0, which records it)")
+                printError(
+                    "refused \(DigitRunMasker.maskedFileName(url.lastPathComponent)): \(DigitRunMasker.masked(reason))"
+                        + " (copied to shard 0, which records it)")
                 refused += 1
                 progress.advance(records: 0)
             case let .changed(reason):
-                printError("not split \(url.lastPathComponent): \(reason)")
+                printError("not split \(DigitRunMasker.maskedFileName(url.lastPathComponent)): \(reason)")
                 changed += 1
                 progress.advance(records: 0)
             }

@@ -80,8 +80,8 @@ struct StreamCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = Logger(label: "itinerary.stream")
         let stop = StopSignal()
-        let (store, configuration, limits, workers) = (
-            store, rules.configuration, feedLimits.limits, workerOptions.workers
+        let (store, overrides, limits, workers) = (
+            store, rules.overrides, feedLimits.limits, workerOptions.workers
         )
         let watcher = InboxWatcher(
             inbox: URL(fileURLWithPath: inbox), batchLimit: batch, settle: .milliseconds(Int64(settle * 1000)),
@@ -95,7 +95,7 @@ struct StreamCommand: AsyncParsableCommand {
             defer { workspace.shutdown() }
             // A second daemon on the same store waits as a standby until the first one stops.
             let pipeline = try workspace.pipeline(
-                configuration: configuration, limits: limits,
+                rules: overrides, limits: limits,
                 lock: .wait(poll: .seconds(1), cancelled: { stop.isRequested }), workers: workers)
             let runner = StreamRunner(
                 pipeline: pipeline, watcher: watcher, inboxLock: inboxLock, options: options, stop: stop, logger: logger

@@ -31,13 +31,13 @@ final class ProgressLine {
         let left = done > 0 ? elapsed / Double(done) * Double(total - done) : 0
         let line =
             "\(unit) \(done)/\(total), \(self.records) records, \(Self.rate(rate)) records/s, \(Self.clock(left)) left"
-        FileHandle.standardError.write(Data("\r\u{1B}[K\(line)".utf8))
+        try? FileHandle.standardError.write(contentsOf: Data("\r\u{1B}[K\(line)".utf8))
         drawn = true
     }
 
     /// Clears the line before the final summary.
     func finish() {
-        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        if drawn { try? FileHandle.standardError.write(contentsOf: Data("\r\u{1B}[K".utf8)) }
     }
 
     private static func rate(_ value: Double) -> String {

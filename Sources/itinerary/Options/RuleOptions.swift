@@ -1,29 +1,39 @@
 import ArgumentParser
 import ItineraryCore
 
-/// `--window 14d --min-dwell 4h --bridge 30m --lateness 24h` (docs/rules.md defaults).
+/// `--window 14d --min-dwell 4h --bridge 30m --lateness 24h` (docs/rules.md). A store keeps the
+/// settings it was built with; on store commands these may only repeat them.
 struct RuleOptions: ParsableArguments {
-    @Option(help: "Window W (e.g. 14d, 7d).", transform: RuleOptions.duration)
-    var window: Int64 = RuleConfiguration.standard.window
+    @Option(help: "Window W (default 14d, or the store's), e.g. 7d.", transform: RuleOptions.duration)
+    var window: Int64?
 
     @Option(
-        name: .customLong("min-dwell"), help: "Minimum dwell D for a mainland city (e.g. 4h).",
+        name: .customLong("min-dwell"), help: "Minimum dwell D for a mainland city (default 4h, or the store's).",
         transform: RuleOptions.duration)
-    var minimumDwell: Int64 = RuleConfiguration.standard.minimumDwell
+    var minimumDwell: Int64?
 
-    @Option(help: "Bridge B across a short excursion (e.g. 30m).", transform: RuleOptions.duration)
-    var bridge: Int64 = RuleConfiguration.standard.bridge
+    @Option(help: "Bridge B across a short excursion (default 30m, or the store's).", transform: RuleOptions.duration)
+    var bridge: Int64?
 
-    @Option(help: "Allowed lateness L of records (e.g. 24h).", transform: RuleOptions.duration)
-    var lateness: Int64 = RuleConfiguration.standard.lateness
+    @Option(help: "Allowed lateness L of records (default 24h, or the store's).", transform: RuleOptions.duration)
+    var lateness: Int64?
 
-    var configuration: RuleConfiguration {
-        RuleConfiguration(window: window, minimumDwell: minimumDwell, bridge: bridge, lateness: lateness)
+    /// The settings given on the command line.
+    var overrides: RuleOverrides {
+        RuleOverrides(window: window, minimumDwell: minimumDwell, bridge: bridge, lateness: lateness)
     }
 
+    /// The settings for a command without a store: the given ones over the defaults.
+    var configuration: RuleConfiguration { overrides.applied(to: .standard) }
+
+    func validate() throws {
+        if let problem = configuration.problem { throw ValidationError(problem) }
+    }
+
+    /// A duration with its unit: a bare number is refused, since `--window 14` would be 14 seconds.
     static func duration(_ text: String) throws -> Int64 {
-        guard let seconds = RuleConfiguration.seconds(parsing: text) else {
-            throw ValidationError("'\(text)' is not a duration such as 14d, 4h, 30m or 90s")
+        guard let unit = text.last, "dhms".contains(unit), let seconds = RuleConfiguration.seconds(parsing: text) else {
+            throw ValidationError("'\(text)' is not a duration with its unit, such as 14d, 4h, 30m or 90s")
         }
         return seconds
     }
