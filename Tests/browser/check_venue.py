@@ -31,6 +31,24 @@ REASONS = {"expired": "已过期", "bad_signature": "签名无效（被篡改）
            "no_data": "暂无行程数据（信息不足）", "stale": "数据更新滞后（信息不足）"}
 
 
+
+def reload_and_fetch_keys(page, what, timeout=10.0):
+    """Reloads the page and waits for the new page's key fetch: the old page is marked first, so
+    a check cannot run on the page that was there before the reload (nor fail on its teardown)."""
+    page.js("window.__beforeReload = true; location.reload(); true")
+    ready = ("!window.__beforeReload && document.readyState === 'complete'"
+             " && !!document.getElementById('keys') && !!document.getElementById('keys').getAttribute('data-fetched')")
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            if page.js(ready):
+                return
+        except RuntimeError:  # the old page's context went away mid-evaluation
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"timed out waiting for {what}")
+
+
 def first_paint(page):
     time.sleep(0.2)
     return page.js("(performance.getEntriesByType('paint').find(e => e.name === 'first-contentful-paint') || {startTime: null}).startTime")
@@ -174,9 +192,7 @@ def main():
 
         # 4c. A key withdrawn while the page is open: refused after its next refresh, and on load.
         if options.revoke:
-            page.js("location.reload(); true")
-            page.wait_for("document.readyState === 'complete' && document.getElementById('keys').getAttribute('data-fetched')",
-                          what="keys fetched on load")
+            reload_and_fetch_keys(page, "keys fetched on load")
             got = check_code(page, options.revoke)
             check("/verify accepts the code before its key is withdrawn", got["reason"] == "valid", json.dumps(got, ensure_ascii=False))
             revoke = subprocess.run(json.loads(options.revoke_cmd), capture_output=True, text=True, timeout=60)
@@ -191,9 +207,7 @@ def main():
             check("/verify, left open, refuses the withdrawn key's code after a refresh",
                   got["reason"] == "revoked" and got["verdict"] == "不通过" and got["phone"] == "", json.dumps(got, ensure_ascii=False))
             shoot(page, "revoked.png")
-            page.js("location.reload(); true")
-            page.wait_for("document.readyState === 'complete' && document.getElementById('keys').getAttribute('data-fetched')",
-                          what="keys fetched on reload")
+            reload_and_fetch_keys(page, "keys fetched on reload")
             got = check_code(page, options.revoke)
             check("/verify refuses it at once after a reload", got["reason"] == "revoked", json.dumps(got, ensure_ascii=False))
 
