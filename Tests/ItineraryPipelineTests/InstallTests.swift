@@ -48,7 +48,9 @@ import Testing
             binary, ["ingest"] + store + [samples.appendingPathComponent("feeds").path], in: elsewhere)
         #expect(ingest.status == 0, "\(ingest.stderr)")
         let phone = try #require(cards.stdout.firstMatch(of: /"phone":"(\d{11})"/).map { String($0.1) })
-        let card = try PipelineHarness.run(binary, ["card"] + store + [phone], in: elsewhere)
+        // Typed as a person would, in four words; the card comes back.
+        let spaced = ["+86", String(phone.prefix(3)), String(phone.dropFirst(3).prefix(4)), String(phone.suffix(4))]
+        let card = try PipelineHarness.run(binary, ["card"] + store + spaced, in: elsewhere)
         #expect(card.status == 0)
         #expect(card.stdout.contains("\"phone\":\"\(phone)\""))
         // A phone the store has never seen is said so, with its own status.

@@ -17,11 +17,22 @@ struct CardCommand: ParsableCommand {
     @Option(help: "Time T (RFC 3339 or Unix seconds; default: the newest data time).", transform: parseTime)
     var at: Int64?
 
-    @Argument(help: "The phone number (11 digits, optionally 86/+86).")
-    var phone: String
+    @Argument(
+        help: """
+            The phone number: 11 digits, optionally after 86 or +86, with spaces, dashes, dots or \
+            parentheses anywhere (quoted or not: +86 131 9376 9632).
+            """)
+    var phone: [String]
 
     func run() throws {
-        guard let number = Phone(phone) else { throw ValidationError("'\(phone)' is not a mainland mobile number") }
+        let typed = phone.joined(separator: " ")
+        let number: Phone
+        switch Phone.parse(typed: typed) {
+        case .success(let parsed): number = parsed
+        case .failure(let problem):
+            printError("error: the phone number is not a mainland mobile number: \(problem)")
+            throw ExitCode.validationFailure
+        }
         let workspace = try store.workspace(create: false)
         defer { workspace.shutdown() }
         let connection = try workspace.connect()
