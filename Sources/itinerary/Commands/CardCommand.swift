@@ -8,7 +8,12 @@ import ItineraryStore
 struct CardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "card",
-        abstract: "Print one phone's card from the store (same JSON as `cards`)."
+        abstract: "Print one phone's card from the store (the JSON of `cards`, each place with its names).",
+        discussion: """
+            Each place carries "name" (浙江省杭州市, 北京市, 日本) after "code" and "name_en" \
+            (Hangzhou, Zhejiang) last, as the lookup API gives them; the other fields are those of \
+            `cards`, in the same order.
+            """
     )
 
     @OptionGroup var store: StoreOptions
@@ -54,7 +59,7 @@ struct CardCommand: ParsableCommand {
             printError("no data for \(number.masked) in this store (never seen, or past retention)")
             throw ExitStatus.noData
         }
-        print(card.jsonLine(phone: number))
+        print(card.jsonLine(phone: number, names: workspace.places))
     }
 }
 
