@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `itinerary`: the telecom itinerary card processor.
 @main
@@ -13,4 +14,19 @@ struct Itinerary: AsyncParsableCommand {
             ShardsCommand.self, KeysCommand.self,
         ]
     )
+
+    /// Runs the command as swift-argument-parser does, with file-system errors put in words
+    /// (``FileProblem``) instead of Foundation's raw domain and code.
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: FileProblem(error) ?? error)
+        }
+    }
 }

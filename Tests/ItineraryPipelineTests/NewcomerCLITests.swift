@@ -32,4 +32,35 @@ import Testing
         #expect(result.stderr.contains(words), "\(phone): \(result.stderr)")
         #expect(!result.stderr.contains("Usage:"), "\(result.stderr)")
     }
+
+    /// Runs the binary as an account that may not write `directory`: `nobody` under root (root
+    /// may write anything), else the current user with the directory made read-only.
+    static func runUnprivileged(_ arguments: [String], directory: URL) throws -> (status: Int32, stderr: String) {
+        if geteuid() == 0 {
+            let result = try PipelineHarness.run(
+                URL(fileURLWithPath: "/usr/bin/setpriv"),
+                ["--reuid=nobody", "--regid=nogroup", "--clear-groups", PipelineHarness.executable.path] + arguments,
+                in: FileManager.default.temporaryDirectory)
+            return (result.status, result.stderr)
+        }
+        try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: directory.path)
+        defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.path) }
+        let result = try run(arguments)
+        return (result.status, result.stderr)
+    }
+
+    /// A state directory the program may not create says so with the path, not as
+    /// `NSCocoaErrorDomain error 513`.
+    @Test func aPermissionProblemNamesThePathAndWhatIsNotAllowed() throws {
+        let parent = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "locked-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let state = parent.appendingPathComponent("state").path
+        let result = try Self.runUnprivileged(["ingest", "--state", state, parent.path], directory: parent)
+        #expect(result.status == 1)
+        #expect(
+            result.stderr.contains("not allowed to create or change \(state): permission denied"), "\(result.stderr)")
+        #expect(!result.stderr.contains("NSCocoaErrorDomain") && !result.stderr.contains("operation could not"))
+    }
 }

@@ -80,6 +80,7 @@ struct PurgeCommand: ParsableCommand {
         let store = try PipelineStore(connection: try workspace.connect())
         try ExitStatus.mapWriterLock {
             guard try store.tryLockWriter() else { throw WriterLockError(holder: try store.writerLockHolder()) }
+            try WriterIdentity.record(on: store.connection)
         }
         try store.purgeAll()
         printError("purged all phone data")
