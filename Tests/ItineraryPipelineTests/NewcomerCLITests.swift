@@ -1,4 +1,5 @@
 import Foundation
+import ItinerarySimulation
 import Testing
 
 /// What a newcomer types at the built `itinerary` binary, and what it answers.
@@ -62,5 +63,32 @@ import Testing
         #expect(
             result.stderr.contains("not allowed to create or change \(state): permission denied"), "\(result.stderr)")
         #expect(!result.stderr.contains("NSCocoaErrorDomain") && !result.stderr.contains("operation could not"))
+    }
+
+    /// Ingesting the same files again says so in one summary line, not a line per file;
+    /// `--verbose` names each file.
+    @Test func reIngestingPrintsASummaryNotALinePerFile() throws {
+        let harness = try PipelineHarness(label: "reingest", phones: 5, days: 2)
+        _ = try harness.workspace()
+        let feeds = harness.directory.appendingPathComponent("generated/feeds").path
+        let store = ["--database", harness.databaseURL, "--state", harness.stateDirectory.path]
+        let count = harness.feed.files.count
+        #expect(count > 3)
+        let first = try ChildProcess.run(["ingest"] + store + [feeds])
+        #expect(first.wait(timeout: 120) == 0, "\(first.stderr)")
+        #expect(!first.stderr.split(separator: "\n").contains { $0.hasPrefix("applied ") }, "\(first.stderr)")
+
+        let again = try ChildProcess.run(["ingest"] + store + [feeds])
+        #expect(again.wait(timeout: 120) == 0)
+        let lines = again.stderr.split(separator: "\n")
+        #expect(lines.count == 1, "\(again.stderr)")
+        #expect(lines.first?.hasPrefix("files 0 applied, \(count) skipped (already ingested), 0 refused") == true)
+
+        let verbose = try ChildProcess.run(["ingest", "--verbose"] + store + [feeds])
+        #expect(verbose.wait(timeout: 120) == 0)
+        let named = verbose.stderr.split(separator: "\n").filter {
+            $0.hasPrefix("skipped ") && $0.hasSuffix(": already ingested")
+        }
+        #expect(named.count == count, "\(verbose.stderr)")
     }
 }
