@@ -7,6 +7,7 @@ struct Itinerary: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "itinerary",
         abstract: "Turns carriers' cell-location feeds into 14-day itinerary cards, and serves them.",
+        version: Version.number,
         subcommands: [
             DemoCommand.self, CardsCommand.self, GenerateCommand.self, IngestCommand.self,
             CellsCommand.self, RiskCommand.self, ContactsCommand.self, CardCommand.self, PurgeCommand.self,
