@@ -19,6 +19,40 @@ import Testing
         #expect(Phone("13800138000")!.masked == "138****8000")
     }
 
+    /// `itinerary card`'s line: the offline line with each place's names added where the API has
+    /// them (`name` after `code`, `name_en` last); every other field unchanged, in order.
+    @Test func cardJSONLineWithNamesAddsThemBesideTheCodes() {
+        let places = PlaceDirectory(
+            divisions: [
+                Division(
+                    adcode: 110000, name: "北京市", level: "province", province: 110000, city: 110000, nameEn: "Beijing"),
+                Division(
+                    adcode: 330000, name: "浙江省", level: "province", province: 330000, city: nil, nameEn: "Zhejiang"),
+                Division(
+                    adcode: 330100, name: "杭州市", level: "city", province: 330000, city: 330100, nameEn: "Hangzhou"),
+            ],
+            countries: [Country(mcc: 440, code: Fixture.japan, nameZh: "日本", nameEn: "Japan")])
+        let card = Card(
+            at: 0, color: .green,
+            places: [Fixture.beijing, PlaceCode("330100")!, Fixture.japan].map {
+                CardPlace(code: $0, starred: false, exposure: nil, firstSeen: 1_651_363_200, lastSeen: 1_651_363_200)
+            })
+        let named = card.jsonLine(phone: Fixture.phone, names: places)
+        let times = #""first_seen":"2022-05-01T00:00:00Z","last_seen":"2022-05-01T00:00:00Z""#
+        #expect(
+            named
+                == #"{"phone":"13800138000","color":"green","places":[{"code":"110000","name":"北京市","kind":"city","starred":false,"exposure":null,"#
+                + times
+                + #","name_en":"Beijing"},{"code":"330100","name":"浙江省杭州市","kind":"city","starred":false,"exposure":null,"#
+                + times
+                + #","name_en":"Hangzhou, Zhejiang"},{"code":"JP","name":"日本","kind":"country","starred":false,"exposure":null,"#
+                + times + #","name_en":"Japan"}]}"#)
+        // Without the names, the line is the offline one byte for byte.
+        #expect(
+            named.replacing(/"name(_en)?":"[^"]*",?/, with: "").replacing(",}", with: "}")
+                == card.jsonLine(phone: Fixture.phone))
+    }
+
     @Test func placeCodeOrderIsStringOrder() {
         let codes = ["110000", "120000", "999999", "AE", "HK", "JP", "US"].map { PlaceCode($0)! }
         #expect(codes == codes.sorted())

@@ -26,6 +26,10 @@ import Testing
         ])
         #expect(busy.status == 4)
         #expect(busy.stderr.contains("another process is applying feeds to this store"))
+        // It names the process to stop (this test's, which holds the lock), not a server backend.
+        #expect(busy.stderr.contains("pid \(getpid()) on "), "\(busy.stderr)")
+        #expect(busy.stderr.contains(WriterIdentity.current), "\(busy.stderr)")
+        #expect(!busy.stderr.contains("server process"), "\(busy.stderr)")
         #expect(try harness.ledger(workspace).isEmpty)
 
         // A daemon waits as a standby and takes over once the lock is free.

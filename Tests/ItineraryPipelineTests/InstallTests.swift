@@ -1,4 +1,6 @@
 import Foundation
+import ItineraryCore
+import ItineraryFeed
 import ItineraryStore
 import ItineraryTestSupport
 import Testing
@@ -48,9 +50,22 @@ import Testing
             binary, ["ingest"] + store + [samples.appendingPathComponent("feeds").path], in: elsewhere)
         #expect(ingest.status == 0, "\(ingest.stderr)")
         let phone = try #require(cards.stdout.firstMatch(of: /"phone":"(\d{11})"/).map { String($0.1) })
-        let card = try PipelineHarness.run(binary, ["card"] + store + [phone], in: elsewhere)
+        // Typed as a person would, in four words; the places come with their names.
+        let spaced = ["+86", String(phone.prefix(3)), String(phone.dropFirst(3).prefix(4)), String(phone.suffix(4))]
+        let card = try PipelineHarness.run(binary, ["card"] + store + spaced, in: elsewhere)
         #expect(card.status == 0)
         #expect(card.stdout.contains("\"phone\":\"\(phone)\""))
+        let object = try JSONSerialization.jsonObject(with: Data(card.stdout.utf8))
+        let places = try #require((object as? [String: Any])?["places"] as? [[String: Any]])
+        let directory = try PlaceDirectory.bundled()
+        #expect(!places.isEmpty)
+        for place in places {
+            let text = place["code"] as? String ?? ""
+            let code = try #require(PlaceCode(text))
+            #expect(place["name"] as? String == directory.displayName(code))
+            #expect(place["name_en"] as? String == directory.displayNameEn(code))
+        }
+        #expect(directory.displayName(PlaceCode("410100")!) == "河南省郑州市")
         // A phone the store has never seen is said so, with its own status.
         let unknown = try PipelineHarness.run(binary, ["card"] + store + ["19999999999"], in: elsewhere)
         #expect(unknown.status == 5 && unknown.stdout.isEmpty && unknown.stderr.contains("no data for 199****9999"))

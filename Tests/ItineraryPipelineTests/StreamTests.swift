@@ -243,6 +243,24 @@ import Testing
         #expect(try harness.storeCards(try run.workspace()) == expected)
     }
 
+    /// `--once` exits 3 when it refused a file into `failed/`, as `ingest` does; 0 when it refused none.
+    @Test func onceExitsThreeWhenFilesWereRefused() throws {
+        let harness = try PipelineHarness(label: "streamrefused", phones: 5, days: 1, seed: 4)
+        let run = try StreamRun(harness: harness)
+        for url in FeedFileList.sorted(harness.feed.files).prefix(2) {
+            try FileManager.default.copyItem(at: url, to: run.inbox.appendingPathComponent(url.lastPathComponent))
+        }
+        let clean = try run.start(["--once", "--settle", "0"])
+        #expect(StreamRun.wait(clean, timeout: 60) == 0)
+        // A file with a feed's name that is not zstd is refused.
+        let junk = FeedFileName(carrier: .cmcc, time: harness.feed.start + 3600, sequence: 9001).description
+        try Data("not zstd".utf8).write(to: run.inbox.appendingPathComponent(junk))
+        let refusing = try run.start(["--once", "--settle", "0"])
+        #expect(StreamRun.wait(refusing, timeout: 60) == 3, "\(run.log(1))")
+        #expect(FileManager.default.fileExists(atPath: run.inbox.appendingPathComponent("failed/\(junk)").path))
+        #expect(run.log(1).contains("1 refused"))
+    }
+
     /// A file written slowly under a `.tmp` name is not read before its rename; dot-files and
     /// subdirectories are never read; a second daemon on the same inbox is refused.
     @Test func temporaryFilesAreNotReadBeforeTheirRename() throws {

@@ -14,7 +14,9 @@ struct BrowserPageTests {
             && ProcessInfo.processInfo.environment["ITINERARY_SKIP_BROWSER"] != "1"
     }
 
-    @Test("fill the form, read the code from the console gateway, see the card", .enabled(if: enabled))
+    @Test(
+        "type the number as a person would (+86, parentheses, dashes, full-width digits), read the code, see the card",
+        .enabled(if: enabled))
     func page() async throws {
         let root = BrowserCheck.root
         let smsLog = FileManager.default.temporaryDirectory.appendingPathComponent("sms-\(UUID().uuidString).log").path
@@ -25,7 +27,8 @@ struct BrowserPageTests {
             "check_page.py",
             [
                 "--url", "http://127.0.0.1:\(harness.server.port)/", "--sms-log", smsLog, "--phone", "13800138000",
-                "--screenshot", root.appendingPathComponent("Tests/artifacts/card.png").path,
+                "--typed-phone", "+86 (138) 0013-８０００", "--screenshot",
+                root.appendingPathComponent("Tests/artifacts/card.png").path,
                 "--expect-places", "浙江省杭州市*，北京市", "--expect-time", "2022.05.14 07:30:00", "--expect-color", "green",
             ])
         await harness.server.stop()

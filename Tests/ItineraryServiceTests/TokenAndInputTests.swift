@@ -88,7 +88,9 @@ struct TokenAndInputTests {
         }
     }
 
-    @Test("bad phone formats are 400 invalid_phone; 86/+86 prefixes and spaces are accepted")
+    @Test(
+        "bad phone formats are 400 invalid_phone naming the fault; 86/+86, separators and full-width digits are accepted"
+    )
     func phoneFormats() async throws {
         try await TestHarness.with(label: "phones") { harness in
             for phone in [
@@ -103,7 +105,19 @@ struct TokenAndInputTests {
             #expect(missing.errorCode == "invalid_phone")
             let verifyBad = try await harness.verify("1234", code: "123456")
             #expect(verifyBad.errorCode == "invalid_phone")
-            for (index, phone) in ["+8615900159000", "8615900159001", "159 0015 9002", "159-0015-9003"].enumerated() {
+            for (phone, words) in [
+                ("1380013800", "10 digits where a mobile number has 11"), ("+8713800138000", "not +86"),
+                ("138 0013 800x", "'x' is not a digit"), ("", "no digits"),
+            ] {
+                let message = try await harness.requestCode(phone).json["error"] as? [String: Any]
+                #expect(
+                    (message?["message"] as? String)?.contains(words) == true,
+                    "\(phone): \(String(describing: message))")
+            }
+            for (index, phone) in [
+                "+8615900159000", "8615900159001", "159 0015 9002", "159-0015-9003", "+86 (159) 0015.9004",
+                "＋８６ １５９ ００１５ ９００５",
+            ].enumerated() {
                 let response = try await harness.requestCode(phone)
                 #expect(response.status == 200, "\(phone)")
                 #expect(response.json["phone"] as? String == "159****900\(index)")

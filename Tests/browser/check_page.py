@@ -13,7 +13,7 @@ Protocol. Steps, on a 360 px wide mobile viewport:
 Exit status 0 when every check passes; a JSON summary is printed either way.
 
   python3 Tests/browser/check_page.py --url http://127.0.0.1:8080/ --sms-log /tmp/sms.log \
-      --phone 13800138000 --screenshot Tests/artifacts/card.png \
+      --phone 13800138000 [--typed-phone '+86 (138) 0013-８０００'] --screenshot Tests/artifacts/card.png \
       [--expect-places '浙江省杭州市*，北京市'] [--expect-time '2022.05.14 08:00:00']
 """
 import argparse, base64, json, os, re, select, shutil, socket, struct, subprocess, sys, tempfile, time, urllib.request
@@ -202,6 +202,8 @@ def main():
     parser.add_argument("--url", required=True)
     parser.add_argument("--sms-log", required=True)
     parser.add_argument("--phone", default="13800138000")
+    parser.add_argument("--typed-phone", help="what to type in the phone box, as a person would (default: --phone); "
+                        "the box must keep all of it, e.g. '+86 (138) 0013-８０００'")
     parser.add_argument("--screenshot", default=os.path.join(os.path.dirname(__file__), "..", "artifacts", "card.png"))
     parser.add_argument("--chromium", default=shutil.which("chromium") or "/usr/bin/chromium")
     parser.add_argument("--expect-places", help="text expected after 您于前14天内到达或途经：")
@@ -236,7 +238,13 @@ def main():
             "performance.getEntriesByType('resource').every(e => e.name.startsWith(location.origin))"))
 
         offset = os.path.getsize(options.sms_log) if os.path.exists(options.sms_log) else 0
-        page.js(f"document.getElementById('phone').value = {json.dumps(options.phone)}; document.getElementById('send').click(); true")
+        # Typed, not set: Input.insertText goes through the box's maxlength as keystrokes do.
+        typed = options.typed_phone or options.phone
+        page.js("document.getElementById('phone').value = ''; document.getElementById('phone').focus(); true")
+        page.call("Input.insertText", text=typed)
+        check("the phone box keeps what was typed", page.js("document.getElementById('phone').value") == typed,
+              page.js("document.getElementById('phone').value"))
+        page.js("document.getElementById('send').click(); true")
         page.wait_for("document.getElementById('msg').textContent.includes('验证码已发送')", what="验证码已发送")
         code = read_code(options.sms_log, masked, offset)
         summary["code_read_from_sms_log"] = True

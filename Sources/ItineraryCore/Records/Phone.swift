@@ -42,9 +42,10 @@ public struct Phone: Hashable, Comparable, Sendable {
         self.number = value
     }
 
-    /// Parses a number typed by a person or read from a CSV.
+    /// Parses a number typed by a person or read from a CSV, as ``parse(typed:)`` does.
     public init?(_ text: String) {
-        self.init(ascii: Array(text.utf8))
+        guard case .success(let phone) = Phone.parse(typed: text) else { return nil }
+        self = phone
     }
 
     public static func < (lhs: Phone, rhs: Phone) -> Bool { lhs.number < rhs.number }

@@ -121,6 +121,7 @@ public final class IngestPipeline {
                 Thread.sleep(forTimeInterval: poll.inSeconds)
             }
         }
+        try WriterIdentity.record(on: store.connection)
         if announced { logger.info("took the store's writer lock") }
     }
 

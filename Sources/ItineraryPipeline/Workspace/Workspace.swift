@@ -81,8 +81,9 @@ public final class Workspace: @unchecked Sendable {
         do {
             let others = try connect().execute(
                 """
-                SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND application_name <> $1
-                """, .text(Self.applicationName)
+                SELECT count(*) FROM pg_stat_activity
+                WHERE backend_type = 'client backend' AND application_name <> $1 AND application_name <> $2
+                """, .text(Self.applicationName), .text(WriterIdentity.current)
             ).requiredInt64(0, 0)
             if others == 0 { try cluster.stop() }
         } catch {

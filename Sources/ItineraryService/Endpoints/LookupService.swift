@@ -28,12 +28,13 @@ struct LookupService: Sendable {
             peer: context.peerAddress, forwardedFor: request.headers[values: .xForwardedFor])
     }
 
-    /// Parses a phone number as typed: spaces and dashes are ignored.
+    /// Parses a phone number as typed (``Phone/parse(typed:)``); the error names the fault.
     func phone(_ text: String?) throws -> Phone {
-        guard let text, text.utf8.count <= 32 else { throw APIError.invalidPhone }
-        let cleaned = text.filter { $0 != " " && $0 != "-" }
-        guard let phone = Phone(cleaned) else { throw APIError.invalidPhone }
-        return phone
+        guard let text else { throw APIError.invalidPhone(.empty) }
+        switch Phone.parse(typed: text) {
+        case .success(let phone): return phone
+        case .failure(let problem): throw APIError.invalidPhone(problem)
+        }
     }
 
     /// Counts a hit of `client` in `scope`; 429 when over `perMinute`.

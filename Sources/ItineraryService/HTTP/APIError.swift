@@ -30,10 +30,13 @@ struct APIError: HTTPResponseError, Sendable {
         APIError(status: .badRequest, code: "invalid_request", message: message)
     }
 
-    static let invalidPhone = APIError(
-        status: .badRequest, code: "invalid_phone",
-        message: "phone must be a mainland mobile number: 11 digits 1[3-9]xxxxxxxxx, optionally prefixed 86 or +86"
-    )
+    /// 400: the phone is not a mainland mobile number; the message says what was wrong.
+    static func invalidPhone(_ problem: PhoneInputError) -> APIError {
+        APIError(
+            status: .badRequest, code: "invalid_phone",
+            message: "phone must be a mainland mobile number (11 digits 1[3-9]…, optionally after 86 or +86): "
+                + problem.description)
+    }
     static let consentRequired = APIError(
         status: .badRequest, code: "consent_required", message: "consent must be true to look up the itinerary"
     )

@@ -65,7 +65,7 @@ enum IndexPage {
         <section class="panel" id="form-panel">
         <form id="form" novalidate>
         <label class="f" for="phone" data-t="phone">手机号码</label>
-        <div class="row"><input id="phone" type="tel" inputmode="numeric" autocomplete="tel" maxlength="14" placeholder="请输入手机号码" data-p="phoneHint">
+        <div class="row"><input id="phone" type="tel" inputmode="numeric" autocomplete="tel" maxlength="32" placeholder="请输入手机号码" data-p="phoneHint">
         <button type="button" id="send" data-t="send">获取验证码</button></div>
         <label class="f" for="code" data-t="code">短信验证码</label>
         <input id="code" type="text" inputmode="numeric" autocomplete="one-time-code" maxlength="6" placeholder="请输入验证码" data-p="codeHint">
@@ -136,6 +136,7 @@ enum IndexPage {
         }
         function errorText(res){
          var e=res.body&&res.body.error;var text=e&&T[lang][e.code]||(e&&e.message)||t("failed",res.status);
+         if(e&&e.code==="invalid_phone"&&lang==="en"&&e.message)text=e.message;
          if(e&&e.code==="invalid_code"&&/(\d+) attempts left/.test(e.message))text+=t("triesLeft",RegExp.$1);
          if(res.retry)text+=t("retryIn",res.retry);
          return text
@@ -192,7 +193,7 @@ enum IndexPage {
         }
         $("send").addEventListener("click",function(){
          var phone=$("phone").value.trim();
-         if(!/^(\+?86)?1[3-9]\d{9}$/.test(phone.replace(/[\s-]/g,""))){say(t("invalid_phone"));return}
+         if(!phone){say(t("invalid_phone"));return}
          $("send").disabled=true;say("");
          api("POST","/v1/otp",{phone:phone,lang:lang}).then(function(r){
           if(r.status===200){say(t("sent"),true);countdown(r.body.resend_after||60);$("code").focus()}

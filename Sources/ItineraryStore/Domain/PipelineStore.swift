@@ -30,8 +30,10 @@ public final class PipelineStore: @unchecked Sendable {
         .bool(0, 0) ?? false
     }
 
-    /// Who holds the writer lock of `share`: the server process id and the client's application
-    /// name and address, for the message a second writer gets.
+    /// Who holds the writer lock of `share`, for the message a second writer gets: the
+    /// process as the holder recorded it (its session's application name: command, pid and
+    /// host), where it connects from and since when; a session that recorded nothing is named by
+    /// its server process.
     public func writerLockHolder(share: Int = 0) throws -> String? {
         let result = try connection.execute(
             """
@@ -41,9 +43,13 @@ public final class PipelineStore: @unchecked Sendable {
             WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::int8 AND l.objid = $2::int8 AND l.objsubid = 2
             """, .int(Self.writerLockClass), .int(Int64(share)))
         guard result.rowCount > 0 else { return nil }
-        return
-            "server process \(try result.requiredInt64(0, 0)) (\(try result.requiredString(0, 1)), \(try result.requiredString(0, 2)), "
-            + "connected since \(try result.requiredString(0, 3)))"
+        let name = try result.requiredString(0, 1)
+        let session = "connected from \(try result.requiredString(0, 2)) since \(try result.requiredString(0, 3))"
+        // A writer that recorded itself ends its name in ", pid N on HOST" (WriterIdentity).
+        guard name.contains(", pid ") else {
+            return "a session of PostgreSQL server process \(try result.requiredInt64(0, 0)) (\(name), \(session))"
+        }
+        return "\(name), \(session)"
     }
 
     /// Whether a file with this content has been applied already.

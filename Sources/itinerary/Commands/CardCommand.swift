@@ -8,7 +8,12 @@ import ItineraryStore
 struct CardCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "card",
-        abstract: "Print one phone's card from the store (same JSON as `cards`)."
+        abstract: "Print one phone's card from the store (the JSON of `cards`, each place with its names).",
+        discussion: """
+            Each place carries "name" (浙江省杭州市, 北京市, 日本) after "code" and "name_en" \
+            (Hangzhou, Zhejiang) last, as the lookup API gives them; the other fields are those of \
+            `cards`, in the same order.
+            """
     )
 
     @OptionGroup var store: StoreOptions
@@ -17,11 +22,22 @@ struct CardCommand: ParsableCommand {
     @Option(help: "Time T (RFC 3339 or Unix seconds; default: the newest data time).", transform: parseTime)
     var at: Int64?
 
-    @Argument(help: "The phone number (11 digits, optionally 86/+86).")
-    var phone: String
+    @Argument(
+        help: """
+            The phone number: 11 digits, optionally after 86 or +86, with spaces, dashes, dots or \
+            parentheses anywhere (quoted or not: +86 131 9376 9632).
+            """)
+    var phone: [String]
 
     func run() throws {
-        guard let number = Phone(phone) else { throw ValidationError("'\(phone)' is not a mainland mobile number") }
+        let typed = phone.joined(separator: " ")
+        let number: Phone
+        switch Phone.parse(typed: typed) {
+        case .success(let parsed): number = parsed
+        case .failure(let problem):
+            printError("error: the phone number is not a mainland mobile number: \(problem)")
+            throw ExitCode.validationFailure
+        }
         let workspace = try store.workspace(create: false)
         defer { workspace.shutdown() }
         let connection = try workspace.connect()
@@ -43,7 +59,7 @@ struct CardCommand: ParsableCommand {
             printError("no data for \(number.masked) in this store (never seen, or past retention)")
             throw ExitStatus.noData
         }
-        print(card.jsonLine(phone: number))
+        print(card.jsonLine(phone: number, names: workspace.places))
     }
 }
 
@@ -64,6 +80,7 @@ struct PurgeCommand: ParsableCommand {
         let store = try PipelineStore(connection: try workspace.connect())
         try ExitStatus.mapWriterLock {
             guard try store.tryLockWriter() else { throw WriterLockError(holder: try store.writerLockHolder()) }
+            try WriterIdentity.record(on: store.connection)
         }
         try store.purgeAll()
         printError("purged all phone data")

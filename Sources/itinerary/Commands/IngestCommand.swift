@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ItineraryCore
 import ItineraryPipeline
+import ItineraryStore
 
 /// `itinerary ingest`: feed files into the store, exactly once, then a summary.
 struct IngestCommand: ParsableCommand {
@@ -32,6 +33,9 @@ struct IngestCommand: ParsableCommand {
     @Option(help: "Seconds each file must stand unchanged (size, times, inode) before it is read; 0 reads at once.")
     var settle = FileSettling.defaultSettle.inSeconds
 
+    @Flag(help: "Name every file as it is applied or skipped (by default only refused ones, then a summary).")
+    var verbose = false
+
     @Argument(help: "Feed files or directories of them.")
     var feeds: [String]
 
@@ -60,12 +64,13 @@ struct IngestCommand: ParsableCommand {
         try pipeline.ingest(files, recordsPerCommit: recordsPerCommit) { _, outcome in
             progress.advance(records: { if case .applied(_, let counts) = outcome { counts.records } else { 0 } }())
             switch outcome {
-            case .applied(_, let counts):
+            case .applied(let record, let counts):
                 applied += 1
                 totals += counts
+                if verbose { printError("applied \(record.fileName): \(counts.summary)") }
             case .alreadyIngested(let name):
                 skipped += 1
-                printError("skipped \(name): already ingested")
+                if verbose { printError("skipped \(name): already ingested") }
             case .refused(let name, let reason, let movedTo):
                 refused += 1
                 printError("refused \(name): \(reason)" + (movedTo.map { " (moved to \($0))" } ?? ""))
@@ -78,7 +83,7 @@ struct IngestCommand: ParsableCommand {
         let seconds = (ContinuousClock.now - started).inSeconds
         let rate = seconds > 0 ? Int(Double(totals.records) / seconds) : 0
         printError(
-            "files \(applied) applied, \(skipped) skipped, \(refused) refused; \(totals.summary); "
+            "files \(applied) applied, \(skipped) skipped (already ingested), \(refused) refused; \(totals.summary); "
                 + "phones \(pipeline.phoneCount); \(String(format: "%.2f", seconds)) s, \(rate) records/s")
         if deferred > 0 {
             printError(

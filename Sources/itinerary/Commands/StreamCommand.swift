@@ -8,6 +8,7 @@ import Logging
 import Metrics
 import Prometheus
 import ServiceLifecycle
+import Synchronization
 import UnixSignals
 
 /// `itinerary stream`: the drop-directory daemon (docs/feed-format.md). The loop lives in
@@ -25,7 +26,8 @@ struct StreamCommand: AsyncParsableCommand {
             commit is rolled back and left in the inbox. Names starting with . or _, temporary \
             names (.tmp, .part, .partial, .filepart, .crdownload, ~, ...), .done markers and \
             subdirectories are ignored. SIGTERM or SIGINT stops after the files in hand (exit 0); a \
-            kill at any moment, SIGKILL included, is safe to restart.
+            kill at any moment, SIGKILL included, is safe to restart. With --once, the exit status \
+            is 3 when files were refused, as with ingest (docs/operations.md, "Exit statuses").
             """
     )
 
@@ -88,6 +90,8 @@ struct StreamCommand: AsyncParsableCommand {
             requireDoneMarker: requireDoneMarker)
         let options = StreamRunner.Options(
             once: once, pollInterval: .milliseconds(pollInterval), filesPerCommit: filesPerCommit)
+        // Files refused into failed/ by this run; with --once they make the exit status 3, as in `ingest`.
+        let refused = Mutex(0)
         // The loop blocks (libpq, file I/O): it runs on a thread of its own.
         let runner = BlockingService(stop: stop, onStop: { logger.notice("stopping after the files in hand") }) {
             let inboxLock = try InboxLock(inbox: watcher.inbox)
@@ -101,6 +105,7 @@ struct StreamCommand: AsyncParsableCommand {
                 pipeline: pipeline, watcher: watcher, inboxLock: inboxLock, options: options, stop: stop, logger: logger
             )
             let totals = try runner.run()
+            refused.withLock { $0 = totals.refused }
             printError(totals.summary + "; phones \(pipeline.phoneCount)")
         }
         // The loop ending (`--once`, or after a stop) ends the group; the metrics server failing
@@ -119,6 +124,7 @@ struct StreamCommand: AsyncParsableCommand {
         try await ServiceGroup(
             configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         ).run()
+        if once, refused.withLock({ $0 }) > 0 { throw ExitStatus.filesRefused }
     }
 
     /// Registers the Prometheus factory with swift-metrics, once per process.

@@ -1,10 +1,11 @@
 import ArgumentParser
 import ItineraryPipeline
 
-/// Exit statuses scripts can tell apart (README "Exit statuses"); 1 is any other error and 64
+/// Exit statuses scripts can tell apart (docs/operations.md, "Exit statuses"); 1 is any other error and 64
 /// a usage error, as swift-argument-parser gives them.
 enum ExitStatus {
-    /// The run finished, but some feed files were refused whole (moved to `failed/`).
+    /// The run finished, but some feed files were refused whole (moved to `failed/`): `cards`,
+    /// `ingest`, `split`, `stream --once`.
     static let filesRefused = ExitCode(3)
     /// Another process holds the store's writer lock.
     static let storeBusy = ExitCode(4)
