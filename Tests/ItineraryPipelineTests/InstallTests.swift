@@ -24,6 +24,7 @@ import Testing
         #expect(install.status == 0, "\(install.stderr)")
         let binary = prefix.appendingPathComponent("bin/itinerary")
         let samples = prefix.appendingPathComponent("share/itinerary/Samples")
+        try Self.checkCompletions(under: prefix)
 
         let cards = try PipelineHarness.run(
             binary,
@@ -69,6 +70,29 @@ import Testing
         // A phone the store has never seen is said so, with its own status.
         let unknown = try PipelineHarness.run(binary, ["card"] + store + ["19999999999"], in: elsewhere)
         #expect(unknown.status == 5 && unknown.stdout.isEmpty && unknown.stderr.contains("no data for 199****9999"))
+    }
+
+    /// The install puts the shell completions where bash-completion, zsh and fish look; bash's
+    /// completes the subcommands once sourced.
+    static func checkCompletions(under prefix: URL) throws {
+        let bash = prefix.appendingPathComponent("share/bash-completion/completions/itinerary").path
+        let script = """
+            shopt -s extglob; source "$1"; complete -p itinerary
+            COMP_LINE="itinerary "; COMP_POINT=${#COMP_LINE}; COMP_WORDS=(itinerary ""); COMP_CWORD=1
+            _itinerary; printf '%s\n' "${COMPREPLY[@]}"
+            """
+        let completed = try PipelineHarness.run(URL(fileURLWithPath: "/bin/bash"), ["-c", script, "bash", bash])
+        #expect(completed.status == 0, "\(completed.stderr)")
+        let lines = completed.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.first?.hasSuffix(" itinerary") == true, "\(completed.stdout)")
+        #expect(Set(["ingest", "stream", "serve", "card", "cards"]).isSubset(of: lines), "\(completed.stdout)")
+        let zsh = try String(
+            contentsOf: prefix.appendingPathComponent("share/zsh/site-functions/_itinerary"), encoding: .utf8)
+        #expect(zsh.hasPrefix("#compdef itinerary"))
+        let fish = try String(
+            contentsOf: prefix.appendingPathComponent("share/fish/vendor_completions.d/itinerary.fish"), encoding: .utf8
+        )
+        #expect(fish.contains("complete -c 'itinerary'"))
     }
 
     @Test func readOnlyCommandsNeverCreateACluster() throws {

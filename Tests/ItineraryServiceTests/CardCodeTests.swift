@@ -1,7 +1,8 @@
 import Foundation
 import ItineraryCore
-import ItineraryService
 import Testing
+
+@testable import ItineraryService
 
 @Suite("Card codes (the QR on the card)", .timeLimit(.minutes(1)))
 struct CardCodeTests {
@@ -36,8 +37,10 @@ struct CardCodeTests {
         let payload = Self.payload(signer: signer)
         let code = try #require(try signer.signCode(payload))
         #expect(code.hasPrefix("ITC1."))
-        // Three places, a version 7–8 QR code at level M: short enough for a phone screen.
+        // Three places, a version 8 QR code at level M (docs/http-api.md): short enough for a phone screen.
         #expect(code.count <= 140, "\(code.count) characters")
+        let symbol = try #require(QRCode(code))
+        #expect((symbol.width - 17) / 4 == 8, "version \((symbol.width - 17) / 4) (docs/http-api.md says 8)")
 
         let verifier = signer.verifier
         guard case .valid(let read) = verifier.verify(code, now: payload.issuedAt + 10) else {

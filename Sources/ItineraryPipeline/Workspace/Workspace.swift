@@ -11,8 +11,9 @@ public final class Workspace: @unchecked Sendable {
     public let database: DatabaseConfiguration
     public let places: PlaceDirectory
     public let keyer: PhoneKeyer
-    /// Whether this process started the embedded cluster (and so stops it in `shutdown`).
-    public let ownsCluster: Bool
+    /// This process among the embedded cluster's users (nil on a server given by URL): the last
+    /// one to shut down stops it.
+    private let clusterUsers: ClusterUsers?
     let logger: Logger
 
     /// Opens (and migrates) the store. `databaseURL` nil means `DATABASE_URL`, `PG*`, or the
@@ -24,10 +25,13 @@ public final class Workspace: @unchecked Sendable {
         if create { try FileManager.default.createDirectory(at: stateDirectory, withIntermediateDirectories: true) }
         self.stateDirectory = stateDirectory
         self.logger = logger
+        // Joined before the cluster starts, so a user stopping it meanwhile finishes first.
+        let users = try ClusterUsers(stateDirectory: stateDirectory)
         let wasRunning = (try? EmbeddedPostgres(stateDirectory: stateDirectory).isRunning()) ?? false
         database = try Database.open(
             url: databaseURL, stateDirectory: stateDirectory, createCluster: create, logger: logger)
-        ownsCluster = database.embedded != nil && !wasRunning
+        clusterUsers = database.embedded == nil ? nil : users
+        if !wasRunning { clusterUsers?.markStarted() }
         let divisions = try Divisions.load()
         let countries = try Countries.load()
         places = PlaceDirectory(divisions: divisions, countries: countries)
@@ -37,14 +41,8 @@ public final class Workspace: @unchecked Sendable {
         try ReferenceStore(connection: connection).ensurePlaces(divisions: divisions, countries: countries)
     }
 
-    /// The connection string for this process: on the embedded cluster it names the process
-    /// (`application_name`), so `shutdown` can tell its own connections from other processes'.
-    public var connectionString: String {
-        ownsCluster
-            ? database.connectionString + " application_name=\(Self.applicationName)" : database.connectionString
-    }
-
-    private static let applicationName = "itinerary-\(getpid())"
+    /// The connection string for this process.
+    public var connectionString: String { database.connectionString }
 
     /// A new connection to the store.
     public func connect() throws -> PostgresConnection {
@@ -74,18 +72,12 @@ public final class Workspace: @unchecked Sendable {
         ContactList(try ReferenceStore(connection: connection).contacts())
     }
 
-    /// Stops the embedded cluster if this process started it and no other process is using it
-    /// (a daemon that came up meanwhile keeps it).
+    /// Leaves the embedded cluster's users, stopping it if this process is the last one and an
+    /// `itinerary` process started it (``ClusterUsers``). Call once, at the end.
     public func shutdown() {
-        guard ownsCluster, let cluster = database.embedded else { return }
+        guard let clusterUsers, let cluster = database.embedded else { return }
         do {
-            let others = try connect().execute(
-                """
-                SELECT count(*) FROM pg_stat_activity
-                WHERE backend_type = 'client backend' AND application_name <> $1 AND application_name <> $2
-                """, .text(Self.applicationName), .text(WriterIdentity.current)
-            ).requiredInt64(0, 0)
-            if others == 0 { try cluster.stop() }
+            try clusterUsers.leave { try cluster.stop() }
         } catch {
             logger.warning("could not stop the embedded cluster: \(error)")
         }

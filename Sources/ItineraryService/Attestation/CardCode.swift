@@ -4,8 +4,8 @@ import ItineraryCore
 /// `ITC1.<base64url payload>.<base64url signature>`, the Ed25519 signature covering the ASCII of
 /// `ITC1.<base64url payload>` (the prefix keeps it from ever passing as a JSON attestation).
 ///
-/// The payload is binary, big-endian, so a card with a few places fits a version 7–9 QR code at
-/// error correction level M (about 140 characters); JSON would need version 11 or more:
+/// The payload is binary, big-endian, so a card of three places is about 140 characters, a
+/// version 8 QR code at error correction level M; JSON would need version 11 or more:
 ///
 /// | bytes | field |
 /// |---|---|

@@ -8,7 +8,8 @@ import ItineraryStore
 struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest",
-        abstract: "Apply feed files (in name order) to the store, each exactly once.",
+        abstract:
+            "Apply feed files to the store in delivery order (time in the name, carrier, sequence), each exactly once.",
         discussion: """
             Only whole files are applied: ingest waits until every file has stood unchanged for \
             --settle seconds, and a file that changes while it is read or before its commit is not \
