@@ -83,7 +83,7 @@ public final class Workspace: @unchecked Sendable {
                 """
                 SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND application_name <> $1
                 """, .text(Self.applicationName)
-            ).requiredInt64(0, 0)
+            ).decode(Int64.self, 0, 0)
             if others == 0 { try cluster.stop() }
         } catch {
             logger.warning("could not stop the embedded cluster: \(error)")

@@ -34,9 +34,9 @@ struct LookupStore: Sendable {
                 RETURNING hits
                 """,
                 .text(scope), .text(subject), .int(window)
-            ).int64(0, 0) ?? 0
+            ).decode(Int.self, 0, 0)
         }
-        return limit.decide(hits: Int(hits), now: now)
+        return limit.decide(hits: hits, now: now)
     }
 
     /// Stores a new code for a phone and queues its SMS, if the per-phone limits allow.
@@ -52,7 +52,7 @@ struct LookupStore: Sendable {
                     "SELECT sent_at FROM otp_sends WHERE phone_key = $1 AND sent_at > $2::int8",
                     .bytes(phoneKey), .int(now - policy.dailyWindow)
                 )
-                let sends = try (0..<result.rowCount).compactMap { try result.int64($0, 0) }
+                let sends = try (0..<result.rowCount).map { try result.decode(Int64.self, $0, 0) }
                 let decision = OTPSendPolicy.decide(previousSends: sends, now: now, policy: policy)
                 guard decision == .allowed else { return decision }
                 try connection.execute(
@@ -87,10 +87,10 @@ struct LookupStore: Sendable {
                     try result.rowCount == 0
                     ? nil
                     : OTPRecord(
-                        codeHash: result.bytes(0, 0) ?? [],
-                        issuedAt: result.int64(0, 1) ?? 0,
-                        expiresAt: result.int64(0, 2) ?? 0,
-                        wrongAttempts: Int(result.int64(0, 3) ?? 0)
+                        codeHash: result.decode([UInt8].self, 0, 0),
+                        issuedAt: result.decode(Int64.self, 0, 1),
+                        expiresAt: result.decode(Int64.self, 0, 2),
+                        wrongAttempts: result.decode(Int.self, 0, 3)
                     )
                 let verdict = OTPVerification.evaluate(
                     record: record, submittedHash: submittedHash, now: now, policy: policy)
@@ -129,8 +129,8 @@ struct LookupStore: Sendable {
             )
             guard result.rowCount == 1 else { return nil }
             return try TokenRecord(
-                phoneKey: result.bytes(0, 0) ?? [], client: result.string(0, 1) ?? "",
-                phoneSealed: result.bytes(0, 2) ?? [], expiresAt: result.int64(0, 3) ?? 0
+                phoneKey: result.decode([UInt8].self, 0, 0), client: result.decode(String.self, 0, 1),
+                phoneSealed: result.decode([UInt8].self, 0, 2), expiresAt: result.decode(Int64.self, 0, 3)
             )
         }
     }
@@ -166,9 +166,9 @@ struct LookupStore: Sendable {
             )
             return try (0..<result.rowCount).map { row in
                 try OutboxMessage(
-                    id: result.int64(row, 0) ?? 0, phoneMasked: result.string(row, 1) ?? "",
-                    kind: result.string(row, 2) ?? "",
-                    sealed: result.bytes(row, 3) ?? [], attempts: Int(result.int64(row, 4) ?? 0)
+                    id: result.decode(Int64.self, row, 0), phoneMasked: result.decode(String.self, row, 1),
+                    kind: result.decode(String.self, row, 2),
+                    sealed: result.decode([UInt8].self, row, 3), attempts: result.decode(Int.self, row, 4)
                 )
             }.sorted { $0.id < $1.id }
         }
@@ -232,7 +232,7 @@ struct LookupStore: Sendable {
     /// Messages waiting to be sent.
     func pendingOutboxCount() async throws -> Int {
         try await pool.run {
-            Int(try $0.execute("SELECT count(*) FROM sms_outbox WHERE status = 'pending'").int64(0, 0) ?? 0)
+            try $0.execute("SELECT count(*) FROM sms_outbox WHERE status = 'pending'").decode(Int.self, 0, 0)
         }
     }
 
