@@ -5,7 +5,7 @@ import ServiceLifecycle
 /// Deletes expired codes, tokens, nonces, counters and old outbox rows every `interval`, from
 /// start until the service group shuts down.
 struct ExpiredRowPurger: Service {
-    let store: LookupStore
+    let store: any StoreMaintenance
     let clock: any WallClock
     let policy: OTPPolicy
     let logger: Logger
