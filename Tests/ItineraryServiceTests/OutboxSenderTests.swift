@@ -31,14 +31,14 @@ struct OutboxSenderTests {
 
         func enqueue(_ sms: NewSMS, now: Int64) async throws {}
 
-        func claimOutbox(limit: Int, now: Int64, lease: Int64) async throws -> [OutboxMessage] {
+        func claimOutbox(limit: Int, now: Int64, lease: Duration) async throws -> [OutboxMessage] {
             rows.withLock { rows in
                 let due = rows.values.filter {
                     if case .pending(let at) = $0.status { return at <= now } else { return false }
                 }.map(\.message.id).sorted().prefix(limit)
                 return due.compactMap { id in
                     rows[id]?.message.attempts += 1
-                    rows[id]?.status = .pending(at: now + lease)
+                    rows[id]?.status = .pending(at: now + lease.inWholeSeconds)
                     return rows[id]?.message
                 }
             }

@@ -23,13 +23,13 @@ struct OutboxSender: Service {
     let pollInterval: Duration
     let maxAttempts: Int
     var batchSize = 20
-    /// A claimed message is hidden from other senders this long (seconds), and a message
-    /// handed to the gateway this long ago without a recorded result is `unknown`.
-    var lease: Int64 = 120
+    /// A claimed message is hidden from other senders this long, and a message handed to the
+    /// gateway this long ago without a recorded result is `unknown`.
+    var lease: Duration = .seconds(120)
 
     /// Seconds to wait after the `attempts`-th failed try.
     static func backoff(afterAttempts attempts: Int) -> Int64 {
-        min(900, 5 << Int64(min(max(attempts - 1, 0), 16)))
+        Backoff(first: .seconds(5), maximum: .seconds(900)).delay(afterFailures: attempts).inWholeSeconds
     }
 
     /// Runs until the service group shuts down (or the task is cancelled).
@@ -106,7 +106,7 @@ struct OutboxSender: Service {
 
     /// Turns messages whose hand-off was never recorded into `unknown`.
     private func abandonUnrecorded() async throws {
-        let abandoned = try await outbox.abandonUnrecorded(before: clock.now() - lease)
+        let abandoned = try await outbox.abandonUnrecorded(before: clock.now() - lease.inWholeSeconds)
         if abandoned > 0 {
             logger.warning("SMS with unknown delivery, not sent again", metadata: ["count": "\(abandoned)"])
             metrics.recordSMS("unknown", count: abandoned)

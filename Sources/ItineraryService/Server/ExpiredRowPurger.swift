@@ -10,8 +10,8 @@ struct ExpiredRowPurger: Service {
     let policy: OTPPolicy
     let logger: Logger
     var interval: Duration = .seconds(600)
-    /// Delivered messages are kept this long (seconds) for operators.
-    var outboxRetention: Int64 = 7 * 86_400
+    /// Delivered messages are kept this long for operators.
+    var outboxRetention: Duration = .seconds(7 * 86_400)
 
     func run() async {
         repeat {

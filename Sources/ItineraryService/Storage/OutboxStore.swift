@@ -3,9 +3,9 @@ protocol OutboxStore: Sendable {
     /// Queues an SMS.
     func enqueue(_ sms: NewSMS, now: Int64) async throws
 
-    /// Takes up to `limit` due messages, leasing them for `lease` seconds (messages a stopped
+    /// Takes up to `limit` due messages, leasing them for `lease` (messages a stopped
     /// sender claimed but never began sending become due again when the lease ends).
-    func claimOutbox(limit: Int, now: Int64, lease: Int64) async throws -> [OutboxMessage]
+    func claimOutbox(limit: Int, now: Int64, lease: Duration) async throws -> [OutboxMessage]
 
     /// Marks a claimed message `sending` (committed) just before it goes to the gateway; `false`
     /// when it is no longer pending (another sender took it after the lease ended).

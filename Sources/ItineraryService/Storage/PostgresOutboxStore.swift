@@ -23,7 +23,7 @@ struct PostgresOutboxStore: OutboxStore {
         )
     }
 
-    func claimOutbox(limit: Int, now: Int64, lease: Int64) async throws -> [OutboxMessage] {
+    func claimOutbox(limit: Int, now: Int64, lease: Duration) async throws -> [OutboxMessage] {
         try await pool.run { connection in
             let result = try connection.execute(
                 """
@@ -33,7 +33,7 @@ struct PostgresOutboxStore: OutboxStore {
                     ORDER BY next_attempt_at, id LIMIT $1::int4 FOR UPDATE SKIP LOCKED)
                 RETURNING id, phone_masked, kind, sealed, attempts
                 """,
-                parameters: [.int(Int64(limit)), .int(now), .int(lease)], resultFormat: .binary
+                parameters: [.int(Int64(limit)), .int(now), .int(lease.inWholeSeconds)], resultFormat: .binary
             )
             return try (0..<result.rowCount).map { row in
                 try OutboxMessage(

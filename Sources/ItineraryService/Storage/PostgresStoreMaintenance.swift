@@ -1,3 +1,4 @@
+import ItineraryCore
 import ItineraryStore
 
 /// ``StoreMaintenance`` in PostgreSQL.
@@ -8,7 +9,7 @@ struct PostgresStoreMaintenance: StoreMaintenance {
         _ = try await pool.run { try $0.execute("SELECT 1").rowCount }
     }
 
-    func purgeExpired(now: Int64, policy: OTPPolicy, outboxRetention: Int64) async throws {
+    func purgeExpired(now: Int64, policy: OTPPolicy, outboxRetention: Duration) async throws {
         try await pool.run { connection in
             try connection.execute("DELETE FROM otp_codes WHERE expires_at < $1::int8", .int(now - 3600))
             try connection.execute("DELETE FROM otp_sends WHERE sent_at <= $1::int8", .int(now - policy.dailyWindow))
@@ -17,7 +18,7 @@ struct PostgresStoreMaintenance: StoreMaintenance {
             try connection.execute("DELETE FROM sms_inbound_nonces WHERE expires_at < $1::int8", .int(now))
             try connection.execute(
                 "DELETE FROM sms_outbox WHERE status NOT IN ('pending', 'sending') AND created_at < $1::int8",
-                .int(now - outboxRetention)
+                .int(now - outboxRetention.inWholeSeconds)
             )
         }
     }

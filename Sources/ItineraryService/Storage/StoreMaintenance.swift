@@ -5,6 +5,6 @@ protocol StoreMaintenance: Sendable {
     func ping() async throws
 
     /// Deletes what no rule needs any more: expired codes, tokens and nonces, sends older than the
-    /// daily window, old counters, and delivered messages older than `outboxRetention` seconds.
-    func purgeExpired(now: Int64, policy: OTPPolicy, outboxRetention: Int64) async throws
+    /// daily window, old counters, and delivered messages older than `outboxRetention`.
+    func purgeExpired(now: Int64, policy: OTPPolicy, outboxRetention: Duration) async throws
 }
