@@ -71,6 +71,8 @@ let package = Package(
                 "ItineraryCore", "CLibPQ",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
+                // NIOThreadPool: the pool's blocking libpq calls (already built for the service).
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .target(

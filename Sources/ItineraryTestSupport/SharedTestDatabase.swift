@@ -57,24 +57,20 @@ public enum SharedTestDatabase {
     }
 
     /// This process's shared lock on the users file, and the cluster it started.
-    private static let user = Mutex<(descriptor: Int32, cluster: EmbeddedPostgres)?>(nil)
+    private static let user = Mutex<(lock: FileLock, cluster: EmbeddedPostgres)?>(nil)
 
     /// Opens the users file beside the cluster and holds it shared, waiting while a last user
     /// stops the server.
-    private static func usersLock(in directory: URL) throws -> Int32 {
+    private static func usersLock(in directory: URL) throws -> FileLock {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let path = directory.appendingPathComponent("test-users.lock").path
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0, flock(descriptor, LOCK_SH) == 0 else {
-            throw CocoaError(.fileReadUnknown, userInfo: [NSFilePathErrorKey: path])
-        }
-        return descriptor
+        return try FileLock(
+            path: directory.appendingPathComponent("test-users.lock").path, mode: .shared, permissions: 0o644)
     }
 
     /// At exit: stops the server if no other test process holds the users file.
     private static func stopIfLastUser() {
         user.withLock { user in
-            guard let user, flock(user.descriptor, LOCK_EX | LOCK_NB) == 0 else { return }
+            guard let user, user.lock.attemptExclusive() else { return }
             try? user.cluster.stop()
         }
     }

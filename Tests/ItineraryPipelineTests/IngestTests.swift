@@ -68,7 +68,7 @@ import Testing
                 harness.feed.files, recordsPerCommit: .max, rejectBytesPerCommit: bound
             ) { _, outcome in
                 if case .applied = outcome, first == nil {
-                    first = Int(try connection.execute("SELECT count(*) FROM ingest_files").requiredInt64(0, 0))
+                    first = Int(try connection.execute("SELECT count(*) FROM ingest_files").decode(Int64.self, 0, 0))
                 }
             }
             ledgerAtFirstReport.append(first ?? 0)

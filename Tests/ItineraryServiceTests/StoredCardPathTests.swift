@@ -168,8 +168,8 @@ struct StoredCardPathTests {
         guard result.rowCount > 0 else { return nil }
         #expect(result.rowCount == 1)
         return (
-            result.string(0, 0), try result.requiredInt64(0, 1), try result.requiredString(0, 2),
-            try result.requiredString(0, 3), try result.int64(0, 4)
+            result.string(0, 0), try result.decode(Int64.self, 0, 1), try result.decode(String.self, 0, 2),
+            try result.decode(String.self, 0, 3), try result.int64(0, 4)
         )
     }
 

@@ -5,6 +5,9 @@ extension Duration {
         return Double(seconds) + Double(attoseconds) / 1e18
     }
 
+    /// The duration in whole seconds, rounded down (the store keeps times as Unix seconds).
+    public var inWholeSeconds: Int64 { components.seconds }
+
     /// The duration in whole milliseconds, rounded down (PostgreSQL's timeout settings).
     public var inMilliseconds: Int64 {
         let (seconds, attoseconds) = components

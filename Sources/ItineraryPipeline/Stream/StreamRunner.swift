@@ -150,7 +150,7 @@ public final class StreamRunner {
 
     /// The pause after `failures` store failures in a row: 0.5 s doubling, at most `maximum`.
     public static func retryDelay(failures: Int, maximum: Duration) -> Duration {
-        min(maximum, .milliseconds(500) * (1 << max(0, min(failures - 1, 16))))
+        Backoff(first: .milliseconds(500), maximum: maximum).delay(afterFailures: failures)
     }
 
     // MARK: The loop

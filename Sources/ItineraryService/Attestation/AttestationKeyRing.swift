@@ -1,5 +1,3 @@
-import Synchronization
-
 /// The keys the service signs and verifies with as they stand now: the signer's and every
 /// `.pub` published in the state directory, less the keys withdrawn in the store
 /// (``KeyRevocations``). Re-read at most once per `refreshInterval` when asked, so a revocation
@@ -15,9 +13,11 @@ final class AttestationKeyRing: Sendable {
 
     let signer: AttestationSigner
     private let directory: String
-    private let refreshInterval: Duration
     private let lifetimes: (code: Int64, attestation: Int64)
-    private let state: Mutex<(snapshot: Snapshot, checked: ContinuousClock.Instant?)>
+    /// The snapshot taken last; fresh for the refresh interval.
+    private let snapshots: RecentValue<Snapshot>
+    /// The snapshot before any read of the store.
+    private let initial: Snapshot
 
     /// - Parameters:
     ///   - directory: where the `.pub` files are published.
@@ -28,17 +28,16 @@ final class AttestationKeyRing: Sendable {
     ) {
         self.signer = signer
         self.directory = directory
-        self.refreshInterval = refreshInterval
         lifetimes = (codeLifetime, attestationLifetime)
         // Until the store is first asked, the published keys with no revocation.
-        let snapshot = Self.snapshot(
+        initial = Self.snapshot(
             signer: signer, lifetimes: lifetimes, published: AttestationKeyFiles.published(inDirectory: directory),
             revocations: [])
-        state = Mutex((snapshot, nil))
+        snapshots = RecentValue(lifetime: refreshInterval, initial: initial)
     }
 
     /// The snapshot taken last, without asking the store.
-    var last: Snapshot { state.withLock { $0.snapshot } }
+    var last: Snapshot { snapshots.last ?? initial }
 
     /// The keys now, re-read first when the last read is older than the refresh interval.
     /// `revocationsChanged` is true when this read found a new revocation (cards signed
@@ -47,22 +46,13 @@ final class AttestationKeyRing: Sendable {
     func current(
         revocations read: () async throws -> [KeyRevocation]
     ) async throws -> (snapshot: Snapshot, revocationsChanged: Bool) {
-        let now = ContinuousClock.now
-        let cached: Snapshot? = state.withLock { state in
-            guard let checked = state.checked, now - checked < refreshInterval else { return nil }
-            return state.snapshot
-        }
-        if let cached { return (cached, false) }
+        if let cached = snapshots.fresh { return (cached, false) }
         let revocations = try await read()
         let snapshot = Self.snapshot(
             signer: signer, lifetimes: lifetimes, published: AttestationKeyFiles.published(inDirectory: directory),
             revocations: revocations)
-        let changed = state.withLock { state in
-            let changed = state.snapshot.verifier.revoked != snapshot.verifier.revoked
-            state = (snapshot, now)
-            return changed
-        }
-        return (snapshot, changed)
+        let previous = snapshots.store(snapshot) ?? initial
+        return (snapshot, previous.verifier.revoked != snapshot.verifier.revoked)
     }
 
     private static func snapshot(

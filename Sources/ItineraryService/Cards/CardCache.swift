@@ -8,39 +8,28 @@ import Synchronization
 /// `checkInterval`; a failure to ask it, or any other database failure (``removeAll()``),
 /// empties the cache, so no card is served from memory while the store cannot answer.
 final class CardCache: Sendable {
-    private struct State {
-        var version: CardSourceVersion?
-        var checked: ContinuousClock.Instant?
-        var cards: [PhoneKey: (version: CardSourceVersion, card: PresentedCard)] = [:]
-    }
-
-    private let state = Mutex(State())
+    /// The cards, each with the version it was presented under.
+    private let cards = Mutex<[PhoneKey: (version: CardSourceVersion, card: PresentedCard)]>([:])
+    /// The source's version as last asked.
+    private let version: RecentValue<CardSourceVersion?>
     private let maxAge: Int64
-    private let checkInterval: Duration
     private let capacity: Int
 
     init(maxAge: Int64, checkInterval: Duration, capacity: Int = 100_000) {
         self.maxAge = maxAge
-        self.checkInterval = checkInterval
+        version = RecentValue(lifetime: checkInterval)
         self.capacity = capacity
     }
 
     /// The source's version now (as of at most `checkInterval` ago); `nil` if it has none.
     func version(of source: any CardSource) async throws -> CardSourceVersion? {
-        let now = ContinuousClock.now
-        let remembered: CardSourceVersion?? = state.withLock { state in
-            guard let checked = state.checked, now - checked < checkInterval else { return nil }
-            return .some(state.version)
-        }
-        if let remembered { return remembered }
+        if let remembered = version.fresh { return remembered }
         do {
-            let version = try await source.version()
-            state.withLock { state in
-                if version != state.version { state.cards.removeAll() }
-                state.version = version
-                state.checked = now
-            }
-            return version
+            let current = try await source.version()
+            // Cards of another version are never served (``card(for:version:now:)``); dropping
+            // them here only frees the memory.
+            if version.store(current) != current { cards.withLock { $0.removeAll() } }
+            return current
         } catch {
             removeAll()
             throw error
@@ -49,27 +38,24 @@ final class CardCache: Sendable {
 
     /// The card of `key` presented under `version`, if it is younger than `maxAge` at `now`.
     func card(for key: PhoneKey, version: CardSourceVersion, now: Int64) -> PresentedCard? {
-        state.withLock { state in
-            guard let cached = state.cards[key], cached.version == version else { return nil }
+        cards.withLock { cards in
+            guard let cached = cards[key], cached.version == version else { return nil }
             let age = now - cached.card.presentation.generatedAt
             return (0..<maxAge).contains(age) ? cached.card : nil
         }
     }
 
     func insert(_ card: PresentedCard, for key: PhoneKey, version: CardSourceVersion) {
-        state.withLock { state in
+        cards.withLock { cards in
             // Versions move on and cards age out, so a full cache is simply started afresh.
-            if state.cards.count >= capacity { state.cards.removeAll() }
-            state.cards[key] = (version, card)
+            if cards.count >= capacity { cards.removeAll() }
+            cards[key] = (version, card)
         }
     }
 
     /// Forgets every card and the source's version.
     func removeAll() {
-        state.withLock { state in
-            state.cards.removeAll()
-            state.version = nil
-            state.checked = nil
-        }
+        version.forget()
+        cards.withLock { $0.removeAll() }
     }
 }

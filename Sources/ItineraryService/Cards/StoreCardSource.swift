@@ -1,6 +1,5 @@
 import ItineraryCore
 import ItineraryStore
-import Synchronization
 
 /// Cards from the pipeline's store: the stored current card of each phone (``StoredCards``, what
 /// `itinerary_card` returns to any SQL reader), one query per card on the service's own
@@ -9,7 +8,8 @@ import Synchronization
 /// second, and at once with every new ``version()``.
 public struct StoreCardSource: CardSource {
     private let pool: DatabasePool
-    private let dataTime = DataTimeCache()
+    /// The data time as last read (`.some(nil)`: no data yet).
+    private let dataTime = RecentValue<Int64?>(lifetime: .seconds(1))
 
     /// - Parameter pool: the process's pool, shared with the service's own state.
     public init(pool: DatabasePool) {
@@ -27,26 +27,9 @@ public struct StoreCardSource: CardSource {
     }
 
     public func dataWatermark() async throws -> Int64? {
-        if let fresh = dataTime.fresh() { return fresh }
+        if let fresh = dataTime.fresh { return fresh }
         let value = try await pool.run { try StoredCards.dataTime(on: $0) }
         dataTime.store(value)
         return value
-    }
-}
-
-/// The store's data time, remembered for a second.
-private final class DataTimeCache: Sendable {
-    private let state = Mutex<(value: Int64?, fetched: ContinuousClock.Instant)?>(nil)
-
-    /// The remembered value if fetched within the last second (`.some(nil)`: no data yet).
-    func fresh() -> Int64?? {
-        state.withLock { state in
-            guard let state, ContinuousClock.now - state.fetched < .seconds(1) else { return nil }
-            return .some(state.value)
-        }
-    }
-
-    func store(_ value: Int64?) {
-        state.withLock { $0 = (value, ContinuousClock.now) }
     }
 }

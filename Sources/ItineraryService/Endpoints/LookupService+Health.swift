@@ -15,7 +15,7 @@ extension LookupService {
     /// every instance reads the same store, so a balancer would take them all out and nobody
     /// would learn even that the data is late; the cards say it, and the lag metric alerts.
     func readiness() async throws -> Response {
-        try await store.ping()
+        try await stores.maintenance.ping()
         guard try await !currentKeys().signerRevoked else { throw APIError.signingKeyRevoked }
         let freshness = try await freshness(now: clock.now())
         var writer = JSONWriter()

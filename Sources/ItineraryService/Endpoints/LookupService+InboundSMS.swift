@@ -33,12 +33,13 @@ extension LookupService {
         let phoneKey = configuration.phoneKeyer.key(for: phone)
         let limit = FixedWindowLimit(limit: configuration.inboundRepliesPerMinute, length: 60)
         let subject = Base64URL.encode(phoneKey.bytes)
-        guard try await store.hit(scope: "sms_reply", subject: subject, limit: limit, now: now) == .allowed else {
+        guard try await stores.rates.hit(scope: "sms_reply", subject: subject, limit: limit, now: now) == .allowed
+        else {
             return Self.status("throttled")
         }
         try await spendSMSBudget(now: now)
         let presentation = try await presentCard(phone: phone, phoneKey: phoneKey, now: now).presentation
-        try await store.enqueue(
+        try await stores.outbox.enqueue(
             NewSMS(phone: phone, kind: .reply, body: presentation.smsText(places: places, language: language)), now: now
         )
         return Self.status("queued")

@@ -33,7 +33,7 @@ extension LookupService {
             tokenHash: hasher.tokenHash(token), client: client, phoneSealed: try PhoneSealer.seal(phone, token: token),
             issuedAt: now, expiresAt: now + configuration.tokenLifetime
         )
-        let outcome = try await store.verifyCode(
+        let outcome = try await stores.codes.verifyCode(
             phoneKey: phoneKey.bytes, submittedHash: hasher.codeHash(phoneKey: phoneKey.bytes, code: code), now: now,
             policy: configuration.otp, token: newToken
         )

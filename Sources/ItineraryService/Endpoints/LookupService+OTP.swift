@@ -40,7 +40,7 @@ extension LookupService {
         let minutes = configuration.otp.codeLifetime / 60
         let sms = NewSMS(
             phone: phone, kind: .otp, body: SMSLanguage(requested: body.lang).codeText(code, minutes: minutes))
-        let decision = try await store.issueCode(
+        let decision = try await stores.codes.issueCode(
             phoneKey: phoneKey, codeHash: hasher.codeHash(phoneKey: phoneKey, code: code), sms: sms, now: now,
             policy: configuration.otp
         )
@@ -64,7 +64,7 @@ extension LookupService {
     func limitNetwork(of client: String, now: Int64) async throws {
         let network = NetworkPrefix.of(client: client)
         let limit = FixedWindowLimit(limit: configuration.codeRequestsPerNetworkPerMinute, length: 60)
-        if case .limited(let retryAfter) = try await store.hit(
+        if case .limited(let retryAfter) = try await stores.rates.hit(
             scope: "otp_network", subject: network, limit: limit, now: now)
         {
             throw APIError.rateLimited(

@@ -15,7 +15,7 @@ extension LookupService {
         if let cached = tokens.entry(tokenHash: tokenHash) {
             entry = cached
         } else {
-            guard let record = try await store.token(hash: tokenHash),
+            guard let record = try await stores.tokens.token(hash: tokenHash),
                 let phone = PhoneSealer.open(record.phoneSealed, token: token),
                 case let phoneKey = configuration.phoneKeyer.key(for: phone),
                 ConstantTime.equal(phoneKey.bytes, record.phoneKey)

@@ -7,7 +7,8 @@ import Logging
 /// The endpoints' shared dependencies; one extension file per endpoint group.
 struct LookupService: Sendable {
     let configuration: ServiceConfiguration
-    let store: LookupStore
+    /// The storage of each concern (``LookupStores``); the cards come from `cardSource`.
+    let stores: LookupStores
     let cardSource: any CardSource
     let places: PlaceDirectory
     let clock: any WallClock
@@ -39,7 +40,7 @@ struct LookupService: Sendable {
 
     /// Counts a hit of `client` in `scope`; 429 when over `perMinute`.
     func limitClient(_ client: String, scope: String, perMinute: Int, now: Int64) async throws {
-        let decision = try await store.hit(
+        let decision = try await stores.rates.hit(
             scope: scope, subject: client, limit: FixedWindowLimit(limit: perMinute, length: 60), now: now)
         if case .limited(let retryAfter) = decision {
             throw APIError.rateLimited(retryAfter, "too many requests from this address; retry in \(retryAfter) s")
@@ -49,7 +50,7 @@ struct LookupService: Sendable {
     /// Counts one SMS against the service-wide budget; 429 when it is spent.
     func spendSMSBudget(now: Int64) async throws {
         let limit = FixedWindowLimit(limit: configuration.smsPerMinute, length: 60)
-        if case .limited(let retryAfter) = try await store.hit(
+        if case .limited(let retryAfter) = try await stores.rates.hit(
             scope: "sms_budget", subject: "all", limit: limit, now: now)
         {
             throw APIError.smsBudgetExhausted(retryAfter)
@@ -59,7 +60,7 @@ struct LookupService: Sendable {
     /// The keys now (re-read every ``ServiceConfiguration/keyRefreshInterval``). A new
     /// revocation drops every presented card: their attestations may carry the withdrawn key.
     func currentKeys() async throws -> AttestationKeyRing.Snapshot {
-        let (snapshot, revocationsChanged) = try await keys.current { try await store.revokedKeys() }
+        let (snapshot, revocationsChanged) = try await keys.current { try await stores.revocations.revokedKeys() }
         if revocationsChanged { cards.removeAll() }
         return snapshot
     }

@@ -37,6 +37,11 @@ struct ErrorMiddleware: RouterMiddleware {
             return databaseUnavailable(error.reason, context: context)
         case let error as PostgresError where error.isConnectionFailure:
             return databaseUnavailable(error.message, context: context)
+        case is CancellationError:
+            // The request's task was cancelled (its client or the server going away) while it
+            // waited for the database (`DatabasePool.run` stops waiting then): not a fault.
+            context.logger.debug("the request was cancelled")
+            return .clientClosedRequest
         case HTTPParserError.invalidEOFState:
             context.logger.debug("the client hung up before its request arrived")
             return .clientClosedRequest

@@ -28,7 +28,7 @@ struct GatewaySignatureMiddleware: RouterMiddleware {
         let skew = LookupService.inboundClockSkew
         guard abs(service.clock.now() - timestamp) <= skew else { throw APIError.staleTimestamp }
         // Kept until its timestamp can no longer pass the check above.
-        guard try await service.store.useNonce(nonce, expiresAt: timestamp + skew + 60) else {
+        guard try await service.stores.nonces.useNonce(nonce, expiresAt: timestamp + skew + 60) else {
             throw APIError.replayed
         }
         return try await next(request, context)

@@ -14,7 +14,7 @@ import ServiceLifecycle
 /// sealed message is erased once it is no longer needed. On graceful shutdown it finishes the
 /// batch in hand and stops.
 struct OutboxSender: Service {
-    let store: LookupStore
+    let outbox: any OutboxStore
     let sealer: OutboxSealer
     let gateway: any SMSGateway
     let clock: any WallClock
@@ -23,13 +23,13 @@ struct OutboxSender: Service {
     let pollInterval: Duration
     let maxAttempts: Int
     var batchSize = 20
-    /// A claimed message is hidden from other senders this long (seconds), and a message
-    /// handed to the gateway this long ago without a recorded result is `unknown`.
-    var lease: Int64 = 120
+    /// A claimed message is hidden from other senders this long, and a message handed to the
+    /// gateway this long ago without a recorded result is `unknown`.
+    var lease: Duration = .seconds(120)
 
     /// Seconds to wait after the `attempts`-th failed try.
     static func backoff(afterAttempts attempts: Int) -> Int64 {
-        min(900, 5 << Int64(min(max(attempts - 1, 0), 16)))
+        Backoff(first: .seconds(5), maximum: .seconds(900)).delay(afterFailures: attempts).inWholeSeconds
     }
 
     /// Runs until the service group shuts down (or the task is cancelled).
@@ -40,7 +40,7 @@ struct OutboxSender: Service {
             do {
                 if tick % 4 == 0 {
                     try await abandonUnrecorded()
-                    metrics.outboxPending.set(Double(try await store.pendingOutboxCount()))
+                    metrics.outboxPending.set(Double(try await outbox.pendingOutboxCount()))
                 }
                 claimed = try await drainOnce()
             } catch {
@@ -53,18 +53,18 @@ struct OutboxSender: Service {
 
     /// Sends one batch of due messages; returns how many were claimed.
     func drainOnce() async throws -> Int {
-        let messages = try await store.claimOutbox(limit: batchSize, now: clock.now(), lease: lease)
+        let messages = try await outbox.claimOutbox(limit: batchSize, now: clock.now(), lease: lease)
         for message in messages {
             guard let opened = sealer.open(message.sealed) else {
                 logger.error(
                     "SMS cannot be opened with the outbox key",
                     metadata: ["id": "\(message.id)", "to": "\(message.phoneMasked)"])
-                try await store.markFailed(id: message.id, error: "cannot be opened with the outbox key", retryAt: nil)
+                try await outbox.markFailed(id: message.id, error: "cannot be opened with the outbox key", retryAt: nil)
                 metrics.recordSMS("failed")
                 continue
             }
             // Not claimed again once marked: from here on it is sent at most once.
-            guard try await store.beginSending(id: message.id, now: clock.now()) else { continue }
+            guard try await outbox.beginSending(id: message.id, now: clock.now()) else { continue }
             do {
                 try await gateway.send(to: opened.phone, masked: message.phoneMasked, body: opened.body, id: message.id)
             } catch is CancellationError {
@@ -79,7 +79,7 @@ struct OutboxSender: Service {
                     ]
                 )
                 let retryAt = giveUp ? nil : clock.now() + Self.backoff(afterAttempts: message.attempts)
-                try await store.markFailed(id: message.id, error: "\(error)", retryAt: retryAt)
+                try await outbox.markFailed(id: message.id, error: "\(error)", retryAt: retryAt)
                 metrics.recordSMS(giveUp ? "failed" : "retry")
                 continue
             }
@@ -93,7 +93,7 @@ struct OutboxSender: Service {
     private func recordSent(_ message: OutboxMessage) async {
         while true {
             do {
-                try await store.markSent(id: message.id, now: clock.now())
+                try await outbox.markSent(id: message.id, now: clock.now())
                 metrics.recordSMS("sent")
                 return
             } catch {
@@ -106,7 +106,7 @@ struct OutboxSender: Service {
 
     /// Turns messages whose hand-off was never recorded into `unknown`.
     private func abandonUnrecorded() async throws {
-        let abandoned = try await store.abandonUnrecorded(before: clock.now() - lease)
+        let abandoned = try await outbox.abandonUnrecorded(before: clock.now() - lease.inWholeSeconds)
         if abandoned > 0 {
             logger.warning("SMS with unknown delivery, not sent again", metadata: ["count": "\(abandoned)"])
             metrics.recordSMS("unknown", count: abandoned)

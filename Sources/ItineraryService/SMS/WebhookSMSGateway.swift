@@ -47,7 +47,7 @@ public struct WebhookSMSGateway: SMSGateway {
         request.setValue(String(id), forHTTPHeaderField: "Idempotency-Key")
         request.httpBody = payload
 
-        var backoff = firstBackoff
+        let backoff = Backoff(first: firstBackoff, maximum: firstBackoff * 64)
         var lastError = "no attempt"
         for attempt in 1...tries {
             if let secret {
@@ -70,8 +70,7 @@ public struct WebhookSMSGateway: SMSGateway {
                 lastError = "\(error)"
             }
             if attempt < tries {
-                try await Task.sleep(for: backoff)
-                backoff *= 2
+                try await Task.sleep(for: backoff.delay(afterFailures: attempt))
             }
         }
         throw Failure(description: "webhook \(url.absoluteString) failed for \(masked): \(lastError)")

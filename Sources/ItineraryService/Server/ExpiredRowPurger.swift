@@ -5,13 +5,13 @@ import ServiceLifecycle
 /// Deletes expired codes, tokens, nonces, counters and old outbox rows every `interval`, from
 /// start until the service group shuts down.
 struct ExpiredRowPurger: Service {
-    let store: LookupStore
+    let store: any StoreMaintenance
     let clock: any WallClock
     let policy: OTPPolicy
     let logger: Logger
     var interval: Duration = .seconds(600)
-    /// Delivered messages are kept this long (seconds) for operators.
-    var outboxRetention: Int64 = 7 * 86_400
+    /// Delivered messages are kept this long for operators.
+    var outboxRetention: Duration = .seconds(7 * 86_400)
 
     func run() async {
         repeat {

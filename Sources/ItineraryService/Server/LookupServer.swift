@@ -62,7 +62,7 @@ public struct LookupServer: Service {
                 ))
         self.pool = pool
         service = LookupService(
-            configuration: configuration, store: LookupStore(pool: pool, sealer: sealer), cardSource: cardSource,
+            configuration: configuration, stores: .postgres(pool: pool, sealer: sealer), cardSource: cardSource,
             places: places,
             clock: clock, hasher: SecretHasher(secret: secret),
             keys: AttestationKeyRing(
@@ -138,12 +138,13 @@ public struct LookupServer: Service {
                 "body_timeout": "\(configuration.requestBodyTimeout)",
             ])
         let sender = OutboxSender(
-            store: service.store, sealer: sealer, gateway: configuration.smsGateway.makeGateway(), clock: service.clock,
+            outbox: service.stores.outbox, sealer: sealer, gateway: configuration.smsGateway.makeGateway(),
+            clock: service.clock,
             metrics: metrics,
             logger: logger, pollInterval: configuration.outboxPollInterval, maxAttempts: configuration.outboxMaxAttempts
         )
         let purger = ExpiredRowPurger(
-            store: service.store, clock: service.clock, policy: configuration.otp, logger: logger)
+            store: service.stores.maintenance, clock: service.clock, policy: configuration.otp, logger: logger)
         var services: [any Service] = [purger, sender]
         if let metricsPort = configuration.metricsPort {
             services.append(

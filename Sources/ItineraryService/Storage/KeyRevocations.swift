@@ -23,8 +23,8 @@ public enum KeyRevocations {
             "SELECT kid, revoked_at, reason FROM attestation_key_revocations ORDER BY revoked_at, kid")
         return try (0..<result.rowCount).map { row in
             KeyRevocation(
-                keyID: result.string(row, 0) ?? "", revokedAt: try result.int64(row, 1) ?? 0,
-                reason: result.string(row, 2) ?? "")
+                keyID: try result.decode(String.self, row, 0), revokedAt: try result.decode(Int64.self, row, 1),
+                reason: try result.decode(String.self, row, 2))
         }
     }
 

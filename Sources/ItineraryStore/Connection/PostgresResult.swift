@@ -3,8 +3,9 @@ import Foundation
 
 /// The rows of one successful statement. Immutable, so it may be read from any thread.
 ///
-/// Accessors return `nil` for SQL NULL and throw when a value does not decode as asked.
-/// They understand both result formats: text (the default) and binary.
+/// Read values with `decode(T.self, row, column)`: it throws on SQL NULL unless `T` is an
+/// Optional, so a NULL never turns into `0`, `""` or `[]`. The typed accessors below are its
+/// primitives (`nil` for NULL). Both result formats are understood: text (the default) and binary.
 public final class PostgresResult: @unchecked Sendable {
     private let result: OpaquePointer
 
@@ -118,7 +119,7 @@ public final class PostgresResult: @unchecked Sendable {
         return try body(UnsafeRawBufferPointer(start: pointer, count: length))
     }
 
-    private func decodingError(_ row: Int, _ column: Int, _ expected: String) -> PostgresError {
+    func decodingError(_ row: Int, _ column: Int, _ expected: String) -> PostgresError {
         PostgresError(message: "value at row \(row), column \"\(columnName(column))\" is not \(expected)")
     }
 

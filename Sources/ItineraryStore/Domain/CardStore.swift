@@ -49,9 +49,10 @@ public final class CardStore: Sendable {
                              AND (c.end_at IS NULL OR c.end_at > to_timestamp($2::int8)))
             FROM (SELECT $1::bytea AS phone_key) k LEFT JOIN phone_tracks t ON t.phone_key = k.phone_key
             """, parameters: [.bytes(key.bytes), .int(time)], resultFormat: .binary)
-        let stored = try result.bytes(0, 0).flatMap { PhoneTrack(encoded: $0) }
+        // NULL state: the phone has no track (the LEFT JOIN).
+        let stored = try result.decode([UInt8]?.self, 0, 0).flatMap { PhoneTrack(encoded: $0) }
         let track = stored ?? PhoneTrack()
-        let closeContact = try result.bool(0, 1) ?? false
+        let closeContact = try result.decode(Bool.self, 0, 1)
         let rules = CardRules(configuration: configuration, risk: try currentRisk(on: connection))
         let card = rules.card(visits: track.visits(through: time, rules: rules), at: time, closeContact: closeContact)
         return (card, stored != nil || closeContact)
@@ -69,7 +70,7 @@ public final class CardStore: Sendable {
         let result = try connection.execute(
             "SELECT state FROM phone_tracks WHERE phone_key = $1", parameters: [.bytes(key.bytes)],
             resultFormat: .binary)
-        if result.rowCount > 0, let track = try result.bytes(0, 0).flatMap({ PhoneTrack(encoded: $0) }),
+        if result.rowCount > 0, let track = PhoneTrack(encoded: try result.decode([UInt8].self, 0, 0)),
             let sealed = track.sealedThrough, time < sealed
         {
             throw CardTimeError(requested: time, earliest: sealed)

@@ -27,7 +27,7 @@ public final class PipelineStore: @unchecked Sendable {
         try connection.execute(
             "SELECT pg_try_advisory_lock($1::int4, $2::int4)", .int(Self.writerLockClass), .int(Int64(share))
         )
-        .bool(0, 0) ?? false
+        .decode(Bool.self, 0, 0)
     }
 
     /// Who holds the writer lock of `share`, for the message a second writer gets: the
@@ -43,11 +43,11 @@ public final class PipelineStore: @unchecked Sendable {
             WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::int8 AND l.objid = $2::int8 AND l.objsubid = 2
             """, .int(Self.writerLockClass), .int(Int64(share)))
         guard result.rowCount > 0 else { return nil }
-        let name = try result.requiredString(0, 1)
-        let session = "connected from \(try result.requiredString(0, 2)) since \(try result.requiredString(0, 3))"
+        let name = try result.decode(String.self, 0, 1)
+        let session = "connected from \(try result.decode(String.self, 0, 2)) since \(try result.decode(String.self, 0, 3))"
         // A writer that recorded itself ends its name in ", pid N on HOST" (WriterIdentity).
         guard name.contains(", pid ") else {
-            return "a session of PostgreSQL server process \(try result.requiredInt64(0, 0)) (\(name), \(session))"
+            return "a session of PostgreSQL server process \(try result.decode(Int64.self, 0, 0)) (\(name), \(session))"
         }
         return "\(name), \(session)"
     }
@@ -63,7 +63,8 @@ public final class PipelineStore: @unchecked Sendable {
     }
 
     static func newestAccepted(_ connection: PostgresConnection) throws -> Int64? {
-        try connection.execute("SELECT newest_accepted FROM pipeline_state").int64(0, 0)
+        // NULL until the first accepted record (SQL/0002).
+        try connection.execute("SELECT newest_accepted FROM pipeline_state").decode(Int64?.self, 0, 0)
     }
 
     /// Every phone's engine state, to resume where the last committed file left off.
@@ -71,8 +72,8 @@ public final class PipelineStore: @unchecked Sendable {
         let result = try connection.execute(
             "SELECT phone_key, state FROM phone_tracks", parameters: [], resultFormat: .binary)
         return try (0..<result.rowCount).map { row in
-            guard let key = try result.bytes(row, 0).flatMap({ PhoneKey(bytes: $0) }),
-                let track = try result.bytes(row, 1).flatMap({ PhoneTrack(encoded: $0) })
+            guard let key = PhoneKey(bytes: try result.decode([UInt8].self, row, 0)),
+                let track = PhoneTrack(encoded: try result.decode([UInt8].self, row, 1))
             else { throw PostgresError(message: "phone_tracks row \(row) does not decode") }
             return (key, track)
         }
@@ -111,12 +112,12 @@ public final class PipelineStore: @unchecked Sendable {
                 var lines: [String] = []
                 var sealed: [String] = []
                 for row in 0..<result.rowCount {
-                    guard let key = try result.bytes(row, 2).flatMap({ PhoneKey(bytes: $0) }) else {
+                    guard let key = PhoneKey(bytes: try result.decode([UInt8].self, row, 2)) else {
                         throw PostgresError(message: "rejects row \(row) does not decode")
                     }
-                    fileIDs.append(String(try result.requiredInt64(row, 0)))
-                    lines.append(String(try result.requiredInt64(row, 1)))
-                    let bytes = try self.sealed(Int(try result.requiredInt64(row, 3)), for: key)
+                    fileIDs.append(String(try result.decode(Int64.self, row, 0)))
+                    lines.append(String(try result.decode(Int64.self, row, 1)))
+                    let bytes = try self.sealed(Int(try result.decode(Int64.self, row, 3)), for: key)
                     // An array element in quotes: `\\x` is bytea's hex prefix.
                     sealed.append(#""\\x"# + bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined() + "\"")
                 }
@@ -136,7 +137,7 @@ public final class PipelineStore: @unchecked Sendable {
 
     /// The cell id of a replayable reject, opened (`CellIDSealer`).
     private func openedCellID(_ result: PostgresResult, row: Int, column: Int, for key: PhoneKey) throws -> Int {
-        guard let sealed = try result.bytes(row, column), let cellSealer,
+        guard let sealed = try result.decode([UInt8]?.self, row, column), let cellSealer,
             let cellID = cellSealer.open(sealed, for: key)
         else {
             throw PostgresError(
@@ -164,7 +165,7 @@ public final class PipelineStore: @unchecked Sendable {
                     .int(Int64(record.decompressedBytes)), .int(Int64(record.records)), .int(Int64(record.accepted)),
                     .int(Int64(record.duplicates)), .int(Int64(record.late)), .int(Int64(record.rejected)),
                     record.watermark.map { .int($0) }, record.newestEvent.map { .int($0) })
-                ids.append(try inserted.requiredInt64(0, 0))
+                ids.append(try inserted.decode(Int64.self, 0, 0))
             }
             if files.contains(where: { !$0.rejects.isEmpty }) {
                 try connection.copyIn(
@@ -250,9 +251,11 @@ public final class PipelineStore: @unchecked Sendable {
     }
 
     private func candidate(_ result: PostgresResult, row: Int) throws -> ReplayCandidate {
-        let number = { (column: Int) throws -> Int64 in try result.requiredInt64(row, column) }
-        guard let key = try result.bytes(row, 2).flatMap({ PhoneKey(bytes: $0) }), let masked = result.string(row, 3)
-        else { throw PostgresError(message: "rejects row \(row) does not decode") }
+        let number = { (column: Int) throws -> Int64 in try result.decode(Int64.self, row, column) }
+        guard let key = PhoneKey(bytes: try result.decode([UInt8].self, row, 2)) else {
+            throw PostgresError(message: "rejects row \(row) does not decode")
+        }
+        let masked = try result.decode(String.self, row, 3)
         return ReplayCandidate(
             position: RejectPosition(fileID: try number(0), line: Int(try number(1))),
             row: ReplayRow(
@@ -345,10 +348,10 @@ public final class PipelineStore: @unchecked Sendable {
             "SELECT phone_key, masked FROM cards WHERE $1::int8 IS NULL OR next_change <= $1::int8",
             parameters: [time.map { .int($0) }], resultFormat: .binary)
         return try (0..<result.rowCount).map { row in
-            guard let key = try result.bytes(row, 0).flatMap({ PhoneKey(bytes: $0) }),
-                let masked = result.string(row, 1)
-            else { throw PostgresError(message: "cards row \(row) does not decode") }
-            return (key, masked)
+            guard let key = PhoneKey(bytes: try result.decode([UInt8].self, row, 0)) else {
+                throw PostgresError(message: "cards row \(row) does not decode")
+            }
+            return (key, try result.decode(String.self, row, 1))
         }
     }
 
@@ -365,9 +368,9 @@ public final class PipelineStore: @unchecked Sendable {
             "SELECT t.phone_key, c.masked, t.state FROM phone_tracks t JOIN cards c USING (phone_key)",
             parameters: [], resultFormat: .binary)
         let cards = try (0..<result.rowCount).map { row in
-            guard let key = try result.bytes(row, 0).flatMap({ PhoneKey(bytes: $0) }),
-                let masked = result.string(row, 1),
-                let track = try result.bytes(row, 2).flatMap({ PhoneTrack(encoded: $0) })
+            let masked = try result.decode(String.self, row, 1)
+            guard let key = PhoneKey(bytes: try result.decode([UInt8].self, row, 0)),
+                let track = PhoneTrack(encoded: try result.decode([UInt8].self, row, 2))
             else { throw PostgresError(message: "phone_tracks row \(row) does not decode") }
             let snapshot = snapshot(key, track, time)
             return (key, masked, snapshot.card, snapshot.nextChange)

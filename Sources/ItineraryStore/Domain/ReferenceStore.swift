@@ -25,7 +25,7 @@ public struct ReferenceStore: Sendable {
     public func currentLoad(_ kind: Kind) throws -> Int64? {
         let result = try connection.execute(
             "SELECT load_id FROM current_reference WHERE kind = $1", .text(kind.rawValue))
-        return result.rowCount == 0 ? nil : try result.int64(0, 0)
+        return result.rowCount == 0 ? nil : try result.decode(Int64.self, 0, 0)
     }
 
     /// Loads divisions and countries, unless a load of them is already in force.
@@ -83,7 +83,7 @@ public struct ReferenceStore: Sendable {
             JOIN current_reference r ON r.kind = 'cells' AND r.load_id = c.load_id
             """)
         return try (0..<result.rowCount).map { row in
-            let value = { (column: Int) throws -> Int in Int(try result.requiredInt64(row, column)) }
+            let value = { (column: Int) throws -> Int in try result.decode(Int.self, row, column) }
             return CellRow(
                 mcc: try value(0), mnc: try value(1), lac: try value(2), cellID: try value(3), adcode: try value(4))
         }
@@ -117,15 +117,15 @@ public struct ReferenceStore: Sendable {
             SELECT a.adcode, a.city, a.name, a.level, extract(epoch FROM a.start_at)::int8, extract(epoch FROM a.end_at)::int8
             FROM risk_areas a JOIN current_reference r ON r.kind = 'risk' AND r.load_id = a.load_id
             """)
-        return try (0..<result.rowCount).compactMap { row in
-            guard let adcode = try result.int64(row, 0),
-                let city = try result.int64(row, 1).flatMap({ PlaceCode(adcode: Int($0)) }),
-                let level = result.string(row, 3).flatMap(RiskLevel.init(rawValue:)),
-                let start = try result.int64(row, 4)
-            else { return nil }
+        return try (0..<result.rowCount).map { row in
+            guard let city = PlaceCode(adcode: try result.decode(Int.self, row, 1)),
+                let level = RiskLevel(rawValue: try result.decode(String.self, row, 3))
+            else { throw PostgresError(message: "risk_areas row \(row) does not decode") }
             return RiskArea(
-                adcode: Int(adcode), city: city, name: try result.requiredString(row, 2), level: level,
-                period: ActivePeriod(start: start, end: try result.int64(row, 5)))
+                adcode: try result.decode(Int.self, row, 0), city: city, name: try result.decode(String.self, row, 2),
+                level: level,
+                period: ActivePeriod(
+                    start: try result.decode(Int64.self, row, 4), end: try result.decode(Int64?.self, row, 5)))
         }
     }
 
@@ -179,11 +179,14 @@ extension ReferenceStore {
             SELECT c.phone_key, extract(epoch FROM c.start_at)::int8, extract(epoch FROM c.end_at)::int8
             FROM contacts c JOIN current_reference r ON r.kind = 'contacts' AND r.load_id = c.load_id
             """, parameters: [], resultFormat: .binary)
-        return try (0..<result.rowCount).compactMap { row in
-            guard let key = try result.bytes(row, 0).flatMap({ PhoneKey(bytes: $0) }),
-                let start = try result.int64(row, 1)
-            else { return nil }
-            return (key, ActivePeriod(start: start, end: try result.int64(row, 2)))
+        return try (0..<result.rowCount).map { row in
+            guard let key = PhoneKey(bytes: try result.decode([UInt8].self, row, 0)) else {
+                throw PostgresError(message: "contacts row \(row) does not decode")
+            }
+            return (
+                key,
+                ActivePeriod(start: try result.decode(Int64.self, row, 1), end: try result.decode(Int64?.self, row, 2))
+            )
         }
     }
 }

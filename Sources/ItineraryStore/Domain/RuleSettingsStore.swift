@@ -14,8 +14,8 @@ public struct RuleSettingsStore: Sendable {
             "SELECT window_seconds, min_dwell_seconds, bridge_seconds, lateness_seconds FROM rule_settings")
         guard result.rowCount > 0 else { return nil }
         return RuleConfiguration(
-            window: try result.requiredInt64(0, 0), minimumDwell: try result.requiredInt64(0, 1),
-            bridge: try result.requiredInt64(0, 2), lateness: try result.requiredInt64(0, 3))
+            window: try result.decode(Int64.self, 0, 0), minimumDwell: try result.decode(Int64.self, 0, 1),
+            bridge: try result.decode(Int64.self, 0, 2), lateness: try result.decode(Int64.self, 0, 3))
     }
 
     /// Records `configuration` unless settings are recorded already; returns the settings in

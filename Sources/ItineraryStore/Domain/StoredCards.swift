@@ -24,7 +24,7 @@ public enum StoredCards {
             FROM pipeline_state s
             """)
         guard result.rowCount == 1 else { throw PostgresError(message: "pipeline_state has no row") }
-        return (try result.requiredString(0, 0), try result.int64(0, 1))
+        return (try result.decode(String.self, 0, 0), try result.decode(Int64?.self, 0, 1))
     }
 
     private static let statement = "itinerary_stored_card"
@@ -47,9 +47,9 @@ public enum StoredCards {
             result = try connection.executePrepared(name: statement, parameters: parameters, resultFormat: .binary)
         }
         guard result.rowCount > 0 else { return nil }
-        guard let color = CardColor(rawValue: try result.requiredString(0, 1)),
-            let places = Card.places(storedJSON: try result.requiredBytes(0, 2))
+        guard let color = CardColor(rawValue: try result.decode(String.self, 0, 1)),
+            let places = Card.places(storedJSON: try result.decode([UInt8].self, 0, 2))
         else { throw PostgresError(message: "the stored card of a phone does not read as a card") }
-        return Card(at: try result.requiredInt64(0, 0), color: color, places: places)
+        return Card(at: try result.decode(Int64.self, 0, 0), color: color, places: places)
     }
 }

@@ -1,12 +1,27 @@
 import Synchronization
 
-/// A continuation that may be resumed from several places (a result, a timeout) of which
-/// only the first counts.
+/// A continuation that may be resumed from several places (a result, a deadline, a cancellation)
+/// of which only the first counts — even one that comes before the continuation is installed.
 final class OnceContinuation<Value: Sendable>: Sendable {
-    private let state = Mutex<(continuation: CheckedContinuation<Value, any Error>?, done: Bool)>((nil, false))
+    private struct State {
+        var continuation: CheckedContinuation<Value, any Error>?
+        /// A result that came before `install`.
+        var early: Result<Value, any Error>?
+        var done = false
+    }
+
+    private let state = Mutex(State())
 
     func install(_ continuation: CheckedContinuation<Value, any Error>) {
-        state.withLock { $0.continuation = continuation }
+        let early: Result<Value, any Error>? = state.withLock { state in
+            guard let early = state.early else {
+                state.continuation = continuation
+                return nil
+            }
+            state.early = nil
+            return early
+        }
+        if let early { continuation.resume(with: early) }
     }
 
     var isDone: Bool { state.withLock { $0.done } }
@@ -15,8 +30,12 @@ final class OnceContinuation<Value: Sendable>: Sendable {
         let continuation: CheckedContinuation<Value, any Error>? = state.withLock { state in
             guard !state.done else { return nil }
             state.done = true
-            defer { state.continuation = nil }
-            return state.continuation
+            guard let continuation = state.continuation else {
+                state.early = result
+                return nil
+            }
+            state.continuation = nil
+            return continuation
         }
         continuation?.resume(with: result)
     }

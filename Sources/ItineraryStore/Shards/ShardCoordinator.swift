@@ -33,7 +33,7 @@ public struct ShardCoordinator {
 
     /// Whether this database is a coordinator (it holds no pipeline data of its own).
     public static func isCoordinator(_ connection: PostgresConnection) throws -> Bool {
-        try connection.execute("SELECT to_regclass('shard_nodes') IS NOT NULL").bool(0, 0) ?? false
+        try connection.execute("SELECT to_regclass('shard_nodes') IS NOT NULL").decode(Bool.self, 0, 0)
     }
 
     /// The per-phone tables of a store: its partitioned tables keyed by `phone_key`.
@@ -44,7 +44,7 @@ public struct ShardCoordinator {
             WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'p' AND NOT c.relispartition
               AND a.attname = 'phone_key' ORDER BY 1
             """)
-        return (0..<result.rowCount).compactMap { result.string($0, 0) }
+        return try (0..<result.rowCount).map { try result.decode(String.self, $0, 0) }
     }
 
     /// Makes this database the coordinator of `shards` (connection strings, in shard order),
