@@ -2,7 +2,7 @@ import ItineraryCore
 import Logging
 import ServiceLifecycle
 
-/// Deletes expired codes, tokens, nonces, counters and old outbox rows every `interval`, from
+/// Deletes expired codes, tokens, nonces, counters, old outbox rows and partner reads, and ended consents, every `interval`, from
 /// start until the service group shuts down.
 struct ExpiredRowPurger: Service {
     let store: LookupStore
@@ -12,11 +12,16 @@ struct ExpiredRowPurger: Service {
     var interval: Duration = .seconds(600)
     /// Delivered messages are kept this long (seconds) for operators.
     var outboxRetention: Int64 = 7 * 86_400
+    /// Lookup services' reads are shown this long (seconds): the card window and a day, as the
+    /// data they read is kept (they also leave with the phone's data, `PipelineStore.expire`).
+    var partnerReadRetention: Int64 = 15 * 86_400
 
     func run() async {
         repeat {
             do {
-                try await store.purgeExpired(now: clock.now(), policy: policy, outboxRetention: outboxRetention)
+                let now = clock.now()
+                try await store.purgeExpired(now: now, policy: policy, outboxRetention: outboxRetention)
+                try await PartnerStore(pool: store.pool).purgeExpired(now: now, readsBefore: now - partnerReadRetention)
             } catch {
                 // The next round tries again; an unreachable database is reported by the endpoints.
                 logger.debug("purge of expired rows failed", metadata: ["error": "\(error)"])

@@ -73,9 +73,10 @@ struct LookupStore: Sendable {
     }
 
     /// Checks a submitted code under a row lock and applies the verdict; on success stores `token`
-    /// in the same transaction, so concurrent attempts on one code give exactly one success.
+    /// in the same transaction, so concurrent attempts on one code give exactly one success
+    /// (a lookup service's relay stores none).
     func verifyCode(
-        phoneKey: [UInt8], submittedHash: [UInt8], now: Int64, policy: OTPPolicy, token: NewToken
+        phoneKey: [UInt8], submittedHash: [UInt8], now: Int64, policy: OTPPolicy, token: NewToken?
     ) async throws -> OTPOutcome {
         try await pool.run { connection in
             try connection.transaction { connection in
@@ -105,7 +106,7 @@ struct LookupStore: Sendable {
                         .int(Int64(count))
                     )
                 }
-                if verdict.outcome == .accepted {
+                if verdict.outcome == .accepted, let token {
                     try connection.execute(
                         """
                         INSERT INTO lookup_tokens (token_hash, phone_key, client, phone_sealed, issued_at, expires_at)
