@@ -250,6 +250,39 @@ struct PartnerAPITests {
         }
     }
 
+    @Test("a phone's partner reads and consents leave with its data: retention and purge")
+    func retention() async throws {
+        try await TestHarness.with(label: "partnerpurge") { harness in
+            let partner = try harness.addPartner()
+            let token = try await partner.token()
+            let (kept, forgotten) = ("13500135000", "13400134000")
+            for phone in [kept, forgotten] {
+                #expect(try await partner.relay(phone, token: token, consentDays: 5).status == 200)
+            }
+            let connection = try PostgresConnection(harness.connectionString)
+            func rows(_ table: String, _ phone: String) throws -> Int64 {
+                let key = Fixtures.phoneKeyer.key(for: try #require(Phone(phone))).bytes
+                return try connection.execute("SELECT count(*) FROM \(table) WHERE phone_key = $1", .bytes(key)).int64(
+                    0, 0) ?? -1
+            }
+            #expect(try rows("partner_reads", forgotten) == 1)
+            #expect(try rows("partner_consents", forgotten) == 1)
+            // Retention forgets one phone: its rows go, the other's stay.
+            try PipelineStore(connection: connection).expire([
+                Fixtures.phoneKeyer.key(for: try #require(Phone(forgotten)))
+            ])
+            #expect(try rows("partner_reads", forgotten) == 0)
+            #expect(try rows("partner_consents", forgotten) == 0)
+            #expect(try rows("partner_reads", kept) == 1)
+            #expect(try await partner.readAgain(forgotten, token: token).errorCode == "no_consent")
+            try PipelineStore(connection: connection).purgeAll()
+            #expect(try connection.execute("SELECT count(*) FROM partner_reads").int64(0, 0) == 0)
+            #expect(try connection.execute("SELECT count(*) FROM partner_consents").int64(0, 0) == 0)
+            // The partner itself is the operator's, not a phone's: it stays.
+            #expect(try PartnerRegistry.all(on: connection).map(\.clientID) == [partner.clientID])
+        }
+    }
+
     /// Polls `condition` every 100 ms for up to 10 s.
     static func waitUntil(_ condition: () async throws -> Bool) async throws {
         let deadline = ContinuousClock.now + .seconds(10)
