@@ -76,6 +76,10 @@ struct PartnerAPITests {
             #expect(over.status == 429)
             #expect(over.errorCode == "rate_limited")
             #expect(Int(over.header("Retry-After") ?? "") ?? 0 > 3600)
+            let counted = try await harness.metrics.get("/metrics").text
+            #expect(
+                counted.contains(#"lookup_partner_rate_limited_total{partner="\#(daily.clientID)"} 1"#), "\(counted)")
+            #expect(counted.contains(#"lookup_partner_requests_total{partner="\#(daily.clientID)",status="429"} 1"#))
             // Another partner from the same address is not limited by them.
             let other = try harness.addPartner("另一健康码")
             #expect(try await other.readAgain("13800138000", token: try await other.token()).status == 403)

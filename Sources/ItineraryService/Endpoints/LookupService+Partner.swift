@@ -160,7 +160,7 @@ extension LookupService {
         if case .limited(let retryAfter) = try await store.hit(
             scope: "partner_reads", subject: partner.clientID, limit: limit, now: now)
         {
-            metrics.recordPartnerRequest(partner.clientID, status: 429, duration: .zero)
+            // Counted by PartnerTokenMiddleware with the request's status.
             throw APIError.rateLimited(
                 retryAfter,
                 "\(partner.name) has used its \(partner.readsPerDay) reads for today; retry in \(retryAfter) s")
