@@ -36,10 +36,13 @@ class CodeLog:
         deadline = time.time() + timeout
         while time.time() < deadline:
             with self.lock:
-                with open(self.path, encoding="utf-8", errors="replace") as log:
+                with open(self.path, "rb") as log:
                     log.seek(self.offset)
-                    text = log.read()
-                    self.offset += len(text.encode("utf-8"))
+                    data = log.read()
+                # Only whole lines: a line caught half-written is read again next time.
+                data = data[: data.rfind(b"\n") + 1]
+                self.offset += len(data)
+                text = data.decode("utf-8", errors="replace")
                 for found in CODE.finditer(text):
                     self.codes[found.group(1)] = found.group(2)
                 if masked in self.codes:

@@ -12,7 +12,7 @@ struct Itinerary: AsyncParsableCommand {
             DemoCommand.self, CardsCommand.self, GenerateCommand.self, IngestCommand.self,
             CellsCommand.self, RiskCommand.self, ContactsCommand.self, CardCommand.self, PurgeCommand.self,
             ServeCommand.self, VerifyCommand.self, StreamCommand.self, RejectsCommand.self, SplitCommand.self,
-            ShardsCommand.self, KeysCommand.self,
+            ShardsCommand.self, KeysCommand.self, PartnersCommand.self,
         ]
     )
 

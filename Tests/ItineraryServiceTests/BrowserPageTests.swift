@@ -36,6 +36,56 @@ struct BrowserPageTests {
     }
 
     @Test(
+        "谁查询了我的行程卡: a lookup service's read and consent on the card page, withdrawn with its button",
+        .enabled(if: enabled))
+    func partnerAudit() async throws {
+        let root = BrowserCheck.root
+        let smsLog = FileManager.default.temporaryDirectory.appendingPathComponent("sms-\(UUID().uuidString).log").path
+        defer { try? FileManager.default.removeItem(atPath: smsLog) }
+        let harness = try await TestHarness.start(label: "auditpage") { $0.smsGateway = .console(mirrorPath: smsLog) }
+        do {
+            let partner = try harness.addPartner()
+            let token = try await partner.token()
+            #expect(try await partner.requestCode("13800138000", token: token, consentDays: 7).status == 200)
+            let code = try await Self.code(in: smsLog, to: "138****8000")
+            #expect(try await partner.verify("13800138000", code: code, token: token, consentDays: 7).status == 200)
+            #expect(try await partner.readAgain("13800138000", token: token).status == 200)
+            // The person's own code may follow the partner's after the per-phone minute.
+            harness.clock.advance(by: 120)
+            let check = try await BrowserCheck.run(
+                "check_page.py",
+                [
+                    "--url", "http://127.0.0.1:\(harness.server.port)/", "--sms-log", smsLog, "--phone", "13800138000",
+                    "--screenshot", root.appendingPathComponent("Tests/artifacts/card-audit.png").path,
+                    "--expect-audit", partner.name,
+                    "--audit-screenshot", root.appendingPathComponent("docs/images/partner-audit.png").path,
+                ])
+            #expect(check.status == 0, "\(String(decoding: check.output, as: UTF8.self))")
+            // Withdrawn on the page: the partner is refused at once.
+            #expect(try await partner.readAgain("13800138000", token: token).errorCode == "no_consent")
+        } catch {
+            await harness.server.stop()
+            throw error
+        }
+        await harness.server.stop()
+    }
+
+    /// The last 6-digit code the console gateway mirrored to `masked`.
+    static func code(in log: String, to masked: String) async throws -> String {
+        let deadline = ContinuousClock.now + .seconds(5)
+        while ContinuousClock.now < deadline {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            if let line = text.split(separator: "\n").last(where: { $0.contains("SMS to \(masked):") }),
+                let range = line.range(of: #"\d{6}"#, options: .regularExpression)
+            {
+                return String(line[range])
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw TestFailure("no code to \(masked) in \(log)")
+    }
+
+    @Test(
         "a number the store does not know shows a gray no-data card, stale data a gray stale card with its time",
         .enabled(if: enabled))
     func grayCards() async throws {

@@ -8,7 +8,9 @@ Protocol. Steps, on a 360 px wide mobile viewport:
      captured to a file, or the mirror file of ConsoleSMSGateway);
   3. type the code, tick the consent box, press 查询;
   4. check the card (masked number, 动态行程卡, 更新于 time, places with stars, colour, footnote);
-  5. save a screenshot, reload the page and check the card comes back from the token alone.
+  5. with --expect-audit PARTNER: check 谁查询了我的行程卡 lists the partner's read and consent,
+     save --audit-screenshot, press 撤销 and check the consent is gone;
+  6. save a screenshot, reload the page and check the card comes back from the token alone.
 
 Exit status 0 when every check passes; a JSON summary is printed either way.
 
@@ -212,6 +214,9 @@ def main():
     parser.add_argument("--expect-status", help="current, no_data or stale (docs/card-states.md)")
     parser.add_argument("--expect-banner", help="text the gray card's banner must contain, e.g. 暂无行程数据")
     parser.add_argument("--shot-scale", type=float, default=1.0, help="screenshot scale (0.5: one pixel per CSS pixel)")
+    parser.add_argument("--expect-audit", help="a lookup service that read the card and holds a consent: 谁查询了我的行程卡 "
+                        "must list it; its consent is then withdrawn with the page's button")
+    parser.add_argument("--audit-screenshot", help="where to save the card page with the audit (before the withdrawal)")
     options = parser.parse_args()
 
     masked = options.phone[-11:][:3] + "****" + options.phone[-4:]
@@ -296,6 +301,36 @@ def main():
         with open(options.screenshot, "wb") as f:
             f.write(base64.b64decode(shot["data"]))
         summary["screenshot"] = os.path.abspath(options.screenshot)
+
+        if options.expect_audit:
+            partner = options.expect_audit
+            page.wait_for("!document.getElementById('audit').hidden", what="谁查询了我的行程卡")
+            audit = page.js("""({
+                title: document.querySelector('#audit h2').textContent,
+                reads: [].map.call(document.querySelectorAll('#audit-reads li'), li => li.textContent),
+                consents: [].map.call(document.querySelectorAll('#audit-consents li'), li => li.textContent)
+            })""")
+            summary["audit"] = audit
+            check("audit title", audit["title"] == "谁查询了我的行程卡", audit["title"])
+            check("audit lists the relayed read", any(r.startswith(partner + " · ") and "验证码查询 · 已查询" in r for r in audit["reads"]),
+                  audit["reads"])
+            check("audit read time in China time", all(re.search(r" · \d{4}\.\d\d\.\d\d \d\d:\d\d:\d\d · ", r) for r in audit["reads"]),
+                  audit["reads"])
+            check("consent listed with a withdraw button", any(c.startswith(partner + " · 授权至") and c.endswith("撤销") for c in audit["consents"]),
+                  audit["consents"])
+            if options.audit_screenshot:
+                page.js("document.getElementById('audit').scrollIntoView(); true")
+                size = page.js("({width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight})")
+                shot = page.call("Page.captureScreenshot", format="png", captureBeyondViewport=True,
+                                 clip=dict(x=0, y=0, width=size["width"], height=size["height"], scale=0.5))
+                os.makedirs(os.path.dirname(os.path.abspath(options.audit_screenshot)), exist_ok=True)
+                with open(options.audit_screenshot, "wb") as f:
+                    f.write(base64.b64decode(shot["data"]))
+                summary["audit_screenshot"] = os.path.abspath(options.audit_screenshot)
+            page.js("document.querySelector('#audit-consents li button').click(); true")
+            page.wait_for("document.querySelectorAll('#audit-consents li button').length === 0", what="the consent withdrawn")
+            check("consent withdrawn on the page", page.js("document.getElementById('audit-consents').textContent") == "无",
+                  page.js("document.getElementById('audit-consents').textContent"))
 
         # The token alone brings the card back after a reload.
         page.load(options.url)

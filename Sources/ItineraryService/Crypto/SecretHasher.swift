@@ -17,6 +17,11 @@ struct SecretHasher: Sendable {
         mac(Array("token\u{0}".utf8) + token)
     }
 
+    /// The MAC of a partner access token's payload (``PartnerToken``).
+    func partnerTokenMAC(_ payload: [UInt8]) -> [UInt8] {
+        mac(Array("partner-token\u{0}".utf8) + payload)
+    }
+
     private func mac(_ message: [UInt8]) -> [UInt8] {
         Array(HMAC<SHA256>.authenticationCode(for: message, using: SymmetricKey(data: secret)))
     }

@@ -14,21 +14,26 @@ extension LookupService {
         let entry = try context.requireBearer()
         let presentation = try await presentCard(phone: entry.phone, phoneKey: entry.phoneKey, now: now).presentation
         guard try await !currentKeys().signerRevoked else { throw APIError.signingKeyRevoked }
+        var writer = JSONWriter()
+        writer.beginObject()
+        try writeCardCode(of: presentation, now: now, into: &writer)
+        writer.endObject()
+        return Responses.json(writer.text)
+    }
+
+    /// The fields of a card code answer for `presentation` (the signer must not be withdrawn).
+    func writeCardCode(of presentation: CardPresentation, now: Int64, into writer: inout JSONWriter) throws {
         let payload = presentation.attestationPayload(
             keyID: keys.signer.keyID, issuedAt: now, lifetime: configuration.cardCodeLifetime)
         guard let code = try keys.signer.signCode(payload), let symbol = QRCode(code) else {
             throw APIError(
                 status: .internalServerError, code: "internal_error", message: "the card does not fit a code")
         }
-        var writer = JSONWriter()
-        writer.beginObject()
         writer.string("code", code)
         writer.string("color", payload.color)
         writer.string("status", payload.status)
         writer.string("expires_at", UTCTimestamp.format(payload.expiresAt))
         writer.int("expires_in", configuration.cardCodeLifetime)
         writer.string("qr_svg", symbol.svg)
-        writer.endObject()
-        return Responses.json(writer.text)
     }
 }

@@ -5,7 +5,8 @@ import ItineraryStore
 
 /// `POST /v1/sms/inbound`: the SMS gateway's callback for a message texted to the service.
 ///
-/// Body `{"from":"13800138000","text":"CXMYD"}`, signed (``GatewaySignatureMiddleware`` checks
+/// Body `{"from":"13800138000","text":"CXMYD"}` (or `QXSQ [partner]`, withdrawing standing
+/// consents: ``withdrawBySMS(phone:text:language:now:)``), signed (``GatewaySignatureMiddleware`` checks
 /// it). Answers 429 `sms_budget_exhausted` past the service-wide SMS budget, otherwise 200 with
 /// `{"status":"queued"|"ignored"|"throttled"}` (a gateway should not retry those).
 extension LookupService {
@@ -23,10 +24,15 @@ extension LookupService {
         let phone = try phone(message.from)
         let keyword = (message.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines).uppercased()
         // The keyword alone answers in Chinese; followed by ` EN`, in English.
+        let withdrawal = configuration.withdrawKeyword.uppercased()
         let language: SMSLanguage
         switch keyword {
         case configuration.inboundKeyword.uppercased(): language = .chinese
         case configuration.inboundKeyword.uppercased() + " EN": language = .english
+        case let text where text == withdrawal || text.hasPrefix(withdrawal + " "):
+            // The withdrawal of standing consents to lookup services (docs/partner-api.md).
+            let original = (message.text ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
+            return Self.status(try await withdrawBySMS(phone: phone, text: original, language: .chinese, now: now))
         default: return Self.status("ignored")
         }
 

@@ -15,13 +15,7 @@ extension LookupService {
         let body = try await request.decode(as: ItineraryRequest.self, context: context)
         let phone = try phone(body.phone)
         guard body.consent == true else { throw APIError.consentRequired }
-        guard let code = body.code, code.utf8.count == configuration.otp.digits,
-            code.utf8.allSatisfy({ (48...57).contains($0) })
-        else {
-            throw APIError(
-                status: .unauthorized, code: "invalid_code",
-                message: "the code must be the \(configuration.otp.digits) digits sent by SMS")
-        }
+        let code = try codeDigits(body.code)
         let now = clock.now()
         let client = client(of: request, context: context)
         try await limitClient(
@@ -38,31 +32,45 @@ extension LookupService {
             policy: configuration.otp, token: newToken
         )
         metrics.recordVerification(outcome)
-        switch outcome {
-        case .accepted:
-            break
-        case .wrongCode(let remaining):
-            throw APIError(
-                status: .unauthorized, code: "invalid_code", message: "wrong code; \(remaining) attempts left")
-        case .noCode:
-            throw APIError(
-                status: .unauthorized, code: "invalid_code",
-                message: "no code is pending for this number; request a new one")
-        case .expired:
-            throw APIError(
-                status: .unauthorized, code: "code_expired", message: "the code has expired; request a new one")
-        case .tooManyAttempts(let retryAfter):
-            throw APIError(
-                status: .tooManyRequests, code: "too_many_attempts",
-                message: "too many wrong codes; request a new code in \(retryAfter) s", retryAfter: retryAfter
-            )
-        }
+        if let error = Self.refusal(outcome) { throw error }
         let presentation = try await presentCard(phone: phone, phoneKey: phoneKey, now: now).presentation
         let json = presentation.json(places: places) { writer in
             writer.string("token", Base64URL.encode(token))
             writer.int("token_expires_in", configuration.tokenLifetime)
         }
         return Responses.json(json)
+    }
+
+    /// The code as typed, if it is the digits a code SMS carries; 401 `invalid_code` otherwise.
+    func codeDigits(_ code: String?) throws -> String {
+        guard let code, code.utf8.count == configuration.otp.digits, code.utf8.allSatisfy({ (48...57).contains($0) })
+        else {
+            throw APIError(
+                status: .unauthorized, code: "invalid_code",
+                message: "the code must be the \(configuration.otp.digits) digits sent by SMS")
+        }
+        return code
+    }
+
+    /// The error a verification outcome answers; `nil` for an accepted code.
+    static func refusal(_ outcome: OTPOutcome) -> APIError? {
+        switch outcome {
+        case .accepted:
+            nil
+        case .wrongCode(let remaining):
+            APIError(status: .unauthorized, code: "invalid_code", message: "wrong code; \(remaining) attempts left")
+        case .noCode:
+            APIError(
+                status: .unauthorized, code: "invalid_code",
+                message: "no code is pending for this number; request a new one")
+        case .expired:
+            APIError(status: .unauthorized, code: "code_expired", message: "the code has expired; request a new one")
+        case .tooManyAttempts(let retryAfter):
+            APIError(
+                status: .tooManyRequests, code: "too_many_attempts",
+                message: "too many wrong codes; request a new code in \(retryAfter) s", retryAfter: retryAfter
+            )
+        }
     }
 
     func showAgain(_ request: Request, context: LookupRequestContext) async throws -> Response {

@@ -21,6 +21,9 @@ struct LookupService: Sendable {
     let cardReads: LocalRateLimiter
     let tokens = TokenCache()
     let cards: CardCache
+    /// Lookup services (docs/partner-api.md): who they are, as last read, and their request rates.
+    let partners = PartnerDirectory()
+    let partnerLimiter = PartnerRateLimiter()
 
     /// The client address rate limits and tokens are tied to: the socket peer, or the address
     /// a trusted proxy forwarded for.

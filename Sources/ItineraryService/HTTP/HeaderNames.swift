@@ -11,4 +11,6 @@ extension HTTPField.Name {
     static let xTimestamp = Self("X-Timestamp")!
     static let xNonce = Self("X-Nonce")!
     static let xSignature = Self("X-Signature")!
+    /// Sent with OAuth token answers beside `Cache-Control: no-store` (RFC 6749 §5.1).
+    static let pragma = Self("Pragma")!
 }

@@ -17,6 +17,11 @@ final class RouteMethods: Sendable {
         }
     }
 
+    /// Every path with the names of the methods it answers, sorted.
+    var all: [(path: String, methods: [String])] {
+        paths.withLock { $0 }.map { ($0.key, $0.value.map(\.rawValue).sorted()) }.sorted { $0.path < $1.path }
+    }
+
     /// The methods `path` answers, sorted by name; none for an unknown path.
     func methods(forPath path: String) -> [HTTPRequest.Method] {
         let key = RouterPath(path).description

@@ -9,6 +9,10 @@ struct LookupRequestContext: RequestContext {
     let peerAddress: String
     /// The holder of the request's Bearer token, once ``BearerTokenMiddleware`` has checked it.
     var bearer: TokenCache.Entry?
+    /// The partner behind the request's partner token, once ``PartnerTokenMiddleware`` has checked it.
+    var partner: Partner?
+    /// What the partner's token lets it do.
+    var partnerScopes: Set<PartnerScope> = []
 
     init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)

@@ -144,7 +144,9 @@ public struct LookupServer: Service {
             logger: logger, pollInterval: configuration.outboxPollInterval, maxAttempts: configuration.outboxMaxAttempts
         )
         let purger = ExpiredRowPurger(
-            store: service.stores.maintenance, clock: service.clock, policy: configuration.otp, logger: logger)
+            store: service.stores.maintenance, partners: service.stores.partners, clock: service.clock,
+            policy: configuration.otp, logger: logger,
+            partnerReadRetention: .seconds((configuration.windowDays + 1) * 86_400))
         var services: [any Service] = [purger, sender]
         if let metricsPort = configuration.metricsPort {
             services.append(
@@ -191,9 +193,9 @@ public struct LookupServer: Service {
     /// The routes: the POST rules on the POST group, the gateway's signature on its callback's
     /// group, the Bearer token on the card group, a
     /// wrong method on a known path 405 (``RouteMethods``), and HEAD wherever GET is.
-    func makeRouter() -> Router<LookupRequestContext> {
+    /// `routes` notes every path and method (docs/openapi.yaml is checked against it).
+    func makeRouter(routes: RouteMethods = RouteMethods()) -> Router<LookupRequestContext> {
         let router = Router(context: LookupRequestContext.self, options: .autoGenerateHeadEndpoints)
-        let routes = RouteMethods()
         let service = self.service
         router.add(middleware: SecurityHeadersMiddleware())
         router.add(middleware: MetricsMiddleware())
@@ -222,6 +224,21 @@ public struct LookupServer: Service {
         let cards = recording.group("/v1/itinerary").add(middleware: BearerTokenMiddleware(service: service))
         cards.get { request, context in try await service.showAgain(request, context: context) }
         cards.get("code") { request, context in try await service.cardCode(request, context: context) }
+        cards.get("partners") { request, context in try await service.partnerAudit(request, context: context) }
+        cards.delete("partners/:client_id") { request, context in
+            try await service.withdrawConsent(request, context: context)
+        }
+
+        // Lookup services (docs/partner-api.md): OAuth form bodies, then their own token.
+        recording.post("/v1/oauth/token") { request, context in
+            try await service.issuePartnerToken(request, context: context)
+        }
+        let partner = recording.group("/v1/partner").add(middleware: PartnerTokenMiddleware(service: service))
+        let partnerPosts = partner.group().add(middleware: SameOriginJSONMiddleware())
+        partnerPosts.post("otp") { request, context in try await service.partnerRequestCode(request, context: context) }
+        partnerPosts.post("itinerary") { request, context in try await service.partnerVerify(request, context: context)
+        }
+        partner.get("itinerary") { request, context in try await service.partnerReadAgain(request, context: context) }
         return router
     }
 }

@@ -82,6 +82,14 @@ public struct ServiceConfiguration: Sendable {
     public var inboundSecret: [UInt8]?
     /// The keyword a phone texts to get its card (matched trimmed, case-insensitively).
     public var inboundKeyword: String = "CXMYD"
+    /// The keyword (optionally followed by a partner's name) a phone texts to withdraw its
+    /// standing consents to lookup services (docs/partner-api.md), matched case-insensitively.
+    public var withdrawKeyword: String = "QXSQ"
+    /// How long a partner's access token (`POST /v1/oauth/token`) is valid (seconds).
+    public var partnerTokenLifetime: Int64 = 300
+    /// How often the partners are re-read from the store: the longest a revoked partner or a
+    /// rotated secret's tokens are still let in.
+    public var partnerRefreshInterval: Duration = .seconds(2)
     /// Card replies per phone per minute.
     public var inboundRepliesPerMinute: Int = 2
     /// SMS (codes and card replies) the whole service may queue per minute, all phones

@@ -10,6 +10,6 @@ protocol CodeStore: Sendable {
     /// Checks a submitted code and applies the verdict; on success stores `token` atomically with
     /// it, so concurrent attempts on one code give exactly one success.
     func verifyCode(
-        phoneKey: [UInt8], submittedHash: [UInt8], now: Int64, policy: OTPPolicy, token: NewToken
+        phoneKey: [UInt8], submittedHash: [UInt8], now: Int64, policy: OTPPolicy, token: NewToken?
     ) async throws -> OTPOutcome
 }

@@ -12,6 +12,8 @@ struct LookupStores: Sendable {
     var nonces: any NonceStore
     var revocations: any KeyRevocationStore
     var maintenance: any StoreMaintenance
+    /// Lookup services' consents and reads (`SQL/0011_partners.sql`).
+    var partners: PartnerStore
 
     /// The PostgreSQL stores over one pool; `sealer` seals what goes into the outbox.
     static func postgres(pool: DatabasePool, sealer: OutboxSealer) -> LookupStores {
@@ -19,6 +21,7 @@ struct LookupStores: Sendable {
         return LookupStores(
             codes: PostgresCodeStore(pool: pool, outbox: outbox), tokens: PostgresTokenStore(pool: pool),
             outbox: outbox, rates: PostgresRateCounterStore(pool: pool), nonces: PostgresNonceStore(pool: pool),
-            revocations: PostgresKeyRevocationStore(pool: pool), maintenance: PostgresStoreMaintenance(pool: pool))
+            revocations: PostgresKeyRevocationStore(pool: pool), maintenance: PostgresStoreMaintenance(pool: pool),
+            partners: PartnerStore(pool: pool))
     }
 }

@@ -43,7 +43,7 @@ struct PostgresCodeStore: CodeStore {
     }
 
     func verifyCode(
-        phoneKey: [UInt8], submittedHash: [UInt8], now: Int64, policy: OTPPolicy, token: NewToken
+        phoneKey: [UInt8], submittedHash: [UInt8], now: Int64, policy: OTPPolicy, token: NewToken?
     ) async throws -> OTPOutcome {
         try await pool.run { connection in
             try connection.transaction { connection in
@@ -73,7 +73,7 @@ struct PostgresCodeStore: CodeStore {
                         .int(Int64(count))
                     )
                 }
-                if verdict.outcome == .accepted {
+                if verdict.outcome == .accepted, let token {
                     try connection.execute(
                         """
                         INSERT INTO lookup_tokens (token_hash, phone_key, client, phone_sealed, issued_at, expires_at)

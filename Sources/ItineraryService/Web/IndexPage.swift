@@ -8,7 +8,9 @@ import Hummingbird
 /// then the visible switch (kept in `localStorage`); places are named from the card's `name` or
 /// `name_en`, and the code SMS is asked for in the same language. A card that is not `current`
 /// (docs/card-states.md) is gray with a banner saying why: 暂无行程数据 (`no_data`) or
-/// 数据更新滞后 (`stale`, with the data time and the lag).
+/// 数据更新滞后 (`stale`, with the data time and the lag). Below the card, 谁查询了我的行程卡 lists
+/// the lookup services' reads of it and their standing consents, each with a button that
+/// withdraws it at once (docs/partner-api.md).
 enum IndexPage {
     static let response = Responses.page(html, images: "data:")
 
@@ -55,6 +57,11 @@ enum IndexPage {
         #qr-box{margin:14px auto 0}
         #qr{display:block;width:200px;height:200px;margin:0 auto;image-rendering:pixelated}
         #qr-note{font-size:12px;color:#888;margin-top:4px}
+        #audit{text-align:left;margin-top:14px;font-size:13px;color:#444}
+        #audit h2,#audit h3{font-size:14px;margin:10px 0 4px}
+        #audit ul{list-style:none;margin:0;padding:0}
+        #audit li{padding:4px 0;border-bottom:1px solid #eef0f3;display:flex;justify-content:space-between;gap:6px;align-items:center}
+        #audit li button{font-size:12px;padding:3px 8px;background:#fff;color:#d9363e;border:1px solid #d9363e}
         #again{margin-top:16px;background:#fff;color:#2b6cc4;border:1px solid #2b6cc4;width:100%}
         [hidden]{display:none!important}
         </style>
@@ -86,6 +93,7 @@ enum IndexPage {
         <p id="note-star" data-t="noteStar">*注：* 表示当前该城市存在中风险或高风险地区，并不表示用户实际到访过这些中高风险地区。</p>
         <p id="note-window">本服务结果包含您在前14天内到访的国家（地区）与停留4小时以上的国内城市。色卡仅对到访地作提醒，不关联健康状况。</p>
         </div>
+        <div id="audit" hidden><h2 data-t="auditTitle">谁查询了我的行程卡</h2><ul id="audit-reads"></ul><h3 data-t="consentTitle">查询授权</h3><ul id="audit-consents"></ul></div>
         <button type="button" id="again" data-t="again">查询其他号码</button>
         </section>
         </main>
@@ -101,6 +109,7 @@ enum IndexPage {
          noteWindow:"本服务结果包含您在前{n}天内到访的国家（地区）与停留4小时以上的国内城市。色卡仅对到访地作提醒，不关联健康状况。",codeUntil:"核验码有效至{t}，自动更新",codeGone:"查询已过期，请重新查询以显示核验码",
          noData:"暂无行程数据",noDataText:"本服务没有该号码前{n}天内的行程记录（未使用本运营商网络、数据尚未送达，或已超过保存期限）。灰色表示信息不足，不能作为绿色通行依据。",
          stale:"数据更新滞后",staleText:"行程数据截至{t}，已滞后约{n}小时，以下仅为截至该时间的行程。卡片为灰色，不能作为通行依据。",
+         auditTitle:"谁查询了我的行程卡",consentTitle:"查询授权",relay:"验证码查询",consentRead:"授权查询",readOk:"已查询",readNo:"未获授权",until:"授权至{t}",withdraw:"撤销",noConsents:"无",
          failed:"请求失败（{n}）",triesLeft:"，还可尝试{n}次",retryIn:"（{n}秒后可重试）",qr:"行程卡核验码",arrow:"行程卡颜色",switchTo:"English",
          invalid_phone:"请输入正确的手机号码",consent_required:"请先勾选同意授权",invalid_code:"验证码错误",code_expired:"验证码已过期，请重新获取",too_many_attempts:"验证码错误次数过多，请稍后重新获取",rate_limited:"操作过于频繁，请稍后再试",service_unavailable:"服务繁忙，请稍后再试",payload_too_large:"请求过大",malformed_json:"请求格式错误"},
         en:{title:"Itinerary Card",slogan:"Telecom big-data itinerary card",phone:"Mobile number",phoneHint:"Enter your mobile number",send:"Get code",code:"SMS code",codeHint:"Enter the code",
@@ -109,6 +118,7 @@ enum IndexPage {
          noteWindow:"Lists the countries (regions) you visited and the mainland cities where you stayed 4 hours or more in the past {n} days. The colour only flags the places visited; it says nothing about health.",codeUntil:"Code valid until {t}, renewed automatically",codeGone:"Session expired: look up again to show the code",
          noData:"No itinerary data",noDataText:"The service holds no records of this number for the past {n} days (not on this carrier's network, data not yet delivered, or past retention). Gray means not enough information: it is not a green card.",
          stale:"Data delayed",staleText:"The records stop at {t}, about {n} h behind; the card shows the places up to then only. It is gray and cannot be used as a pass.",
+         auditTitle:"Who read my card",consentTitle:"Standing consents",relay:"with a code",consentRead:"under consent",readOk:"read",readNo:"refused",until:"until {t}",withdraw:"Withdraw",noConsents:"none",
          failed:"Request failed ({n})",triesLeft:", {n} tries left",retryIn:" (retry in {n} s)",qr:"Itinerary card code",arrow:"Card colour",switchTo:"中文",
          invalid_phone:"Enter a valid mobile number",consent_required:"Tick the consent box first",invalid_code:"Wrong code",code_expired:"The code has expired; request a new one",too_many_attempts:"Too many wrong codes; request a new one later",rate_limited:"Too many requests; try again later",service_unavailable:"The service is busy; try again later",payload_too_large:"Request too large",malformed_json:"Malformed request"}};
         var LANG="itinerary.lang",lang=null;
@@ -121,7 +131,7 @@ enum IndexPage {
          [].forEach.call(document.querySelectorAll("[data-t]"),function(el){el.textContent=t(el.getAttribute("data-t"))});
          [].forEach.call(document.querySelectorAll("[data-p]"),function(el){el.placeholder=t(el.getAttribute("data-p"))});
          $("lang").textContent=t("switchTo");$("qr").alt=t("qr");$("arrow").setAttribute("aria-label",t("arrow"));
-         if(lastCard&&!$("card").hidden){showCard(lastCard);loadCode()}
+         if(lastCard&&!$("card").hidden){showCard(lastCard);loadCode();loadAudit()}
         }
         function say(text,ok){var m=$("msg");m.textContent=text||"";m.className=ok?"ok":""}
         function pad(n){return(n<10?"0":"")+n}
@@ -167,6 +177,22 @@ enum IndexPage {
          $("note-window").textContent=t("noteWindow",c.window_days);
          $("form-panel").hidden=true;$("card").hidden=false;
         }
+        function item(text,button,onclick){var li=document.createElement("li");var s=document.createElement("span");s.textContent=text;li.appendChild(s);
+         if(button){var b=document.createElement("button");b.type="button";b.textContent=button;b.addEventListener("click",onclick);li.appendChild(b)}return li}
+        // 谁查询了我的行程卡: the lookup services' reads and consents, for the holder of the token only.
+        function loadAudit(){
+         var token=null;try{token=sessionStorage.getItem(TOKEN)}catch(e){}
+         if(!token)return;
+         api("GET","/v1/itinerary/partners",null,token).then(function(r){
+          if(r.status!==200)return;
+          var reads=$("audit-reads"),consents=$("audit-consents");reads.textContent="";consents.textContent="";
+          r.body.reads.forEach(function(x){reads.appendChild(item(x.partner+" · "+chinaTime(x.at)+" · "+t(x.purpose==="relay"?"relay":"consentRead")+" · "+t(x.outcome==="card"?"readOk":"readNo")))});
+          r.body.consents.forEach(function(c){consents.appendChild(item(c.partner+" · "+t("until",0,chinaTime(c.expires_at)),t("withdraw"),function(){
+           api("DELETE","/v1/itinerary/partners/"+encodeURIComponent(c.client_id),null,token).then(loadAudit)}))});
+          if(!r.body.consents.length)consents.appendChild(item(t("noConsents")));
+          $("audit").hidden=!r.body.reads.length&&!r.body.consents.length;
+         });
+        }
         function showForm(){$("card").hidden=true;$("form-panel").hidden=false}
         var codeTimer=null;
         // The code expires in minutes so a screenshot stops verifying: fetch a new one a minute early.
@@ -208,15 +234,15 @@ enum IndexPage {
          $("submit").disabled=true;say("");
          api("POST","/v1/itinerary",{phone:$("phone").value.trim(),code:code,consent:true}).then(function(r){
           $("submit").disabled=false;
-          if(r.status===200){try{sessionStorage.setItem(TOKEN,r.body.token)}catch(e){}showCard(r.body);loadCode()}
+          if(r.status===200){try{sessionStorage.setItem(TOKEN,r.body.token)}catch(e){}showCard(r.body);loadCode();loadAudit()}
           else say(errorText(r));
          },function(){$("submit").disabled=false;say(t("network"))});
         });
         $("lang").addEventListener("click",function(){lang=lang==="zh"?"en":"zh";try{localStorage.setItem(LANG,lang)}catch(e){}applyLanguage()});
         applyLanguage();
-        $("again").addEventListener("click",function(){clearTimeout(codeTimer);$("qr-box").hidden=true;try{sessionStorage.removeItem(TOKEN)}catch(e){}$("code").value="";say("");showForm()});
+        $("again").addEventListener("click",function(){clearTimeout(codeTimer);$("qr-box").hidden=true;$("audit").hidden=true;try{sessionStorage.removeItem(TOKEN)}catch(e){}$("code").value="";say("");showForm()});
         var saved=null;try{saved=sessionStorage.getItem(TOKEN)}catch(e){}
-        if(saved){api("GET","/v1/itinerary",null,saved).then(function(r){if(r.status===200){showCard(r.body);loadCode()}else{try{sessionStorage.removeItem(TOKEN)}catch(e){}}})}
+        if(saved){api("GET","/v1/itinerary",null,saved).then(function(r){if(r.status===200){showCard(r.body);loadCode();loadAudit()}else{try{sessionStorage.removeItem(TOKEN)}catch(e){}}})}
         })();
         </script>
         </body>

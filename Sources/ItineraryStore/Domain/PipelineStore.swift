@@ -44,7 +44,8 @@ public final class PipelineStore: @unchecked Sendable {
             """, .int(Self.writerLockClass), .int(Int64(share)))
         guard result.rowCount > 0 else { return nil }
         let name = try result.decode(String.self, 0, 1)
-        let session = "connected from \(try result.decode(String.self, 0, 2)) since \(try result.decode(String.self, 0, 3))"
+        let session =
+            "connected from \(try result.decode(String.self, 0, 2)) since \(try result.decode(String.self, 0, 3))"
         // A writer that recorded itself ends its name in ", pid N on HOST" (WriterIdentity).
         guard name.contains(", pid ") else {
             return "a session of PostgreSQL server process \(try result.decode(Int64.self, 0, 0)) (\(name), \(session))"
@@ -383,7 +384,13 @@ public final class PipelineStore: @unchecked Sendable {
     /// Retention (docs/rules.md): deletes the phones the engine forgot. Visits of the others
     /// leave as their phones come due (`due(at:)`).
     public func expire(_ forgotten: [PhoneKey]) throws {
-        try connection.transaction { _ in try deletePhones(forgotten) }
+        try connection.transaction { connection in
+            try deletePhones(forgotten)
+            // What lookup services read of them, and the consents they hold (SQL/0011), leave too.
+            for table in ["partner_reads", "partner_consents"] where !forgotten.isEmpty {
+                try connection.execute("DELETE FROM \(table) t USING touched_phones s WHERE t.phone_key = s.phone_key")
+            }
+        }
     }
 
     /// Reclaims the space of the per-phone rows commits replaced. A commit replaces every phone
@@ -394,12 +401,13 @@ public final class PipelineStore: @unchecked Sendable {
     }
 
     /// Deletes every phone's data, the ledger, the pipeline's state and the rule settings it was
-    /// built with, as the real service did when it closed. Reference data stays, except the
-    /// close contacts (they name phones).
+    /// built with, as the real service did when it closed, and what lookup services read and hold
+    /// consents for. Reference data stays, except the close contacts (they name phones).
     public func purgeAll() throws {
         try connection.transaction { connection in
             try connection.execute(
-                "TRUNCATE phone_tracks, phone_visits, cards, rejects, ingest_files, refused_files, reject_replays")
+                "TRUNCATE phone_tracks, phone_visits, cards, rejects, ingest_files, refused_files, reject_replays, "
+                    + "partner_reads, partner_consents")
             try connection.execute("DELETE FROM contacts")
             try connection.execute("UPDATE pipeline_state SET newest_accepted = NULL")
             // An empty store takes the settings of whatever is applied next.
