@@ -25,8 +25,8 @@ The job (Flink's DataStream and Table APIs, streaming mode, a local mini-cluster
   divisions.csv, countries.csv, as flink_cards.sql's joins), adds the observation to the phone's
   set (duplicates are one observation), rebuilds the phone's visits and emits its updated card
   at T = the newest event time the task has accepted (the project's data time). Each accepted record emits one line,
-  `FILE<TAB>PHONE<TAB>CARD-JSON`, on the print sink: a file's records are all reflected when the
-  last line naming it is out.
+  `FILE<TAB>PHONE<TAB>CARD-JSON`, on the print sink (a late record `FILE<TAB><TAB>late`): a
+  file's records are all reflected when the last line naming it is out.
 
 The phone state lives in the operator's memory (the job runs without checkpoints, so a failure
 loses it: `itinerary stream` commits every batch to PostgreSQL). State is not expired: a replay
@@ -186,7 +186,10 @@ def main():
         def process_element(self, row, ctx):
             t = row.t
             if t * 1000 < ctx.timer_service().current_watermark():
-                return  # late: older than the watermark (newest event time - L)
+                # Late: older than the watermark (newest event time - L). Not applied, but said
+                # (a line with no phone), as the project keeps a late record as a reject.
+                yield f"{os.path.basename(row.path)}\t\tlate"
+                return
             code = (self.cells.get((row.mnc, row.lac, row.cell)) if row.mcc == "460"
                     else self.countries.get(row.mcc))
             if code is None:

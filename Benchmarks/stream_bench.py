@@ -15,12 +15,29 @@ Three measurements, each on a fresh embedded PostgreSQL cluster under --work:
   memory     30 simulated days at a steady phone count, delivered one day at a time; after each
              day drains, the daemon's resident set (VmRSS) and phones in state are sampled.
 
+With --peer flink (the streaming peer, issue #20), instead: the same feed, drop directory layout
+and offered rates for `itinerary stream` and for a Flink job (flink_stream.py, PyFlink in
+Benchmarks/.venv, pip-installed if missing; Debian's openjdk-17-jre-headless): each one's
+capacity, then each at 50/80/95 % of the daemon's capacity and of Flink's own, one after the other
+(never both at once), with lag p50/p90/p99/max measured the same way for both: from the file's
+arrival in the drop directory (its inode change time, set by the delivering rename) to the card
+reflecting its records being readable — for the daemon, the commit (its `lag=`); for Flink, the
+sink's emission of the last card line naming the file. A relay decompresses each file for Flink's
+file source (no zstd codec there), at most --peer-ahead files ahead of what Flink has emitted
+(its source reads a backlog out of order). Flink's final cards are checked equal,
+phone by phone, to offline `itinerary cards` on the same files, and the daemon's stored cards
+(`itinerary card`, 40 phones sampled) to the same; records Flink dropped as late are counted.
+
 Uses a RELEASE build: --binary, else the newest of .build/release and .build-bench/release
 (`swift build -c release --product itinerary` if there is none).
 
     Benchmarks/stream_bench.py                       # all three, default sizes
     Benchmarks/stream_bench.py --only capacity,sustained --phones 20000 --days 2 --fractions 0.5,0.8,0.95
     Benchmarks/stream_bench.py --only memory --memory-phones 10000 --memory-days 30
+    Benchmarks/stream_bench.py --peer flink --phones 2000 --days 2          # against Flink, about 20 minutes
+
+The daemon runs with --settle 0 (default of --settle here): the feeder delivers by atomic rename,
+and the daemon's own default (2 s unchanged before a file is taken) would add 2 s to every lag.
 """
 import argparse
 import os
@@ -198,7 +215,7 @@ def capacity(work, feed, files, reference=None):
     result = {"files": len(files), "applied": len(rows), "records": records, "seconds": seconds,
               "startup": started - launched, "rate": records / seconds, "status": status,
               "mb": sum(f.stat().st_size for f in files) / 1e6,
-              "cpu": cpu, "stored_differing": stored, "stored_checked": len(sample) if reference else 0}
+              "cpu": cpu, "late": sum(int(r.get("late", 0)) for r in rows), "stored_differing": stored, "stored_checked": len(sample) if reference else 0}
     log(f"capacity: {records} records in {len(files)} files ({len(rows)} applied), {seconds:.2f} s from the drop to the "
         f"last commit: {result['rate']:,.0f} records/s (daemon start-up {result['startup']:.1f} s, not counted)")
     return result
@@ -242,7 +259,8 @@ def sustained(work, feed, files, rate, poll_ms, label):
     result = {"offered": rate, "records": records, "files": len(rows), "feeding": feeding, "drained": drained,
               "backlog": drained - feeding, "achieved": records / drained, "p50": percentile(lags, 0.5),
               "p90": percentile(lags, 0.9), "p99": percentile(lags, 0.99), "max": max(lags),
-              "peak_rss_mb": peak_rss / 1024, "status": status, "cpu": cpu}
+              "peak_rss_mb": peak_rss / 1024, "status": status, "cpu": cpu,
+              "late": sum(int(r.get("late", 0)) for r in rows)}
     log(f"sustained {label}: offered {rate:,.0f} records/s for {feeding:.1f} s; {records} records in {drained:.1f} s = "
         f"{result['achieved']:,.0f} records/s; lag p50 {result['p50']:.3f} s p90 {result['p90']:.3f} s "
         f"p99 {result['p99']:.3f} s max {result['max']:.3f} s; drained {result['backlog']:.2f} s after the last file; "
@@ -384,7 +402,7 @@ class FlinkPeer:
     as it is written) minus the file's arrival in the drop directory (its inode change time,
     which the delivering rename sets: what the daemon's `lag=` measures from)."""
 
-    def __init__(self, work, label, feed, files, parallelism, poll_ms):
+    def __init__(self, work, label, feed, files, parallelism, poll_ms, expected, ahead):
         self.inbox = work / f"inbox-flink-{label}"
         self.input = work / f"flink-input-{label}"
         for directory in (self.inbox, self.input):
@@ -398,8 +416,10 @@ class FlinkPeer:
                 (self.input / carrier).mkdir()
         self.poll = poll_ms / 1000
         self.parallelism = parallelism
+        self.expected, self.ahead = expected, ahead
         self.arrival, self.last, self.lines, self.cards = {}, {}, {}, {}
         self.emitted = 0
+        self.late = 0
         self.last_emission = None
         self.relayed = 0
         self.stopping = False
@@ -426,7 +446,10 @@ class FlinkPeer:
             name = parts[0].split(b"> ", 1)[-1].decode() + ".zst"  # the print sink's "N> " subtask prefix
             self.last[name] = now
             self.lines[name] = self.lines.get(name, 0) + 1
-            self.cards[parts[1].decode()] = parts[2]
+            if parts[1]:
+                self.cards[parts[1].decode()] = parts[2]
+            else:
+                self.late += 1  # older than Flink's watermark: dropped, not applied
             self.emitted += 1
             self.last_emission = now
 
@@ -434,14 +457,24 @@ class FlinkPeer:
         """Each file arriving in the drop directory, decompressed into its carrier's directory
         (a hidden name, then a rename: Flink's file source skips names starting with '.')."""
         seen = set()
+        self.handed = []
         while not self.stopping:
             found = False
-            for path in sorted(self.inbox.iterdir()):
+            # In delivery order, as the daemon takes them: Flink's watermark follows the order it
+            # reads files in, and a file read after others more than L newer loses its records as late.
+            for path in sorted(self.inbox.iterdir(), key=lambda p: delivery_key(p.name)):
                 match = NAME.match(path.name)
                 if not match or path.name in seen:
                     continue
                 found = True
+                # At most `ahead` files handed to Flink and not yet all out: its file source hands
+                # out the files of a backlog in no particular order (newest first, as measured),
+                # so a backlog wider than L would otherwise lose records as late.
+                while self.ahead and not self.stopping and sum(
+                        1 for name in self.handed if self.lines.get(name, 0) < self.expected.get(name, 0)) >= self.ahead:
+                    time.sleep(0.005)
                 seen.add(path.name)
+                self.handed.append(path.name)
                 self.arrival[path.name] = path.stat().st_ctime
                 plain = path.name[:-len(".zst")]
                 hidden = self.input / match.group(1) / f".{plain}"
@@ -502,9 +535,9 @@ class FlinkPeer:
         return [self.last[f.name] - self.arrival[f.name] for f in files if f.name in self.last and f.name in self.arrival]
 
 
-def flink_run(work, feed, files, label, rate, parallelism, poll_ms, expected):
+def flink_run(work, feed, files, label, rate, parallelism, poll_ms, expected, ahead):
     """One Flink run: every file at once (rate None: capacity) or offered at `rate` records/s."""
-    peer = FlinkPeer(work, label, feed, files, parallelism, poll_ms)
+    peer = FlinkPeer(work, label, feed, files, parallelism, poll_ms, expected, ahead)
     staging = work / f"staging-flink-{label}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir()
@@ -535,11 +568,11 @@ def flink_run(work, feed, files, label, rate, parallelism, poll_ms, expected):
     seconds = peer.last_emission - started_wall
     cpu = peer.stop() - cpu_before
     lags = peer.lags(files)
-    result = {"label": label, "offered": rate, "records": peer.emitted, "files": len(lags), "feeding": feeding,
+    result = {"label": label, "offered": rate, "records": peer.emitted, "late": peer.late, "files": len(lags), "feeding": feeding,
               "drained": seconds, "backlog": seconds - feeding, "achieved": peer.emitted / seconds, "rate": peer.emitted / seconds,
               "seconds": seconds, "startup": startup, "cpu": cpu, "peak_rss_mb": peak / 1024, "cards": peer.cards,
               "p50": percentile(lags, 0.5), "p90": percentile(lags, 0.9), "p99": percentile(lags, 0.99), "max": max(lags)}
-    log(f"flink {label}: {peer.emitted} card lines for {len(lags)} files in {seconds:.2f} s = {result['rate']:,.0f} records/s"
+    log(f"flink {label}: {peer.emitted} card lines ({peer.late} late records) for {len(lags)} files in {seconds:.2f} s = {result['rate']:,.0f} records/s"
         f" (offered {rate or 0:,.0f}); lag p50 {result['p50']:.3f} p99 {result['p99']:.3f} max {result['max']:.3f} s;"
         f" CPU {cpu:.1f} s; peak RSS {result['peak_rss_mb']:.0f} MB; start-up {startup:.1f} s (not counted)")
     return result
@@ -602,6 +635,9 @@ def main():
                         "the feeder delivers by atomic rename; the daemon's own default, 2 s, adds 2 s to every lag)")
     parser.add_argument("--peer", choices=["flink"], help="also run the streaming peer (flink_stream.py) on the same feed "
                         "at the same offered rates: those of itinerary's capacity and those of the peer's own")
+    parser.add_argument("--peer-ahead", type=int, default=8, help="most files the relay hands Flink before the "
+                        "earlier ones are all out (0: no bound; Flink then reads a backlog out of order and drops "
+                        "what falls behind its watermark as late); default %(default)s, two hours of four carriers")
     parser.add_argument("--peer-parallelism", type=int, default=2, help="the Flink job's parallelism (default %(default)s)")
     args = parser.parse_args()
     SETTLE = args.settle
@@ -665,7 +701,8 @@ def peer_main(args):
     cap = capacity(work, feed, files, reference)
     # Flink emits one card line per accepted record, a duplicate included (its card unchanged).
     expected = {r["file"]: int(r["accepted"]) + int(r["duplicates"]) for r in applied_lines(work / "capacity.log")}
-    fcap = flink_run(work, feed, files, "capacity", None, args.peer_parallelism, args.poll_interval, expected)
+    fcap = flink_run(work, feed, files, "capacity", None, args.peer_parallelism, args.poll_interval, expected,
+                    args.peer_ahead)
     checks = [("flink capacity", compare_cards(reference, fcap["cards"], "flink capacity"))]
     fractions = [float(f) for f in args.fractions.split(",")]
     rows = [("itinerary", "capacity", None, cap), ("flink", "capacity", None, fcap)]
@@ -676,11 +713,13 @@ def peer_main(args):
             tag = f"{base_name[0]}{fraction * 100:.0f}"
             sus = sustained(work, feed, files, rate, args.poll_interval, f"{tag}")
             rows.append(("itinerary", label, rate, sus))
-            run_ = flink_run(work, feed, files, tag, rate, args.peer_parallelism, args.poll_interval, expected)
+            run_ = flink_run(work, feed, files, tag, rate, args.peer_parallelism, args.poll_interval, expected,
+                    args.peer_ahead)
             checks.append((f"flink {label}", compare_cards(reference, run_["cards"], f"flink {label}")))
             rows.append(("flink", label, rate, run_))
     print(f"## {args.phones} phones x {args.days} days, {len(files)} files, {cap['records']:,} records; Flink parallelism "
-          f"{args.peer_parallelism}, itinerary `stream` default workers\n")
+          f"{args.peer_parallelism}, relay at most {args.peer_ahead or 'any number of'} files ahead; itinerary `stream` default "
+          f"workers, --settle {args.settle:g}\n")
     print("| engine | offered | offered records/s | achieved records/s | first drop to last card s | feeding s "
           "| drained after last file s | lag p50 s | p90 s | p99 s | max s | CPU s (daemon + PostgreSQL; Flink's tree) "
           "| peak RSS MB |")
@@ -693,7 +732,7 @@ def peer_main(args):
         rss = r.get("peak_rss_mb")
         print(f"| {engine} | {label} | {'' if rate is None else f'{rate:,.0f}'} | {achieved:,.0f} | {total:.1f} "
               f"| {r.get('feeding', 0):.1f} | {r.get('backlog', 0):.2f} {lag}| {r.get('cpu', float('nan')):.1f} "
-              f"| {'' if not rss else f'{rss:.0f}'} |")
+              f"| {'' if not rss else f'{rss:.0f}'} | {r.get('late', 0):,} |")
     print()
     print(f"Start-up, not counted: itinerary {cap['startup']:.1f} s, Flink {fcap['startup']:.1f} s (job RUNNING + 3 s).\n")
     for label, differing in checks:
