@@ -467,9 +467,9 @@ class FlinkPeer:
                 if not match or path.name in seen:
                     continue
                 found = True
-                # At most `ahead` files handed to Flink and not yet all out: its file source hands
-                # out the files of a backlog in no particular order (newest first, as measured),
-                # so a backlog wider than L would otherwise lose records as late.
+                # At most `ahead` files handed to Flink and not yet all out: its file source reads
+                # the files of a backlog out of delivery order (older after newer, as measured), so
+                # a backlog wider than L would otherwise lose records as late.
                 while self.ahead and not self.stopping and sum(
                         1 for name in self.handed if self.lines.get(name, 0) < self.expected.get(name, 0)) >= self.ahead:
                     time.sleep(0.005)
@@ -722,8 +722,8 @@ def peer_main(args):
           f"workers, --settle {args.settle:g}\n")
     print("| engine | offered | offered records/s | achieved records/s | first drop to last card s | feeding s "
           "| drained after last file s | lag p50 s | p90 s | p99 s | max s | CPU s (daemon + PostgreSQL; Flink's tree) "
-          "| peak RSS MB |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+          "| peak RSS MB | late records |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for engine, label, rate, r in rows:
         achieved = r.get("achieved", r.get("rate"))
         total = r["seconds"] if label == "capacity" else r["drained"]
