@@ -3,7 +3,8 @@
 stream_bench.py --peer flink runs this in Benchmarks/.venv (PyFlink, apache-flink from PyPI) as a
 process of its own, the job's sink on its standard output:
 
-    flink_stream.py --input DIR --cells CELLS.csv --parallelism 2 --lateness 86400 --window 1209600
+    flink_stream.py --input DIR --headers '{"cmcc": ["msisdn", "event_time", ...], ...}' --cells CELLS.csv \
+                    --parallelism 2 --lateness 86400 --window 1209600
 
 The job (Flink's DataStream and Table APIs, streaming mode, a local mini-cluster):
 
@@ -11,8 +12,10 @@ The job (Flink's DataStream and Table APIs, streaming mode, a local mini-cluster
   source with continuous monitoring (`source.monitor-interval`): every new file is read once, line
   by line, with its name (the `file.path` metadata column). Flink's file source has no zstd
   codec, so stream_bench.py's relay decompresses each file arriving in the drop directory into
-  DIR/<carrier>/ (under a hidden name, then renamed: the source skips names starting with '.');
-  its time is in the lag, which starts at the `.zst`'s arrival in the drop directory.
+  DIR/<carrier>/ (under a hidden name, then renamed: the source skips names starting with '.'),
+  in delivery order and at most a few files ahead of the cards out (the source reads a backlog
+  out of order); its time is in the lag, which starts at the `.zst`'s arrival in the drop
+  directory.
 - **Event time**: each table's rowtime is the line's event time, with the watermark
   `event time - L` (bounded out-of-orderness = lateness L, as docs/feed-format.md's watermark).
 - **SQL** (flink_cards.sql's field checks, in the JVM): the line split at commas by its carrier's
@@ -24,8 +27,8 @@ The job (Flink's DataStream and Table APIs, streaming mode, a local mini-cluster
   the current watermark (`late`, as the project), maps its cell or MCC to a place (cells.csv,
   divisions.csv, countries.csv, as flink_cards.sql's joins), adds the observation to the phone's
   set (duplicates are one observation), rebuilds the phone's visits and emits its updated card
-  at T = the newest event time the task has accepted (the project's data time). Each accepted record emits one line,
-  `FILE<TAB>PHONE<TAB>CARD-JSON`, on the print sink (a late record `FILE<TAB><TAB>late`): a
+  at T = the newest event time the task has accepted (the project's data time). Each accepted
+  record emits one line, `FILE<TAB>PHONE<TAB>CARD-JSON`, on the print sink (a late record `FILE<TAB><TAB>late`): a
   file's records are all reflected when the last line naming it is out.
 
 The phone state lives in the operator's memory (the job runs without checkpoints, so a failure
