@@ -29,6 +29,19 @@ extension LookupService {
             metrics.recordSend("network_limited")
             throw error
         }
+        let language = SMSLanguage(requested: body.lang)
+        return try await sendCode(
+            to: phone, now: now, text: { language.codeText($0, minutes: $1) },
+            codeHash: { hasher.codeHash(phoneKey: $0, code: $1) })
+    }
+
+    /// Spends the SMS budget, issues a code for `phone` (its hash by `codeHash(phoneKey, code)`,
+    /// the SMS by `text(code, minutes)`) within the phone's limits, and answers `sent` with the
+    /// code's lifetime and `extra` fields: the tail of the person's and a partner's code request.
+    func sendCode(
+        to phone: Phone, now: Int64, text: (String, Int64) -> String, codeHash: ([UInt8], String) -> [UInt8],
+        extra: (inout JSONWriter) -> Void = { _ in }
+    ) async throws -> Response {
         do {
             try await spendSMSBudget(now: now)
         } catch let error as APIError {
@@ -37,13 +50,9 @@ extension LookupService {
         }
         let phoneKey = configuration.phoneKeyer.key(for: phone).bytes
         let code = SecureRandom.digits(configuration.otp.digits)
-        let minutes = configuration.otp.codeLifetime / 60
-        let sms = NewSMS(
-            phone: phone, kind: .otp, body: SMSLanguage(requested: body.lang).codeText(code, minutes: minutes))
+        let sms = NewSMS(phone: phone, kind: .otp, body: text(code, configuration.otp.codeLifetime / 60))
         let decision = try await stores.codes.issueCode(
-            phoneKey: phoneKey, codeHash: hasher.codeHash(phoneKey: phoneKey, code: code), sms: sms, now: now,
-            policy: configuration.otp
-        )
+            phoneKey: phoneKey, codeHash: codeHash(phoneKey, code), sms: sms, now: now, policy: configuration.otp)
         if case .limited(let retryAfter) = decision {
             metrics.recordSend("phone_limited")
             throw APIError.rateLimited(retryAfter, "a code was sent to this number recently; retry in \(retryAfter) s")
@@ -55,6 +64,7 @@ extension LookupService {
         writer.string("phone", phone.masked)
         writer.int("expires_in", configuration.otp.codeLifetime)
         writer.int("resend_after", configuration.otp.resendInterval)
+        extra(&writer)
         writer.endObject()
         return Responses.json(writer.text)
     }

@@ -49,34 +49,15 @@ extension LookupService {
         let phone = try phone(body.phone)
         let days = try consentDays(body.consentDays, partner: partner, scopes: context.partnerScopes)
         let now = clock.now()
-        do {
-            try await spendSMSBudget(now: now)
-        } catch let error as APIError {
-            metrics.recordSend("budget_limited")
-            throw error
-        }
-        let phoneKey = configuration.phoneKeyer.key(for: phone).bytes
-        let code = SecureRandom.digits(configuration.otp.digits)
-        let minutes = configuration.otp.codeLifetime / 60
-        let text = SMSLanguage(requested: body.lang).partnerCodeText(
-            code, minutes: minutes, partner: partner.name, consentDays: days, keyword: configuration.withdrawKeyword)
-        let decision = try await stores.codes.issueCode(
-            phoneKey: phoneKey, codeHash: partnerCodeHash(phoneKey: phoneKey, code: code, partner: partner, days: days),
-            sms: NewSMS(phone: phone, kind: .otp, body: text), now: now, policy: configuration.otp)
-        if case .limited(let retryAfter) = decision {
-            metrics.recordSend("phone_limited")
-            throw APIError.rateLimited(retryAfter, "a code was sent to this number recently; retry in \(retryAfter) s")
-        }
-        metrics.recordSend("sent")
-        var writer = JSONWriter()
-        writer.beginObject()
-        writer.string("status", "sent")
-        writer.string("phone", phone.masked)
-        writer.int("expires_in", configuration.otp.codeLifetime)
-        writer.int("resend_after", configuration.otp.resendInterval)
-        writer.int("consent_days", Int64(days))
-        writer.endObject()
-        return Responses.json(writer.text)
+        let language = SMSLanguage(requested: body.lang)
+        return try await sendCode(
+            to: phone, now: now,
+            text: {
+                language.partnerCodeText(
+                    $0, minutes: $1, partner: partner.name, consentDays: days, keyword: configuration.withdrawKeyword)
+            },
+            codeHash: { partnerCodeHash(phoneKey: $0, code: $1, partner: partner, days: days) },
+            extra: { $0.int("consent_days", Int64(days)) })
     }
 
     func partnerVerify(_ request: Request, context: LookupRequestContext) async throws -> Response {
