@@ -51,6 +51,40 @@ class CodeLog:
         raise TimeoutError(f"no code for {masked}")
 
 
+def timed_flows(numbers, workers, run_one):
+    """Runs `run_one(phone)` for every number on `workers` threads; a flow that raises is a
+    failure. Returns flows, failures, seconds, flows/s, p50 and p99 in ms, the first failures."""
+    pending, durations, failures, lock = iter(numbers), [], [], threading.Lock()
+
+    def worker():
+        while True:
+            with lock:
+                number = next(pending, None)
+            if number is None:
+                return
+            started = time.time()
+            try:
+                run_one(str(number))
+                with lock:
+                    durations.append(time.time() - started)
+            except Exception as error:  # noqa: BLE001 - counted and reported
+                with lock:
+                    failures.append(f"{number}: {error}")
+
+    started = time.time()
+    threads = [threading.Thread(target=worker) for _ in range(workers)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.time() - started
+    durations.sort()
+    pick = lambda q: durations[min(len(durations) - 1, int(q * len(durations)))] if durations else float("nan")
+    return {"flows": len(durations), "failures": len(failures), "seconds": round(elapsed, 2),
+            "per_second": round(len(durations) / elapsed, 1), "p50_ms": round(pick(0.5) * 1000, 1),
+            "p99_ms": round(pick(0.99) * 1000, 1), "first_failures": failures[:3]}
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--url", required=True)
@@ -62,42 +96,19 @@ def main():
     log = CodeLog(options.sms_log)
     with open(options.sms_log, encoding="utf-8", errors="replace") as existing:
         log.offset = len(existing.read().encode("utf-8"))
-    numbers = iter(range(options.first, options.first + options.flows))
-    durations, failures, lock = [], [], threading.Lock()
 
-    def worker():
-        while True:
-            with lock:
-                number = next(numbers, None)
-            if number is None:
-                return
-            phone = str(number)
-            started = time.time()
-            try:
-                status, _ = post(options.url + "/v1/otp", {"phone": phone})
-                assert status == 200, status
-                code = log.code(phone[:3] + "****" + phone[-4:])
-                status, card = post(options.url + "/v1/itinerary", {"phone": phone, "code": code, "consent": True})
-                assert status == 200 and "token" in card, status
-                with lock:
-                    durations.append(time.time() - started)
-            except Exception as error:  # noqa: BLE001 - counted and reported
-                with lock:
-                    failures.append(f"{phone}: {error}")
+    def flow(phone):
+        status, _ = post(options.url + "/v1/otp", {"phone": phone})
+        assert status == 200, status
+        code = log.code(phone[:3] + "****" + phone[-4:])
+        status, card = post(options.url + "/v1/itinerary", {"phone": phone, "code": code, "consent": True})
+        assert status == 200 and "token" in card, status
 
-    started = time.time()
-    threads = [threading.Thread(target=worker) for _ in range(options.workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    elapsed = time.time() - started
-    durations.sort()
-    pick = lambda q: durations[min(len(durations) - 1, int(q * len(durations)))] if durations else float("nan")
+    result = timed_flows(range(options.first, options.first + options.flows), options.workers, flow)
     print(json.dumps({
-        "flows": len(durations), "failures": len(failures), "seconds": round(elapsed, 2),
-        "flows_per_second": round(len(durations) / elapsed, 1),
-        "flow_p50_s": round(pick(0.5), 3), "flow_p99_s": round(pick(0.99), 3), "first_failures": failures[:3],
+        "flows": result["flows"], "failures": result["failures"], "seconds": result["seconds"],
+        "flows_per_second": result["per_second"], "flow_p50_s": round(result["p50_ms"] / 1000, 3),
+        "flow_p99_s": round(result["p99_ms"] / 1000, 3), "first_failures": result["first_failures"],
     }, indent=2))
 
 

@@ -20,7 +20,7 @@ It registers a partner with `itinerary partners add` (quotas far above the load)
 import argparse, base64, http.client, json, multiprocessing, os, subprocess, sys, threading, time, urllib.parse, urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from otp_flow_bench import CodeLog, post  # noqa: E402  (the person-facing flow's helpers)
+from otp_flow_bench import CodeLog, post, timed_flows  # noqa: E402  (the person-facing flow's helpers)
 
 
 def token(url, client_id, secret):
@@ -42,33 +42,7 @@ def post_bearer(url, path, body, bearer):
 
 def flows(label, numbers, workers, run_one):
     """Runs `run_one(phone)` for every number on `workers` threads: flows/s, p50, p99."""
-    pending, durations, failures, lock = iter(numbers), [], [], threading.Lock()
-
-    def worker():
-        while True:
-            with lock:
-                number = next(pending, None)
-            if number is None:
-                return
-            started = time.time()
-            try:
-                run_one(str(number))
-                with lock:
-                    durations.append(time.time() - started)
-            except Exception as error:  # noqa: BLE001 - counted and reported
-                with lock:
-                    failures.append(f"{number}: {error}")
-
-    started = time.time()
-    threads = [threading.Thread(target=worker) for _ in range(workers)]
-    [t.start() for t in threads]
-    [t.join() for t in threads]
-    elapsed = time.time() - started
-    durations.sort()
-    pick = lambda q: durations[min(len(durations) - 1, int(q * len(durations)))] if durations else float("nan")
-    return {"run": label, "flows": len(durations), "failures": len(failures), "seconds": round(elapsed, 2),
-            "per_second": round(len(durations) / elapsed, 1), "p50_ms": round(pick(0.5) * 1000, 1),
-            "p99_ms": round(pick(0.99) * 1000, 1), "first_failures": failures[:3]}
+    return {"run": label, **timed_flows(numbers, workers, run_one)}
 
 
 def read_loop(args):

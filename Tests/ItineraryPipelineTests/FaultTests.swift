@@ -142,12 +142,7 @@ import Testing
 
         // A cell table missing a third of its cells, and a lateness long enough that a replay is
         // never late: the replayed store must then equal the offline cards with every cell.
-        let rows = try String(contentsOf: harness.feed.cells, encoding: .utf8).split(separator: "\n")
-        let partial = harness.directory.appendingPathComponent("partial-cells.csv")
-        try
-            (rows.enumerated().filter { $0.offset == 0 || $0.offset % 3 != 0 }.map(\.element).joined(separator: "\n")
-            + "\n")
-            .write(to: partial, atomically: true, encoding: .utf8)
+        let partial = try harness.partialCells(droppingEvery: 3)
         try bare.loadingCells(from: partial)
         let patient = RuleConfiguration(lateness: 40 * 86_400)
         let first = try bare.pipeline(configuration: patient)
@@ -176,12 +171,7 @@ import Testing
     @Test func replayedRecordsOlderThanTheWatermarkStayAsLate() throws {
         let harness = try PipelineHarness(label: "replaylate", phones: 30, days: 3)
         let workspace = try Workspace(stateDirectory: harness.stateDirectory, databaseURL: harness.databaseURL)
-        let rows = try String(contentsOf: harness.feed.cells, encoding: .utf8).split(separator: "\n")
-        let partial = harness.directory.appendingPathComponent("partial-cells.csv")
-        try
-            (rows.enumerated().filter { $0.offset == 0 || $0.offset % 2 != 0 }.map(\.element).joined(separator: "\n")
-            + "\n")
-            .write(to: partial, atomically: true, encoding: .utf8)
+        let partial = try harness.partialCells(droppingEvery: 2)
         try workspace.loadingCells(from: partial)
         let first = try workspace.pipeline(configuration: .standard)
         try first.ingest(FeedFileList.sorted(harness.feed.files)) { _, _ in }

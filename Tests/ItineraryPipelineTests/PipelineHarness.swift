@@ -111,6 +111,16 @@ struct PipelineHarness {
         return file
     }
 
+    /// The feed's cell table without every `n`th cell (its header kept): records in those cells
+    /// are rejected as `unknown_cell` until the whole table is loaded.
+    func partialCells(droppingEvery n: Int) throws -> URL {
+        let rows = try String(contentsOf: feed.cells, encoding: .utf8).split(separator: "\n")
+        let kept = rows.enumerated().filter { $0.offset == 0 || $0.offset % n != 0 }.map(\.element)
+        let partial = directory.appendingPathComponent("partial-cells.csv")
+        try (kept.joined(separator: "\n") + "\n").write(to: partial, atomically: true, encoding: .utf8)
+        return partial
+    }
+
     /// Content hashes in the ledger.
     func ledger(_ workspace: Workspace) throws -> Set<[UInt8]> {
         Set(
