@@ -4,7 +4,7 @@ import ItineraryStore
 /// The `itinerary` processes using the embedded cluster of a state directory, so that the last
 /// one to stop stops it (`serve` and `stream` on the default store, in either order).
 ///
-/// Each process holds a shared `flock` on `STATE/cluster-users.lock` while it runs; the kernel
+/// Each process holds a shared ``FileLock`` on `STATE/cluster-users.lock` while it runs; the kernel
 /// drops it when the process ends, however it ends (`kill -9` included). A process stopping
 /// asks for the lock exclusively, without waiting: it gets it only when no other user is alive,
 /// and stops the cluster while holding it, so one starting meanwhile waits for the stop, then
@@ -13,27 +13,14 @@ import ItineraryStore
 /// to whoever started it. If every user is killed, the cluster runs until the next `itinerary`
 /// command on that state directory ends.
 final class ClusterUsers: @unchecked Sendable {
-    private var descriptor: Int32
+    private var lock: FileLock?
     private let marker: URL
 
     /// Joins the users (waiting while one is stopping the cluster); nil when the state directory
     /// does not exist, as for a read-only command on a missing store.
     init?(stateDirectory: URL) throws {
-        let path = stateDirectory.appendingPathComponent("cluster-users.lock").path
-        // O_CLOEXEC: a lock inherited by the postmaster would never be released.
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            if errno == ENOENT { return nil }
-            throw EmbeddedPostgresError("cannot open \(path): \(String(cString: strerror(errno)))")
-        }
-        while flock(descriptor, LOCK_SH) != 0 {
-            guard errno == EINTR else {
-                let reason = String(cString: strerror(errno))
-                close(descriptor)
-                throw EmbeddedPostgresError("cannot lock \(path): \(reason)")
-            }
-        }
-        self.descriptor = descriptor
+        guard FileManager.default.fileExists(atPath: stateDirectory.path) else { return nil }
+        lock = try FileLock(path: stateDirectory.appendingPathComponent("cluster-users.lock").path, mode: .shared)
         marker = stateDirectory.appendingPathComponent("cluster-started-by-itinerary")
     }
 
@@ -45,19 +32,10 @@ final class ClusterUsers: @unchecked Sendable {
     /// Leaves the users; runs `stop` first when this is the last one and an `itinerary` process
     /// started the cluster.
     func leave(stop: () throws -> Void) throws {
-        guard descriptor >= 0 else { return }
-        defer {
-            close(descriptor)
-            descriptor = -1
-        }
-        guard FileManager.default.fileExists(atPath: marker.path), flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
-            return
-        }
+        guard let lock else { return }
+        defer { self.lock = nil }
+        guard FileManager.default.fileExists(atPath: marker.path), lock.attemptExclusive() else { return }
         try stop()
         try? FileManager.default.removeItem(at: marker)
-    }
-
-    deinit {
-        if descriptor >= 0 { close(descriptor) }
     }
 }
