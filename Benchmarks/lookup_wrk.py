@@ -13,6 +13,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -54,7 +55,9 @@ def wrk(url, seconds, header=None):
 
 
 def one_run(label, binary, port, seconds, workdir):
-    state = os.path.join(workdir, label)
+    # A fresh store each run: the phone's daily code limit would refuse later rounds.
+    state = os.path.join(workdir, label + "-state")
+    shutil.rmtree(state, ignore_errors=True)
     log_path = os.path.join(workdir, f"{label}.log")
     url = f"http://127.0.0.1:{port}"
     limits = ["--card-reads-per-minute", "100000000", "--code-requests-per-minute", "1000000",
