@@ -5,7 +5,8 @@ import PackageDescription
 ///
 ///     itinerary (CLI)
 ///       ├─ ItineraryService   HTTP lookup (Hummingbird)      ─┐
-///       ├─ ItineraryPipeline  batch + streaming ingest        ├─ ItineraryStore (libpq) ─ CLibPQ
+///       ├─ ItineraryPipeline  batch + streaming ingest        ├─ ItineraryStore (domain stores, start-up)
+///       │                                                     │    └─ ItineraryPostgres (libpq driver) ─ CLibPQ
 ///       ├─ ItinerarySimulation synthetic feed generator       │
 ///       └─ ItineraryFeed      zstd + CSV bytes → observations ┴─ ItineraryCore (pure rules)
 let package = Package(
@@ -16,6 +17,7 @@ let package = Package(
         .library(name: "ItineraryCore", targets: ["ItineraryCore"]),
         .library(name: "ItineraryFeed", targets: ["ItineraryFeed"]),
         .library(name: "ItinerarySimulation", targets: ["ItinerarySimulation"]),
+        .library(name: "ItineraryPostgres", targets: ["ItineraryPostgres"]),
         .library(name: "ItineraryStore", targets: ["ItineraryStore"]),
         .library(name: "ItineraryPipeline", targets: ["ItineraryPipeline"]),
         .library(name: "ItineraryService", targets: ["ItineraryService"]),
@@ -65,20 +67,27 @@ let package = Package(
             name: "ItinerarySimulation",
             dependencies: ["ItineraryCore", "ItineraryFeed"]
         ),
+        // The driver: connections, typed decoding, COPY, the pool. Knows PostgreSQL, not the domain.
         .target(
-            name: "ItineraryStore",
+            name: "ItineraryPostgres",
             dependencies: [
-                "ItineraryCore", "CLibPQ",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
+                "CLibPQ",
                 // NIOThreadPool: the pool's blocking libpq calls (already built for the service).
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .target(
+            name: "ItineraryStore",
+            dependencies: [
+                "ItineraryCore", "ItineraryPostgres",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "ItineraryPipeline",
             dependencies: [
-                "ItineraryCore", "ItineraryFeed", "ItineraryStore",
+                "ItineraryCore", "ItineraryFeed", "ItineraryPostgres", "ItineraryStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
@@ -86,7 +95,7 @@ let package = Package(
         .target(
             name: "ItineraryService",
             dependencies: [
-                "ItineraryCore", "ItineraryStore",
+                "ItineraryCore", "ItineraryPostgres", "ItineraryStore",
                 "CQRencode",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -103,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "itinerary",
             dependencies: [
-                "ItineraryCore", "ItineraryFeed", "ItinerarySimulation", "ItineraryStore",
+                "ItineraryCore", "ItineraryFeed", "ItinerarySimulation", "ItineraryPostgres", "ItineraryStore",
                 "ItineraryPipeline", "ItineraryService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -116,7 +125,7 @@ let package = Package(
             ]
         ),
         // Test support (a shared PostgreSQL server for the integration tests), not a product.
-        .target(name: "ItineraryTestSupport", dependencies: ["ItineraryStore"]),
+        .target(name: "ItineraryTestSupport", dependencies: ["ItineraryPostgres", "ItineraryStore"]),
         .testTarget(
             name: "ItineraryCoreTests",
             dependencies: ["ItineraryCore", .product(name: "PropertyBased", package: "swift-property-based")]
@@ -129,20 +138,27 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "ItineraryPostgresTests",
+            dependencies: ["ItineraryPostgres", "ItineraryTestSupport"]
+        ),
+        .testTarget(
             name: "ItineraryStoreTests",
-            dependencies: ["ItineraryCore", "ItineraryStore", "ItineraryTestSupport"]
+            dependencies: ["ItineraryCore", "ItineraryPostgres", "ItineraryStore", "ItineraryTestSupport"]
         ),
         .testTarget(
             name: "ItineraryPipelineTests",
             dependencies: [
-                "ItineraryCore", "ItineraryFeed", "ItinerarySimulation", "ItineraryStore", "ItineraryPipeline",
+                "ItineraryCore", "ItineraryFeed", "ItinerarySimulation", "ItineraryPostgres", "ItineraryStore",
+                "ItineraryPipeline",
                 "ItineraryTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(
             name: "ItineraryServiceTests",
-            dependencies: ["ItineraryCore", "ItineraryStore", "ItineraryService", "ItineraryTestSupport"]
+            dependencies: [
+                "ItineraryCore", "ItineraryPostgres", "ItineraryStore", "ItineraryService", "ItineraryTestSupport",
+            ]
         ),
     ]
 )

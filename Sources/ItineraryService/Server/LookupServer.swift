@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import ItineraryCore
+import ItineraryPostgres
 import ItineraryStore
 import Logging
 import Metrics

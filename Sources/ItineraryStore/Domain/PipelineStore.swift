@@ -1,4 +1,5 @@
 import ItineraryCore
+import ItineraryPostgres
 
 /// The pipeline's side of the store: the ledger, rejects, engine state, visits and cards.
 ///

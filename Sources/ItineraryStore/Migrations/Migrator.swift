@@ -1,4 +1,5 @@
 import Foundation
+import ItineraryPostgres
 
 /// Applies the ordered SQL migrations of a directory and records them in `schema_migrations`.
 ///
