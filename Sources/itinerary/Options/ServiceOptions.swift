@@ -3,6 +3,7 @@ import Foundation
 import ItineraryCore
 import ItineraryPipeline
 import ItineraryService
+import ItineraryStore
 
 /// The SMS gateways `--sms-gateway` names.
 enum SMSGatewayKind: String, ExpressibleByArgument, CaseIterable {
@@ -95,13 +96,9 @@ struct ServiceOptions: ParsableArguments {
                 throw ValidationError("--sms-gateway webhook needs --webhook-url")
             }
             configuration.smsGateway = .webhook(
-                url: url, secret: try secret("ITINERARY_SMS_WEBHOOK_SECRET", "sms-webhook.secret", workspace))
+                url: url, secret: try workspace.secret(.smsWebhook))
         }
-        configuration.inboundSecret = try secret("ITINERARY_SMS_INBOUND_SECRET", "sms-inbound.secret", workspace)
+        configuration.inboundSecret = try workspace.secret(.smsInbound)
         return configuration
-    }
-
-    private func secret(_ variable: String, _ file: String, _ workspace: Workspace) throws -> [UInt8] {
-        try Secrets.secret(named: file, variable: variable, stateDirectory: workspace.stateDirectory)
     }
 }
