@@ -5,7 +5,8 @@ import PackageDescription
 ///
 ///     itinerary (CLI)
 ///       ├─ ItineraryService   HTTP lookup (Hummingbird)      ─┐
-///       ├─ ItineraryPipeline  batch + streaming ingest        ├─ ItineraryStore (libpq) ─ CLibPQ
+///       ├─ ItineraryPipeline  batch + streaming ingest        ├─ ItineraryStore (domain stores, start-up)
+///       │                                                     │    └─ ItineraryPostgres (libpq driver) ─ CLibPQ
 ///       ├─ ItinerarySimulation synthetic feed generator       │
 ///       └─ ItineraryFeed      zstd + CSV bytes → observations ┴─ ItineraryCore (pure rules)
 let package = Package(
@@ -16,6 +17,7 @@ let package = Package(
         .library(name: "ItineraryCore", targets: ["ItineraryCore"]),
         .library(name: "ItineraryFeed", targets: ["ItineraryFeed"]),
         .library(name: "ItinerarySimulation", targets: ["ItinerarySimulation"]),
+        .library(name: "ItineraryPostgres", targets: ["ItineraryPostgres"]),
         .library(name: "ItineraryStore", targets: ["ItineraryStore"]),
         .library(name: "ItineraryPipeline", targets: ["ItineraryPipeline"]),
         .library(name: "ItineraryService", targets: ["ItineraryService"]),
@@ -37,6 +39,9 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
         // The SMS webhook's client, on NIO like the server (HummingbirdTesting builds it for the tests anyway).
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.21.0"),
+        // ItinerarySettings reads the environment through it; already built for Hummingbird, and with
+        // no traits (as Hummingbird asks) nothing more is built.
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: []),
     ],
     targets: [
         .systemLibrary(
@@ -67,20 +72,28 @@ let package = Package(
             name: "ItinerarySimulation",
             dependencies: ["ItineraryCore", "ItineraryFeed"]
         ),
+        // The driver: connections, typed decoding, COPY, the pool. Knows PostgreSQL, not the domain.
         .target(
-            name: "ItineraryStore",
+            name: "ItineraryPostgres",
             dependencies: [
-                "ItineraryCore", "CLibPQ",
-                .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "Logging", package: "swift-log"),
+                "CLibPQ",
                 // NIOThreadPool: the pool's blocking libpq calls (already built for the service).
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .target(
+            name: "ItineraryStore",
+            dependencies: [
+                "ItineraryCore", "ItineraryPostgres",
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
             name: "ItineraryPipeline",
             dependencies: [
-                "ItineraryCore", "ItineraryFeed", "ItineraryStore",
+                "ItineraryCore", "ItineraryFeed", "ItineraryPostgres", "ItineraryStore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
             ]
@@ -88,7 +101,7 @@ let package = Package(
         .target(
             name: "ItineraryService",
             dependencies: [
-                "ItineraryCore", "ItineraryStore",
+                "ItineraryCore", "ItineraryPostgres", "ItineraryStore",
                 "CQRencode",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -106,7 +119,7 @@ let package = Package(
         .executableTarget(
             name: "itinerary",
             dependencies: [
-                "ItineraryCore", "ItineraryFeed", "ItinerarySimulation", "ItineraryStore",
+                "ItineraryCore", "ItineraryFeed", "ItinerarySimulation", "ItineraryPostgres", "ItineraryStore",
                 "ItineraryPipeline", "ItineraryService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -119,7 +132,7 @@ let package = Package(
             ]
         ),
         // Test support (a shared PostgreSQL server for the integration tests), not a product.
-        .target(name: "ItineraryTestSupport", dependencies: ["ItineraryStore"]),
+        .target(name: "ItineraryTestSupport", dependencies: ["ItineraryPostgres", "ItineraryStore"]),
         .testTarget(
             name: "ItineraryCoreTests",
             dependencies: ["ItineraryCore", .product(name: "PropertyBased", package: "swift-property-based")]
@@ -132,20 +145,27 @@ let package = Package(
             ]
         ),
         .testTarget(
+            name: "ItineraryPostgresTests",
+            dependencies: ["ItineraryPostgres", "ItineraryTestSupport"]
+        ),
+        .testTarget(
             name: "ItineraryStoreTests",
-            dependencies: ["ItineraryCore", "ItineraryStore", "ItineraryTestSupport"]
+            dependencies: ["ItineraryCore", "ItineraryPostgres", "ItineraryStore", "ItineraryTestSupport"]
         ),
         .testTarget(
             name: "ItineraryPipelineTests",
             dependencies: [
-                "ItineraryCore", "ItineraryFeed", "ItinerarySimulation", "ItineraryStore", "ItineraryPipeline",
+                "ItineraryCore", "ItineraryFeed", "ItinerarySimulation", "ItineraryPostgres", "ItineraryStore",
+                "ItineraryPipeline",
                 "ItineraryTestSupport",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(
             name: "ItineraryServiceTests",
-            dependencies: ["ItineraryCore", "ItineraryStore", "ItineraryService", "ItineraryTestSupport"]
+            dependencies: [
+                "ItineraryCore", "ItineraryPostgres", "ItineraryStore", "ItineraryService", "ItineraryTestSupport",
+            ]
         ),
     ]
 )

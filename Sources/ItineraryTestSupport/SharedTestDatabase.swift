@@ -1,4 +1,5 @@
 import Foundation
+import ItineraryPostgres
 import ItineraryStore
 import Synchronization
 
@@ -40,11 +41,11 @@ public enum SharedTestDatabase {
     }
 
     private static let server: Result<(connectionString: String, embedded: EmbeddedPostgres?), any Error> = Result {
-        let environment = ProcessInfo.processInfo.environment
-        if let url = environment["ITINERARY_TEST_DATABASE_URL"], !url.isEmpty {
+        let settings = ItinerarySettings.process
+        if let url = settings.testDatabaseURL {
             return (url, nil)
         }
-        let directory = stateDirectory(environment: environment)
+        let directory = stateDirectory(settings: settings)
         // Taken before the start: a process stopping the server as the last user holds it
         // exclusively until the server is down.
         let users = try usersLock(in: directory)
@@ -75,8 +76,8 @@ public enum SharedTestDatabase {
         }
     }
 
-    private static func stateDirectory(environment: [String: String]) -> URL {
-        if let configured = environment["ITINERARY_TEST_STATE_DIR"], !configured.isEmpty {
+    private static func stateDirectory(settings: ItinerarySettings) -> URL {
+        if let configured = settings.testStateDirectory {
             return URL(fileURLWithPath: configured, isDirectory: true)
         }
         let executable = URL(fileURLWithPath: Bundle.main.executablePath ?? CommandLine.arguments[0])

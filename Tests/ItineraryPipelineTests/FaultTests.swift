@@ -1,6 +1,7 @@
 import Foundation
 import ItineraryCore
 import ItineraryFeed
+import ItineraryPostgres
 import ItinerarySimulation
 import ItineraryStore
 import Testing

@@ -1,6 +1,7 @@
 import Foundation
 import ItineraryCore
 import ItineraryPipeline
+import ItineraryPostgres
 import ItinerarySimulation
 import ItineraryStore
 import ItineraryTestSupport

@@ -2,6 +2,7 @@ import Foundation
 import ItineraryCore
 import ItineraryFeed
 import ItineraryPipeline
+import ItineraryPostgres
 import ItinerarySimulation
 import ItineraryStore
 import ItineraryTestSupport

@@ -95,8 +95,8 @@ struct BrowserPageTests {
         let shots = root.appendingPathComponent("Tests/artifacts/states")
         // One store, data 7 hours old: over the 6-hour bound for the stale card, within a 12-hour one for no data.
         for (label, phone, maxLag, status, banner, places) in [
-            ("nodatapage", "13800138000", Int64(12 * 3600), "no_data", "暂无行程数据", "暂无行程数据"),
-            ("stalepage", CardStateTests.known.digits, Int64(6 * 3600), "stale", "数据更新滞后", "浙江省杭州市，北京市"),
+            ("nodatapage", "13800138000", Duration.seconds(12 * 3600), "no_data", "暂无行程数据", "暂无行程数据"),
+            ("stalepage", CardStateTests.known.digits, Duration.seconds(6 * 3600), "stale", "数据更新滞后", "浙江省杭州市，北京市"),
         ] {
             let database = try TestHarness.migratedDatabase(label: label)
             try StoreSeed.write([CardStateTests.known], dataTime: Fixtures.start - 7 * 3600, to: database)

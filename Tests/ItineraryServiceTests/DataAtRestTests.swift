@@ -1,4 +1,5 @@
 import Foundation
+import ItineraryPostgres
 import ItineraryService
 import ItineraryStore
 import ItineraryTestSupport

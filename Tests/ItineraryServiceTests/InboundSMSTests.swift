@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import ItineraryCore
+import ItineraryPostgres
 import ItineraryService
 import ItineraryStore
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import ItineraryCore
+import ItineraryPostgres
 import ItineraryService
 import ItineraryStore
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import ItineraryCore
+import ItineraryPostgres
 import ItineraryStore
 import ItineraryTestSupport
 import Testing
@@ -251,7 +252,7 @@ struct StoredCardPathTests {
         let connection = try PostgresConnection(database)
         // Every look-up reads the store.
         let harness = try await TestHarness.start(
-            label: "nostate", connectionString: database, storeCards: true, configure: { $0.cardReuse = 0 })
+            label: "nostate", connectionString: database, storeCards: true, configure: { $0.cardReuse = .zero })
         do {
             var tokens: [String] = []
             for (index, phone) in phones.enumerated() {

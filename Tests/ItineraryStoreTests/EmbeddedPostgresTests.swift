@@ -1,4 +1,5 @@
 import Foundation
+import ItineraryPostgres
 import ItineraryTestSupport
 import Testing
 
@@ -39,12 +40,15 @@ struct EmbeddedPostgresTests {
     @Test func databaseOpenPrefersConfiguredServers() throws {
         let state = URL(fileURLWithPath: "/nonexistent/state")
         let explicit = try Database.open(
-            url: "postgresql://h/db", stateDirectory: state, environment: ["DATABASE_URL": "x"])
+            url: "postgresql://h/db", stateDirectory: state,
+            settings: ItinerarySettings(environment: ["DATABASE_URL": "x"]))
         #expect(explicit.source == .explicit && explicit.embedded == nil)
         let fromURL = try Database.open(
-            url: nil, stateDirectory: state, environment: ["DATABASE_URL": "postgresql://h/db"])
+            url: nil, stateDirectory: state,
+            settings: ItinerarySettings(environment: ["DATABASE_URL": "postgresql://h/db"]))
         #expect(fromURL.connectionString == "postgresql://h/db" && fromURL.source == .environment)
-        let fromPG = try Database.open(url: "", stateDirectory: state, environment: ["PGHOST": "/run/postgresql"])
+        let fromPG = try Database.open(
+            url: "", stateDirectory: state, settings: ItinerarySettings(environment: ["PGHOST": "/run/postgresql"]))
         #expect(fromPG.connectionString == "" && fromPG.source == .environment)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ItineraryPostgres
 import ItineraryStore
 import ItineraryTestSupport
 import Testing
@@ -84,7 +85,7 @@ struct MigratorTests {
     }
 
     @Test func findsTheProjectSQLDirectoryAndItApplies() throws {
-        let directory = try Migrator.defaultDirectory(environment: [:])
+        let directory = try Migrator.defaultDirectory(settings: ItinerarySettings(environment: [:]))
         #expect(directory.lastPathComponent == "SQL")
         #expect(
             FileManager.default.fileExists(
@@ -97,10 +98,12 @@ struct MigratorTests {
         #expect(try migrator.migrate(connection).count == migrator.migrations().count)
         #expect(try migrator.migrate(connection).isEmpty)
 
-        let overridden = try Migrator.defaultDirectory(environment: ["ITINERARY_SQL_DIR": directory.path])
+        let overridden = try Migrator.defaultDirectory(
+            settings: ItinerarySettings(environment: ["ITINERARY_SQL_DIR": directory.path]))
         #expect(overridden.path == directory.path)
         #expect(throws: MigrationError.self) {
-            try Migrator.defaultDirectory(environment: ["ITINERARY_SQL_DIR": "/nonexistent"])
+            try Migrator.defaultDirectory(
+                settings: ItinerarySettings(environment: ["ITINERARY_SQL_DIR": "/nonexistent"]))
         }
     }
 }

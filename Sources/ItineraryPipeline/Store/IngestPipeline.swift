@@ -1,6 +1,7 @@
 import Foundation
 import ItineraryCore
 import ItineraryFeed
+import ItineraryPostgres
 import ItineraryStore
 import Logging
 
@@ -21,7 +22,12 @@ import Logging
 /// file, and a single file it still refuses is refused and moved aside: poison never blocks the
 /// files behind it.
 public final class IngestPipeline {
-    public private(set) var store: PipelineStore
+    /// The ledger and the phones' rows, through their protocols; a ``PipelineStore`` on
+    /// ``connection``.
+    private(set) var store: any PipelineLedger & PhoneStateStore
+    /// The store's session: it holds the writer lock, says who holds it, and reads the reference
+    /// lists (``ReferenceStore``) that the ledger's commits depend on.
+    private var connection: PostgresConnection
     let connect: () throws -> PostgresConnection
     let reader: FeedReader
     private var applier: FeedApplier<PhoneKeyNaming>
@@ -52,7 +58,8 @@ public final class IngestPipeline {
         clock: any WallClock = SystemClock(), logger: Logger = Logger(label: "itinerary.ingest"), workers: Int = 1
     ) throws {
         self.connect = connect
-        store = try PipelineStore(connection: try connect(), cellSealer: keyer.cellSealer)
+        connection = try connect()
+        store = try PipelineStore(connection: connection, cellSealer: keyer.cellSealer)
         self.reader = reader
         applier = FeedApplier(reader: reader, workers: workers, naming: PhoneKeyNaming(keyer: keyer))
         self.keyer = keyer
@@ -82,8 +89,9 @@ public final class IngestPipeline {
     public func reload() throws {
         if needsReload {
             // Hand the lock back first, so the new session can take it at once.
-            _ = try? store.connection.execute("SELECT pg_advisory_unlock_all()")
-            store = try PipelineStore(connection: try connect(), cellSealer: keyer.cellSealer)
+            try? store.releaseWriterLocks()
+            connection = try connect()
+            store = try PipelineStore(connection: connection, cellSealer: keyer.cellSealer)
             // After a failure the server may not have noticed the old session is gone yet.
             try lockWriter(patience: .seconds(30))
         }
@@ -97,7 +105,7 @@ public final class IngestPipeline {
     /// Hands the store's writer lock back, so another pipeline can take it; this one takes it
     /// again (and reloads) before its next file.
     public func releaseWriterLock() {
-        _ = try? store.connection.execute("SELECT pg_advisory_unlock_all()")
+        try? store.releaseWriterLocks()
         needsReload = true
     }
 
@@ -121,7 +129,7 @@ public final class IngestPipeline {
                 Thread.sleep(forTimeInterval: poll.inSeconds)
             }
         }
-        try WriterIdentity.record(on: store.connection)
+        try WriterIdentity.record(on: connection)
         if announced { logger.info("took the store's writer lock") }
     }
 
@@ -267,7 +275,7 @@ public final class IngestPipeline {
         let loads = try currentLists()
         let listsChanged = loads != lists
         if listsChanged {
-            let reference = ReferenceStore(connection: store.connection)
+            let reference = ReferenceStore(connection: connection)
             engine.rules.risk = RiskMap(try reference.riskAreas())
             contacts = ContactList(try reference.contacts())
             lists = loads
@@ -286,7 +294,7 @@ public final class IngestPipeline {
     }
 
     private func currentLists() throws -> [Int64?] {
-        let reference = ReferenceStore(connection: store.connection)
+        let reference = ReferenceStore(connection: connection)
         return [try reference.currentLoad(.risk), try reference.currentLoad(.contacts)]
     }
 

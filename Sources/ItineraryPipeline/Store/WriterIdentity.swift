@@ -1,4 +1,5 @@
 import Foundation
+import ItineraryPostgres
 import ItineraryStore
 
 /// How the writer names itself to a second one: the holder of the writer lock records its

@@ -1,6 +1,7 @@
 import CoreMetrics
 import Foundation
 import ItineraryCore
+import ItineraryPostgres
 import ItineraryStore
 import Logging
 

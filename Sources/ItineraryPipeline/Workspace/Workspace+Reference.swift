@@ -1,6 +1,7 @@
 import Foundation
 import ItineraryCore
 import ItineraryFeed
+import ItineraryPostgres
 import ItineraryStore
 
 extension Workspace {

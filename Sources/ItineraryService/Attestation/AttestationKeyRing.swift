@@ -13,7 +13,7 @@ final class AttestationKeyRing: Sendable {
 
     let signer: AttestationSigner
     private let directory: String
-    private let lifetimes: (code: Int64, attestation: Int64)
+    private let lifetimes: (code: Duration, attestation: Duration)
     /// The snapshot taken last; fresh for the refresh interval.
     private let snapshots: RecentValue<Snapshot>
     /// The snapshot before any read of the store.
@@ -23,8 +23,8 @@ final class AttestationKeyRing: Sendable {
     ///   - directory: where the `.pub` files are published.
     ///   - codeLifetime, attestationLifetime: what the service issues, and so the longest it accepts.
     init(
-        signer: AttestationSigner, directory: String, refreshInterval: Duration, codeLifetime: Int64,
-        attestationLifetime: Int64
+        signer: AttestationSigner, directory: String, refreshInterval: Duration, codeLifetime: Duration,
+        attestationLifetime: Duration
     ) {
         self.signer = signer
         self.directory = directory
@@ -56,7 +56,7 @@ final class AttestationKeyRing: Sendable {
     }
 
     private static func snapshot(
-        signer: AttestationSigner, lifetimes: (code: Int64, attestation: Int64),
+        signer: AttestationSigner, lifetimes: (code: Duration, attestation: Duration),
         published: [(path: String, publicKey: [UInt8])],
         revocations: [KeyRevocation]
     ) -> Snapshot {

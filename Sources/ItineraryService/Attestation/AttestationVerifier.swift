@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ItineraryCore
 
 /// Checks attestations offline with the service's Ed25519 public keys; what a venue terminal runs.
 ///
@@ -9,22 +10,23 @@ import Foundation
 /// itself, it passes only if its validity is no longer than the service issues and its expiry
 /// has not passed by more than ``clockSkew``.
 public struct AttestationVerifier: Sendable {
-    /// The tolerated clock difference between issuer and verifier, in seconds: a code passes
-    /// until `exp + 30 s`, and one issued up to 30 s in the verifier's future passes too.
-    public static let defaultClockSkew: Int64 = 30
-    /// The longest validity the service gives a card code (the QR) and an attestation, seconds.
-    public static let defaultCodeLifetime: Int64 = 180
-    public static let defaultAttestationLifetime: Int64 = 600
+    /// The tolerated clock difference between issuer and verifier: a code passes until
+    /// `exp + 30 s`, and one issued up to 30 s in the verifier's future passes too.
+    public static let defaultClockSkew: Duration = .seconds(30)
+    /// The longest validity the service gives a card code (the QR) and an attestation.
+    public static let defaultCodeLifetime: Duration = .seconds(180)
+    public static let defaultAttestationLifetime: Duration = .seconds(600)
 
     /// Raw 32-byte public keys by ``AttestationKeyID``.
     private let publicKeys: [String: [UInt8]]
     /// Ids of withdrawn keys: refused even when their public key is still held.
     public let revoked: Set<String>
-    /// Tolerated clock difference between issuer and verifier, in seconds.
-    public var clockSkew: Int64 = defaultClockSkew
+    /// Tolerated clock difference between issuer and verifier (counted in whole seconds, as
+    /// codes carry their times).
+    public var clockSkew: Duration = defaultClockSkew
     /// Longest accepted `exp - iat` of a ``CardCode`` and of a JSON attestation.
-    public var maxCodeLifetime: Int64 = defaultCodeLifetime
-    public var maxAttestationLifetime: Int64 = defaultAttestationLifetime
+    public var maxCodeLifetime: Duration = defaultCodeLifetime
+    public var maxAttestationLifetime: Duration = defaultAttestationLifetime
 
     /// - Parameter publicKey: the raw 32-byte key (``AttestationSigner/publicKey``).
     public init(publicKey: [UInt8]) throws {
@@ -85,8 +87,9 @@ public struct AttestationVerifier: Sendable {
         else { return .badSignature }
         let lifetime = payload.expiresAt - payload.issuedAt
         guard lifetime > 0 else { return .malformed }
-        if lifetime > (isCode ? maxCodeLifetime : maxAttestationLifetime) { return .tooLong }
-        if now >= payload.expiresAt + clockSkew || payload.issuedAt > now + clockSkew {
+        if lifetime > (isCode ? maxCodeLifetime : maxAttestationLifetime).inWholeSeconds { return .tooLong }
+        let skew = clockSkew.inWholeSeconds
+        if now >= payload.expiresAt + skew || payload.issuedAt > now + skew {
             return .expired(payload)
         }
         // A gray card's code is authentic, but says the store cannot vouch for the phone.

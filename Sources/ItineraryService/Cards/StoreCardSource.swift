@@ -1,4 +1,5 @@
 import ItineraryCore
+import ItineraryPostgres
 import ItineraryStore
 
 /// Cards from the pipeline's store: the stored current card of each phone (``StoredCards``, what

@@ -68,10 +68,10 @@ extension LookupService {
             writer.endObject()
         }
         writer.endArray()
-        writer.int("clock_skew", snapshot.verifier.clockSkew)
+        writer.int("clock_skew", snapshot.verifier.clockSkew.inWholeSeconds)
         writer.beginObject("max_lifetime")
-        writer.int("code", snapshot.verifier.maxCodeLifetime)
-        writer.int("attestation", snapshot.verifier.maxAttestationLifetime)
+        writer.int("code", snapshot.verifier.maxCodeLifetime.inWholeSeconds)
+        writer.int("attestation", snapshot.verifier.maxAttestationLifetime.inWholeSeconds)
         writer.endObject()
         writer.endObject()
         return Responses.json(writer.text, private: false)

@@ -24,7 +24,7 @@ extension LookupService {
     /// The fields of a card code answer for `presentation` (the signer must not be withdrawn).
     func writeCardCode(of presentation: CardPresentation, now: Int64, into writer: inout JSONWriter) throws {
         let payload = presentation.attestationPayload(
-            keyID: keys.signer.keyID, issuedAt: now, lifetime: configuration.cardCodeLifetime)
+            keyID: keys.signer.keyID, issuedAt: now, lifetime: configuration.cardCodeLifetime.inWholeSeconds)
         guard let code = try keys.signer.signCode(payload), let symbol = QRCode(code) else {
             throw APIError(
                 status: .internalServerError, code: "internal_error", message: "the card does not fit a code")
@@ -33,7 +33,7 @@ extension LookupService {
         writer.string("color", payload.color)
         writer.string("status", payload.status)
         writer.string("expires_at", UTCTimestamp.format(payload.expiresAt))
-        writer.int("expires_in", configuration.cardCodeLifetime)
+        writer.int("expires_in", configuration.cardCodeLifetime.inWholeSeconds)
         writer.string("qr_svg", symbol.svg)
     }
 }

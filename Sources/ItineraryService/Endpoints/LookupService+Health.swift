@@ -24,7 +24,8 @@ extension LookupService {
         writer.string("data", configuration.cardClock == .data ? "replay" : freshness.isStale ? "stale" : "current")
         writer.string("data_time", freshness.dataTime.map { UTCTimestamp.format($0) })
         writer.int("data_lag_seconds", freshness.lag)
-        writer.int("max_data_lag_seconds", configuration.cardClock == .wall ? configuration.maxDataLag : nil)
+        writer.int(
+            "max_data_lag_seconds", configuration.cardClock == .wall ? configuration.maxDataLag.inWholeSeconds : nil)
         writer.string("reason", freshness.staleReason)
         writer.endObject()
         return Responses.json(writer.text, private: false)

@@ -25,7 +25,7 @@ extension LookupService {
         let token = SecureRandom.bytes(32)
         let newToken = NewToken(
             tokenHash: hasher.tokenHash(token), client: client, phoneSealed: try PhoneSealer.seal(phone, token: token),
-            issuedAt: now, expiresAt: now + configuration.tokenLifetime
+            issuedAt: now, expiresAt: now + configuration.tokenLifetime.inWholeSeconds
         )
         let outcome = try await stores.codes.verifyCode(
             phoneKey: phoneKey.bytes, submittedHash: hasher.codeHash(phoneKey: phoneKey.bytes, code: code), now: now,
@@ -36,7 +36,7 @@ extension LookupService {
         let presentation = try await presentCard(phone: phone, phoneKey: phoneKey, now: now).presentation
         let json = presentation.json(places: places) { writer in
             writer.string("token", Base64URL.encode(token))
-            writer.int("token_expires_in", configuration.tokenLifetime)
+            writer.int("token_expires_in", configuration.tokenLifetime.inWholeSeconds)
         }
         return Responses.json(json)
     }

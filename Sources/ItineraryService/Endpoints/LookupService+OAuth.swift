@@ -61,12 +61,13 @@ extension LookupService {
         }
         let now = clock.now()
         let token = PartnerToken(
-            partner: partner, scopes: scopes, issuedAt: now, lifetime: configuration.partnerTokenLifetime)
+            partner: partner, scopes: scopes, issuedAt: now, lifetime: configuration.partnerTokenLifetime.inWholeSeconds
+        )
         var writer = JSONWriter()
         writer.beginObject()
         writer.string("access_token", token.signed(with: hasher))
         writer.string("token_type", "Bearer")
-        writer.int("expires_in", configuration.partnerTokenLifetime)
+        writer.int("expires_in", configuration.partnerTokenLifetime.inWholeSeconds)
         writer.string("scope", PartnerScope.text(scopes))
         writer.endObject()
         return Responses.json(writer.text, headers: [.pragma: "no-cache"])

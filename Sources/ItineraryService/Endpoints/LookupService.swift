@@ -72,7 +72,7 @@ struct LookupService: Sendable {
     func freshness(now: Int64) async throws -> DataFreshness {
         let freshness = DataFreshness(
             dataTime: try await cardSource.dataWatermark(), now: now, clock: configuration.cardClock,
-            maxLag: configuration.maxDataLag)
+            maxLag: configuration.maxDataLag.inWholeSeconds)
         metrics.recordFreshness(freshness)
         return freshness
     }
@@ -105,12 +105,13 @@ struct LookupService: Sendable {
             phone: phone, card: card,
             status: found == nil ? .noData : freshness.isStale ? .stale : .current, generatedAt: freshness.now,
             cardTime: card.at, watermark: freshness.dataTime, dataLag: freshness.lag,
-            maxDataLag: configuration.cardClock == .wall ? configuration.maxDataLag : nil,
+            maxDataLag: configuration.cardClock == .wall ? configuration.maxDataLag.inWholeSeconds : nil,
             windowDays: configuration.windowDays, attestation: nil
         )
         if !keys.signerRevoked {
             let payload = presentation.attestationPayload(
-                keyID: self.keys.signer.keyID, issuedAt: freshness.now, lifetime: configuration.attestationLifetime)
+                keyID: self.keys.signer.keyID, issuedAt: freshness.now,
+                lifetime: configuration.attestationLifetime.inWholeSeconds)
             presentation.attestation = try self.keys.signer.sign(payload)
         }
         return presentation

@@ -1,4 +1,5 @@
 import Hummingbird
+import ItineraryPostgres
 import ItineraryStore
 import Logging
 import NIOCore

@@ -1,3 +1,4 @@
+import ItineraryPostgres
 import ItineraryStore
 
 extension DatabasePool {

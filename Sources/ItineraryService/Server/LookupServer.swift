@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdCore
 import ItineraryCore
+import ItineraryPostgres
 import ItineraryStore
 import Logging
 import Metrics
@@ -73,7 +74,7 @@ public struct LookupServer: Service {
             cardReads: LocalRateLimiter(
                 limit: FixedWindowLimit(limit: configuration.clientLimits.cardReadsPerMinute, length: 60)),
             cards: CardCache(
-                maxAge: min(configuration.cardReuse, configuration.attestationLifetime / 2),
+                maxAge: min(configuration.cardReuse, configuration.attestationLifetime / 2).inWholeSeconds,
                 checkInterval: configuration.cardChangeCheckInterval)
         )
         self.configuration = configuration

@@ -28,15 +28,18 @@ public struct ServiceConfiguration: Sendable {
     /// Per client address, per minute: code requests, code verifications, card re-reads; code
     /// requests per network.
     public var clientLimits = ClientLimits()
-    /// How long an access token lets its client re-read the card (seconds).
-    public var tokenLifetime: Int64 = 600
-    /// How long an attestation stays valid after it is issued (seconds); the service's checkers
-    /// refuse any claiming a longer one.
-    public var attestationLifetime: Int64 = AttestationVerifier.defaultAttestationLifetime
-    /// How long the QR code on the card page (a ``CardCode``) stays valid (seconds); the page
-    /// fetches a new one before then, so a screenshot stops verifying soon. The service's
-    /// checkers refuse any code claiming a longer one.
-    public var cardCodeLifetime: Int64 = AttestationVerifier.defaultCodeLifetime
+    // Every interval here is a `Duration`; the service clock counts whole seconds (Int64), so
+    // they become seconds only where a time on that clock is computed or shown.
+
+    /// How long an access token lets its client re-read the card (whole seconds count).
+    public var tokenLifetime: Duration = .seconds(600)
+    /// How long an attestation stays valid after it is issued; the service's checkers refuse
+    /// any claiming a longer one.
+    public var attestationLifetime: Duration = AttestationVerifier.defaultAttestationLifetime
+    /// How long the QR code on the card page (a ``CardCode``) stays valid; the page fetches a
+    /// new one before then, so a screenshot stops verifying soon. The service's checkers refuse
+    /// any code claiming a longer one.
+    public var cardCodeLifetime: Duration = AttestationVerifier.defaultCodeLifetime
     /// How often the signing keys are re-read (the `.pub` files of the state directory and the
     /// store's revocations, ``KeyRevocations``): the longest a withdrawn key stays trusted.
     public var keyRefreshInterval: Duration = .seconds(2)
@@ -45,13 +48,13 @@ public struct ServiceConfiguration: Sendable {
     public var cardClock: CardClock = .wall
     /// The longest the store's data time may lag the wall clock before cards are stale
     /// (gray, no green code): 6 hours (docs/card-states.md says why).
-    public var maxDataLag: Int64 = ServiceConfiguration.defaultMaxDataLag
-    public static let defaultMaxDataLag: Int64 = 6 * 3600
-    /// How long (seconds, on the service clock) a presented card — its body and attestation, which
-    /// say when they were generated — is shown again while the card source reports no change;
-    /// at most half the attestation lifetime.
-    public var cardReuse: Int64 = ServiceConfiguration.defaultCardReuse
-    public static let defaultCardReuse: Int64 = 60
+    public var maxDataLag: Duration = ServiceConfiguration.defaultMaxDataLag
+    public static let defaultMaxDataLag: Duration = .seconds(6 * 3600)
+    /// How long (on the service clock) a presented card — its body and attestation, which say
+    /// when they were generated — is shown again while the card source reports no change; at
+    /// most half the attestation lifetime. Zero: every card is computed afresh.
+    public var cardReuse: Duration = ServiceConfiguration.defaultCardReuse
+    public static let defaultCardReuse: Duration = .seconds(60)
     /// How often the card source is asked whether its cards changed (new data, risk or contact
     /// list): the longest a reused card can lag a commit.
     public var cardChangeCheckInterval: Duration = .milliseconds(250)
@@ -85,8 +88,8 @@ public struct ServiceConfiguration: Sendable {
     /// The keyword (optionally followed by a partner's name) a phone texts to withdraw its
     /// standing consents to lookup services (docs/partner-api.md), matched case-insensitively.
     public var withdrawKeyword: String = "QXSQ"
-    /// How long a partner's access token (`POST /v1/oauth/token`) is valid (seconds).
-    public var partnerTokenLifetime: Int64 = 300
+    /// How long a partner's access token (`POST /v1/oauth/token`) is valid.
+    public var partnerTokenLifetime: Duration = .seconds(300)
     /// How often the partners are re-read from the store: the longest a revoked partner or a
     /// rotated secret's tokens are still let in.
     public var partnerRefreshInterval: Duration = .seconds(2)

@@ -1,3 +1,4 @@
+import ItineraryPostgres
 import ItineraryStore
 
 /// A withdrawn attestation signing key, as `attestation_key_revocations` (SQL/0008) records it.

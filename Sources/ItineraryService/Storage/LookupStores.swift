@@ -1,3 +1,4 @@
+import ItineraryPostgres
 import ItineraryStore
 
 /// The service's stores, one per concern, each behind the protocol its handlers depend on, so a

@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import ItineraryPostgres
 import ItineraryStore
 
 /// The operator's side of `partners` (SQL/0011), for `itinerary partners` and the service:

@@ -1,3 +1,4 @@
+import ItineraryPostgres
 import ItineraryStore
 
 /// A partner read as the card page lists it (`partner_reads`, SQL/0011).

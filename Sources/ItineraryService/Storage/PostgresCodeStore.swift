@@ -1,3 +1,4 @@
+import ItineraryPostgres
 import ItineraryStore
 
 /// ``CodeStore`` in PostgreSQL: each call one short transaction on the pool, serialised per phone

@@ -1,3 +1,4 @@
+import ItineraryPostgres
 import ItineraryStore
 
 /// ``KeyRevocationStore`` in PostgreSQL (``KeyRevocations``, which the CLI also uses).

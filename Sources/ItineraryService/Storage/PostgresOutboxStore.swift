@@ -1,4 +1,5 @@
 import ItineraryCore
+import ItineraryPostgres
 import ItineraryStore
 
 /// ``OutboxStore`` in PostgreSQL; destination and text are sealed (``OutboxSealer``) before

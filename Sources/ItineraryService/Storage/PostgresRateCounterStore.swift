@@ -1,3 +1,4 @@
+import ItineraryPostgres
 import ItineraryStore
 
 /// ``RateCounterStore`` in PostgreSQL: one upsert per hit.

@@ -1,4 +1,5 @@
 import ItineraryCore
+import ItineraryPostgres
 import ItineraryStore
 
 /// ``StoreMaintenance`` in PostgreSQL.

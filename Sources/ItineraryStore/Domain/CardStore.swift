@@ -1,5 +1,6 @@
 import Foundation
 import ItineraryCore
+import ItineraryPostgres
 import Synchronization
 
 /// Cards at any time `T` from the phone's committed engine state, the risk list in force and its

@@ -1,10 +1,12 @@
 import ItineraryCore
+import ItineraryPostgres
 
-/// The pipeline's side of the store: the ledger, rejects, engine state, visits and cards.
+/// The pipeline's side of the store in PostgreSQL: the ledger (``PipelineLedger``) and the
+/// phones' rows (``PhoneStateStore``), on one session, whose advisory lock is the writer lock.
 ///
 /// `commit` writes one file's effects and its ledger row in a single transaction, so a file is
 /// applied exactly once whatever happens to the process (docs/feed-format.md). Bulk rows go by COPY.
-public final class PipelineStore: @unchecked Sendable {
+public final class PipelineStore: PipelineLedger, PhoneStateStore, @unchecked Sendable {
     // One connection, used by one pipeline at a time.
     public let connection: PostgresConnection
     /// Seals the cell ids of replayable rejects; a store without it keeps none.
@@ -23,7 +25,7 @@ public final class PipelineStore: @unchecked Sendable {
     /// Takes the store's writer lock for `share` on this connection, for the life of the session:
     /// one process at a time applies feeds to a share, so lateness and cards stay exact. Returns
     /// `false`, without waiting, when another session holds it.
-    public func tryLockWriter(share: Int = 0) throws -> Bool {
+    public func tryLockWriter(share: Int) throws -> Bool {
         try connection.execute(
             "SELECT pg_try_advisory_lock($1::int4, $2::int4)", .int(Self.writerLockClass), .int(Int64(share))
         )
@@ -34,7 +36,7 @@ public final class PipelineStore: @unchecked Sendable {
     /// process as the holder recorded it (its session's application name: command, pid and
     /// host), where it connects from and since when; a session that recorded nothing is named by
     /// its server process.
-    public func writerLockHolder(share: Int = 0) throws -> String? {
+    public func writerLockHolder(share: Int) throws -> String? {
         let result = try connection.execute(
             """
             SELECT a.pid, coalesce(nullif(a.application_name, ''), 'unnamed client'), coalesce(host(a.client_addr), 'local socket'),
@@ -51,6 +53,11 @@ public final class PipelineStore: @unchecked Sendable {
             return "a session of PostgreSQL server process \(try result.decode(Int64.self, 0, 0)) (\(name), \(session))"
         }
         return "\(name), \(session)"
+    }
+
+    /// Hands back every advisory lock of the session, the writer locks among them.
+    public func releaseWriterLocks() throws {
+        try connection.execute("SELECT pg_advisory_unlock_all()")
     }
 
     /// Whether a file with this content has been applied already.

@@ -1,4 +1,5 @@
 import ItineraryCore
+import ItineraryPostgres
 
 /// Reference data in the store: every load is kept, and a new one replaces the one in force
 /// atomically (docs/feed-format.md), so cards follow a new risk list without re-ingesting feeds.

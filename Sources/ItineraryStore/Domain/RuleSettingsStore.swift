@@ -1,4 +1,5 @@
 import ItineraryCore
+import ItineraryPostgres
 
 /// The rule settings (W, D, B, L) a store's data was built with (`rule_settings`, SQL/0007).
 public struct RuleSettingsStore: Sendable {

@@ -1,4 +1,5 @@
 import ItineraryCore
+import ItineraryPostgres
 
 /// The current cards the pipeline keeps, read as every reader reads them: through
 /// `itinerary_card(phone_key)` (docs/sql.md), one query per card. Each is the card at the

@@ -1,4 +1,5 @@
 import ItineraryCore
+import ItineraryPostgres
 
 /// The coordinator of a sharded store (README, Sharding): one database that presents the
 /// shards' per-phone tables as one, over `postgres_fdw`, so lookups reach any phone by one URL.

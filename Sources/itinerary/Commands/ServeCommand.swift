@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ItineraryCore
 import ItineraryPipeline
+import ItineraryPostgres
 import ItineraryService
 import ItineraryStore
 import Logging

@@ -12,9 +12,9 @@ struct VerifyCommand: ParsableCommand {
         discussion: """
             Prints {"valid":…,"reason":"…"} and, for an authentic card in date, its colour and status. Only a \
             current green, yellow or orange card is valid: a gray one (no_data, stale) exits 1 as well. Refused \
-            too: a code valid for longer than the service issues (\(AttestationVerifier.defaultCodeLifetime) s \
-            card codes, \(AttestationVerifier.defaultAttestationLifetime) s attestations: lifetime_too_long), one \
-            past its expiry by more than \(AttestationVerifier.defaultClockSkew) s (expired), and one signed by a \
+            too: a code valid for longer than the service issues (\(AttestationVerifier.defaultCodeLifetime.inWholeSeconds) s \
+            card codes, \(AttestationVerifier.defaultAttestationLifetime.inWholeSeconds) s attestations: lifetime_too_long), one \
+            past its expiry by more than \(AttestationVerifier.defaultClockSkew.inWholeSeconds) s (expired), and one signed by a \
             withdrawn key (revoked: its .pub is deleted by `itinerary keys revoke`, or name it with --revoked).
             """
     )

@@ -1,7 +1,9 @@
 import ArgumentParser
 import Foundation
+import ItineraryCore
 import ItineraryPipeline
 import ItineraryService
+import ItineraryStore
 
 /// The SMS gateways `--sms-gateway` names.
 enum SMSGatewayKind: String, ExpressibleByArgument, CaseIterable {
@@ -33,7 +35,7 @@ struct ServiceOptions: ParsableArguments {
             "With --card-clock wall: the longest the data time may lag the clock before cards are stale (gray, no green code), e.g. 6h.",
             valueName: "duration"),
         transform: RuleOptions.duration)
-    var maxDataLag: Int64 = ServiceConfiguration.defaultMaxDataLag
+    var maxDataLag: Int64 = ServiceConfiguration.defaultMaxDataLag.inWholeSeconds
     @Option(help: "Card re-reads (token look-ups) allowed per client address per minute.")
     var cardReadsPerMinute = ClientLimits().cardReadsPerMinute
     @Option(help: "SMS code requests allowed per client address per minute.")
@@ -57,14 +59,15 @@ struct ServiceOptions: ParsableArguments {
         help:
             "Seconds a card re-read shows the card presented last while its data and lists are unchanged (0: compute every card afresh)."
     )
-    var cardReuse = ServiceConfiguration.defaultCardReuse
+    var cardReuse = ServiceConfiguration.defaultCardReuse.inWholeSeconds
 
     /// - Parameter defaultClock: the command's card clock when `--card-clock` is not given.
     func configuration(workspace: Workspace, windowDays: Int, defaultClock: CardClock) throws -> ServiceConfiguration {
         var configuration = ServiceConfiguration(
             stateDirectory: workspace.stateDirectory.path, phoneKeyer: workspace.keyer)
         configuration.cardClock = cardClock ?? defaultClock
-        configuration.maxDataLag = maxDataLag
+        // The options count seconds (as their help says); the configuration holds Durations.
+        configuration.maxDataLag = .seconds(maxDataLag)
         configuration.host = host
         configuration.port = port
         if let metricsPort {
@@ -84,7 +87,7 @@ struct ServiceOptions: ParsableArguments {
         configuration.clientLimits.codeRequestsPerNetwork = codeRequestsPerNetwork
         configuration.smsPerMinute = smsPerMinute
         configuration.trustedProxies = TrustedProxies(trustedProxies)
-        configuration.cardReuse = cardReuse
+        configuration.cardReuse = .seconds(cardReuse)
         switch smsGateway {
         case .console:
             configuration.smsGateway = .console(mirrorPath: nil)
@@ -93,13 +96,9 @@ struct ServiceOptions: ParsableArguments {
                 throw ValidationError("--sms-gateway webhook needs --webhook-url")
             }
             configuration.smsGateway = .webhook(
-                url: url, secret: try secret("ITINERARY_SMS_WEBHOOK_SECRET", "sms-webhook.secret", workspace))
+                url: url, secret: try workspace.secret(.smsWebhook))
         }
-        configuration.inboundSecret = try secret("ITINERARY_SMS_INBOUND_SECRET", "sms-inbound.secret", workspace)
+        configuration.inboundSecret = try workspace.secret(.smsInbound)
         return configuration
-    }
-
-    private func secret(_ variable: String, _ file: String, _ workspace: Workspace) throws -> [UInt8] {
-        try Secrets.secret(named: file, variable: variable, stateDirectory: workspace.stateDirectory)
     }
 }

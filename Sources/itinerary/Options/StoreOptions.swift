@@ -1,9 +1,10 @@
 import ArgumentParser
 import Foundation
 import ItineraryPipeline
+import ItineraryStore
 
 /// Where the store is: `--database URL`, else `DATABASE_URL`/`PG*`, else the embedded cluster
-/// under `--state`.
+/// under `--state` (option, then environment, then default: ``ItinerarySettings``).
 struct StoreOptions: ParsableArguments {
     @Option(
         help: "PostgreSQL connection URL or conninfo (default: DATABASE_URL, PG* variables, or the embedded cluster).")
@@ -18,7 +19,7 @@ struct StoreOptions: ParsableArguments {
     /// As root the cluster runs as the `postgres` user, which must reach the directory: a
     /// checkout under a private home would not do, so root keeps its state in /var/lib.
     static var defaultState: String {
-        if let state = ProcessInfo.processInfo.environment["ITINERARY_STATE"], !state.isEmpty { return state }
+        if let state = ItinerarySettings.process.stateDirectory { return state }
         return geteuid() == 0 ? "/var/lib/itinerary" : ".itinerary"
     }
 

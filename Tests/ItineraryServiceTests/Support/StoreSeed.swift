@@ -1,5 +1,6 @@
 import Foundation
 import ItineraryCore
+import ItineraryPostgres
 import ItineraryStore
 import ItineraryTestSupport
 

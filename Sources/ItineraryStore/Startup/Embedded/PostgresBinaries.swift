@@ -7,12 +7,12 @@ struct PostgresBinaries: Sendable {
 
     /// Looks in `ITINERARY_PG_BINDIR`, then `pg_config --bindir`, then the highest
     /// `/usr/lib/postgresql/<version>/bin` (Debian's layout), then `PATH`.
-    static func locate(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PostgresBinaries {
+    static func locate(settings: ItinerarySettings) throws -> PostgresBinaries {
         var candidates: [String] = []
-        if let override = environment["ITINERARY_PG_BINDIR"], !override.isEmpty { candidates.append(override) }
-        if let bindir = pgConfigBindir(environment: environment) { candidates.append(bindir) }
+        if let override = settings.postgresBinDirectory { candidates.append(override) }
+        if let bindir = pgConfigBindir(settings: settings) { candidates.append(bindir) }
         candidates += debianBindirs()
-        candidates += (environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":").map(String.init)
+        candidates += settings.executableDirectories(fallback: "/usr/local/bin:/usr/bin:/bin")
 
         let fileManager = FileManager.default
         for directory in candidates {
@@ -27,8 +27,8 @@ struct PostgresBinaries: Sendable {
         )
     }
 
-    private static func pgConfigBindir(environment: [String: String]) -> String? {
-        let path = (environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":").map { "\($0)/pg_config" }
+    private static func pgConfigBindir(settings: ItinerarySettings) -> String? {
+        let path = settings.executableDirectories(fallback: "/usr/bin:/bin").map { "\($0)/pg_config" }
         guard let pgConfig = path.first(where: { FileManager.default.isExecutableFile(atPath: $0) }),
             let outcome = try? CommandRunner(user: nil).run(pgConfig, ["--bindir"], in: URL(fileURLWithPath: "/")),
             outcome.status == 0

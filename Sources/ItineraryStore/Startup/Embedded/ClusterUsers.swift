@@ -1,5 +1,4 @@
 import Foundation
-import ItineraryStore
 
 /// The `itinerary` processes using the embedded cluster of a state directory, so that the last
 /// one to stop stops it (`serve` and `stream` on the default store, in either order).
@@ -12,26 +11,26 @@ import ItineraryStore
 /// `STATE/cluster-started-by-itinerary`) is stopped: one started by hand or by a test is left
 /// to whoever started it. If every user is killed, the cluster runs until the next `itinerary`
 /// command on that state directory ends.
-final class ClusterUsers: @unchecked Sendable {
+package final class ClusterUsers: @unchecked Sendable {
     private var lock: FileLock?
     private let marker: URL
 
     /// Joins the users (waiting while one is stopping the cluster); nil when the state directory
     /// does not exist, as for a read-only command on a missing store.
-    init?(stateDirectory: URL) throws {
+    package init?(stateDirectory: URL) throws {
         guard FileManager.default.fileExists(atPath: stateDirectory.path) else { return nil }
         lock = try FileLock(path: stateDirectory.appendingPathComponent("cluster-users.lock").path, mode: .shared)
         marker = stateDirectory.appendingPathComponent("cluster-started-by-itinerary")
     }
 
     /// Records that this process started the cluster, so the last user stops it.
-    func markStarted() {
+    package func markStarted() {
         FileManager.default.createFile(atPath: marker.path, contents: Data())
     }
 
     /// Leaves the users; runs `stop` first when this is the last one and an `itinerary` process
     /// started the cluster.
-    func leave(stop: () throws -> Void) throws {
+    package func leave(stop: () throws -> Void) throws {
         guard let lock else { return }
         defer { self.lock = nil }
         guard FileManager.default.fileExists(atPath: marker.path), lock.attemptExclusive() else { return }

@@ -2,7 +2,9 @@ import Foundation
 
 extension Thread {
     /// Runs `body` on a new thread; blocking calls here must not occupy Swift's cooperative pool.
-    static func detachNewThreadWithResult<T: Sendable>(_ body: @escaping @Sendable () throws -> T) -> PendingResult<T> {
+    public static func detachNewThreadWithResult<T: Sendable>(
+        _ body: @escaping @Sendable () throws -> T
+    ) -> PendingResult<T> {
         let pending = PendingResult<T>()
         Thread.detachNewThread { pending.finish(Result { try body() }) }
         return pending
@@ -10,7 +12,7 @@ extension Thread {
 }
 
 /// A result delivered by another thread.
-final class PendingResult<T: Sendable>: @unchecked Sendable {
+public final class PendingResult<T: Sendable>: @unchecked Sendable {
     private let condition = NSCondition()
     private var result: Result<T, any Error>?
 
@@ -21,10 +23,13 @@ final class PendingResult<T: Sendable>: @unchecked Sendable {
         }
     }
 
-    func wait() throws -> T {
+    /// Waits for the other thread's result and returns it (or throws its error).
+    public func wait() throws -> T {
         try condition.withLock {
-            while result == nil { condition.wait() }
-            return try result!.get()
+            while true {
+                if let result { return try result.get() }
+                condition.wait()
+            }
         }
     }
 }

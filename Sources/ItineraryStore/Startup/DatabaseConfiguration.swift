@@ -1,3 +1,5 @@
+import ItineraryPostgres
+
 /// Which PostgreSQL server the program uses, as chosen by `Database.open`.
 public struct DatabaseConfiguration: Sendable {
     /// Where the choice came from.

@@ -1,5 +1,6 @@
 import Foundation
-import ItineraryStore
+import ItineraryPostgres
+import ItineraryTestSupport
 import Testing
 
 @Suite("PostgresResult.decode")

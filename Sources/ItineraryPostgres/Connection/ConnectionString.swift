@@ -27,6 +27,19 @@ public enum ConnectionString {
         return pairs
     }
 
+    /// libpq's default for `keyword`, from its own environment variables (`PGCONNECT_TIMEOUT`
+    /// for `connect_timeout`) or built in; nil when there is none.
+    static func libpqDefault(of keyword: String) -> String? {
+        guard let options = PQconndefaults() else { return nil }
+        defer { PQconninfoFree(options) }
+        var option = options
+        while let name = option.pointee.keyword {
+            if String(cString: name) == keyword { return option.pointee.val.map { String(cString: $0) } }
+            option += 1
+        }
+        return nil
+    }
+
     /// Checks the syntax, so a typo is reported as such rather than as an unreachable server.
     static func validate(_ connectionString: String) throws {
         PQconninfoFree(try parse(connectionString))

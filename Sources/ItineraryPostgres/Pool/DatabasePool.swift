@@ -1,4 +1,3 @@
-import ItineraryCore
 import NIOPosix
 import Synchronization
 
@@ -60,7 +59,7 @@ public final class DatabasePool: Sendable {
         self.connectionString = Self.addingConnectTimeout(to: connectionString, seconds: 2)
         self.deadline = deadline
         self.maxWaiters = maxWaiters
-        let milliseconds = statementTimeout.inMilliseconds
+        let milliseconds = Int64(statementTimeout / .milliseconds(1))
         sessionSetup =
             "SET statement_timeout = \(milliseconds); SET lock_timeout = \(milliseconds); "
             + "SET idle_in_transaction_session_timeout = \(milliseconds * 2)"

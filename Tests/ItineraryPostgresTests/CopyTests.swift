@@ -1,5 +1,6 @@
 import Foundation
-import ItineraryStore
+import ItineraryPostgres
+import ItineraryTestSupport
 import Testing
 
 @Suite("COPY FROM STDIN")
@@ -17,7 +18,6 @@ struct CopyTests {
         let body: String?
         let payload: [UInt8]
         let number: Int64
-        let epochSeconds: Int64
     }
 
     static func row(_ index: Int) -> Row {
@@ -32,24 +32,21 @@ struct CopyTests {
             default: Int64(index) * (index % 2 == 0 ? 1_000_003 : -999_983)
             }
         let payload = (0..<(index % 9)).map { UInt8(truncatingIfNeeded: index &* 31 &+ $0 &* 17) }
-        // 1969 to about 2033, including times before the epoch.
-        let epochSeconds = Int64(index) * 20_011 - 86_400 * 365
-        return Row(id: Int64(index), body: body, payload: payload, number: number, epochSeconds: epochSeconds)
+        return Row(id: Int64(index), body: body, payload: payload, number: number)
     }
 
     @Test func hundredThousandAwkwardRowsRoundTrip() throws {
         let connection = try scratchConnection("copy")
         try connection.execute(
-            "CREATE TABLE t (id int8 PRIMARY KEY, body text, payload bytea, number int8, at timestamptz)")
+            "CREATE TABLE t (id int8 PRIMARY KEY, body text, payload bytea, number int8)")
         let count = 100_000
-        let copied = try connection.copyIn(sql: "COPY t (id, body, payload, number, at) FROM STDIN") { writer in
+        let copied = try connection.copyIn(sql: "COPY t (id, body, payload, number) FROM STDIN") { writer in
             for index in 0..<count {
                 let row = Self.row(index)
                 writer.appendInt64(row.id)
                 if let body = row.body { writer.appendText(body) } else { writer.appendNull() }
                 writer.appendBytea(row.payload)
                 writer.appendInt64(row.number)
-                writer.appendTimestamp(epochSeconds: row.epochSeconds)
                 try writer.endRow()
             }
             #expect(writer.rowCount == count)
@@ -57,7 +54,7 @@ struct CopyTests {
         #expect(copied == count)
 
         let result = try connection.execute(
-            "SELECT id, body, payload, number, extract(epoch FROM at)::int8 FROM t ORDER BY id")
+            "SELECT id, body, payload, number FROM t ORDER BY id")
         #expect(result.rowCount == count)
         var mismatches = 0
         for index in 0..<result.rowCount {
@@ -65,8 +62,7 @@ struct CopyTests {
                 id: try #require(try result.int64(index, 0)),
                 body: result.string(index, 1),
                 payload: try #require(try result.bytes(index, 2)),
-                number: try #require(try result.int64(index, 3)),
-                epochSeconds: try #require(try result.int64(index, 4)))
+                number: try #require(try result.int64(index, 3)))
             if stored != Self.row(index) {
                 mismatches += 1
                 if mismatches <= 3 { Issue.record("row \(index): stored \(stored), expected \(Self.row(index))") }
@@ -75,18 +71,24 @@ struct CopyTests {
         #expect(mismatches == 0)
     }
 
-    @Test func timestampsMatchPostgres() throws {
-        let connection = try scratchConnection("copyts")
+    @Test func calendarTimestampsMatchPostgres() throws {
+        let connection = try scratchConnection("copycal")
         try connection.execute("CREATE TABLE t (at timestamptz)")
-        let samples: [Int64] = [0, -1, 951_782_400, 1_651_392_000, -62_135_596_800, 253_402_300_799, 1_709_164_799]
+        let samples: [(year: Int64, month: Int64, day: Int64, secondOfDay: Int64)] = [
+            (1970, 1, 1, 0), (1, 1, 1, 0), (9999, 12, 31, 86_399), (2024, 2, 29, 3_723),
+        ]
         try connection.copyIn(sql: "COPY t FROM STDIN") { writer in
             for sample in samples {
-                writer.appendTimestamp(epochSeconds: sample)
+                writer.appendTimestamp(
+                    year: sample.year, month: sample.month, day: sample.day, secondOfDay: sample.secondOfDay)
                 try writer.endRow()
             }
         }
-        let result = try connection.execute("SELECT extract(epoch FROM at)::int8 FROM t")
-        #expect(try (0..<result.rowCount).map { try result.int64($0, 0) } == samples)
+        let result = try connection.execute("SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM t")
+        #expect(
+            (0..<result.rowCount).map { result.string($0, 0) } == [
+                "1970-01-01 00:00:00", "0001-01-01 00:00:00", "9999-12-31 23:59:59", "2024-02-29 01:02:03",
+            ])
     }
 
     @Test func throwingBodyAbortsTheCopy() throws {

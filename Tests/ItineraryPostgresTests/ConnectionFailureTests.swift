@@ -1,5 +1,5 @@
 import Foundation
-import ItineraryStore
+import ItineraryPostgres
 import ItineraryTestSupport
 import Testing
 

@@ -1,5 +1,5 @@
 import Dispatch
-import ItineraryStore
+import ItineraryPostgres
 import ItineraryTestSupport
 import Synchronization
 import Testing

@@ -1,7 +1,6 @@
-import ItineraryStore
-import ItineraryTestSupport
+import ItineraryPostgres
 
 /// A connection to a fresh, empty database on the shared test server.
-func scratchConnection(_ label: String) throws -> PostgresConnection {
+public func scratchConnection(_ label: String) throws -> PostgresConnection {
     try PostgresConnection(SharedTestDatabase.makeScratchDatabase(label: label))
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ItineraryPostgres
 
 /// Applies the ordered SQL migrations of a directory and records them in `schema_migrations`.
 ///
@@ -21,10 +22,8 @@ public struct Migrator: Sendable {
     /// (`SQL/` in its directory, or `share/itinerary/SQL` of its prefix, as `scripts/install`
     /// lays them out, symlinks resolved); else the first ancestor of the executable or of the current directory
     /// that holds `Package.swift` and `SQL/*.sql` (a checkout).
-    public static func defaultDirectory(
-        environment: [String: String] = ProcessInfo.processInfo.environment
-    ) throws -> URL {
-        if let configured = environment["ITINERARY_SQL_DIR"], !configured.isEmpty {
+    public static func defaultDirectory(settings: ItinerarySettings = .process) throws -> URL {
+        if let configured = settings.sqlDirectory {
             let url = URL(fileURLWithPath: configured, isDirectory: true)
             guard containsMigrations(url) else {
                 throw MigrationError("ITINERARY_SQL_DIR=\(configured) holds no .sql files")

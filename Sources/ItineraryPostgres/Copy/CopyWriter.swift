@@ -1,6 +1,5 @@
 import CLibPQ
 import Foundation
-import ItineraryCore
 
 /// Encodes rows in PostgreSQL's COPY text format and streams them to the server.
 ///
@@ -62,12 +61,10 @@ public struct CopyWriter {
         data.withUnsafeBytes { appendHex($0.bindMemory(to: UInt8.self)) }
     }
 
-    /// Appends a `timestamptz` as `YYYY-MM-DD hh:mm:ss+00` from seconds since 1970 (UTC, years 1-9999).
-    public mutating func appendTimestamp(epochSeconds: Int64) {
+    /// Appends a `timestamptz` as `YYYY-MM-DD hh:mm:ss+00` (UTC) from its calendar date and the
+    /// second of that day (0..<86400). The store's `appendTimestamp(epochSeconds:)` computes them.
+    public mutating func appendTimestamp(year: Int64, month: Int64, day: Int64, secondOfDay: Int64) {
         beginField()
-        let days = epochSeconds >= 0 ? epochSeconds / 86_400 : (epochSeconds - 86_399) / 86_400
-        let secondOfDay = epochSeconds - days * 86_400
-        let (year, month, day) = UTCTimestamp.civilDate(fromDays: days)
         appendPadded(year, width: 4)
         buffer.append(UInt8(ascii: "-"))
         appendPadded(month, width: 2)

@@ -8,8 +8,8 @@ import Foundation
 /// their whole body so other threads cannot slip statements into them. For parallel work, open
 /// one connection per worker instead.
 public final class PostgresConnection: @unchecked Sendable {
-    /// Used when neither the connection string nor `PGCONNECT_TIMEOUT` sets one, so an
-    /// unreachable server fails fast instead of hanging a request.
+    /// Used when neither the connection string nor libpq's defaults (`PGCONNECT_TIMEOUT`) set
+    /// one, so an unreachable server fails fast instead of hanging a request.
     public static let defaultConnectTimeoutSeconds = 10
 
     let lock = NSRecursiveLock()
@@ -18,16 +18,14 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Opens a connection.
     ///
     /// - Parameter connectionString: conninfo (`host=/run/pg dbname=x`) or URL
-    ///   (`postgresql://user@host/db`). Empty means "use the standard `PG*` environment variables".
-    /// - Parameter environment: consulted only for `PGCONNECT_TIMEOUT`, which then replaces the default timeout.
-    public init(
-        _ connectionString: String = "", environment: [String: String] = ProcessInfo.processInfo.environment
-    ) throws {
+    ///   (`postgresql://user@host/db`). Empty means "use the standard `PG*` environment variables",
+    ///   which libpq reads itself: the driver reads no environment.
+    public init(_ connectionString: String = "") throws {
         try ConnectionString.validate(connectionString)
         // Entries before `dbname` are defaults: the expanded connection string overrides them.
         var keywords = ["fallback_application_name", "client_encoding"]
         var values = ["itinerary", "UTF8"]
-        if environment["PGCONNECT_TIMEOUT"] == nil {
+        if ConnectionString.libpqDefault(of: "connect_timeout") == nil {
             keywords.append("connect_timeout")
             values.append(String(Self.defaultConnectTimeoutSeconds))
         }

@@ -1,4 +1,5 @@
 import Foundation
+import ItineraryPostgres
 import Logging
 
 #if canImport(Glibc)
@@ -36,15 +37,21 @@ public final class EmbeddedPostgres: Sendable {
     /// The directory holding the server's Unix socket.
     public let socketDirectory: URL
     private let clusterDirectory: URL
+    /// Where the server's programs are looked for (`ITINERARY_PG_BINDIR`, `PATH`).
+    private let settings: ItinerarySettings
     private let logger: Logger
 
     /// Describes the cluster under `stateDirectory`; nothing is touched until `start()`.
-    public init(stateDirectory: URL, logger: Logger = Logger(label: "itinerary.embedded-postgres")) {
+    public init(
+        stateDirectory: URL, settings: ItinerarySettings = .process,
+        logger: Logger = Logger(label: "itinerary.embedded-postgres")
+    ) {
         self.stateDirectory = stateDirectory.standardizedFileURL
         self.clusterDirectory = self.stateDirectory.appendingPathComponent("postgres", isDirectory: true)
         self.dataDirectory = clusterDirectory.appendingPathComponent("data", isDirectory: true)
         self.logFile = clusterDirectory.appendingPathComponent("postgres.log")
         self.socketDirectory = Self.socketDirectory(for: clusterDirectory)
+        self.settings = settings
         self.logger = logger
     }
 
@@ -65,7 +72,7 @@ public final class EmbeddedPostgres: Sendable {
     /// `itinerary` database. Safe to call repeatedly and from several processes at once.
     public func start() throws {
         let account = try ClusterAccount.current()
-        let binaries = try PostgresBinaries.locate()
+        let binaries = try PostgresBinaries.locate(settings: settings)
         let runner = CommandRunner(user: account.switchTo)
         try prepareStateDirectory(for: account)
         try FileLock.withExclusiveLock(at: lockPath) {
@@ -86,7 +93,7 @@ public final class EmbeddedPostgres: Sendable {
 
     /// Stops the server (fast shutdown: open transactions are rolled back). No-op when not running.
     public func stop() throws {
-        let binaries = try PostgresBinaries.locate()
+        let binaries = try PostgresBinaries.locate(settings: settings)
         let runner = CommandRunner(user: try ClusterAccount.current().switchTo)
         guard FileManager.default.fileExists(atPath: stateDirectory.path) else { return }
         try FileLock.withExclusiveLock(at: lockPath) {
@@ -101,7 +108,8 @@ public final class EmbeddedPostgres: Sendable {
     /// Whether the cluster's server is running (`pg_ctl status`).
     public func isRunning() throws -> Bool {
         guard FileManager.default.fileExists(atPath: dataDirectory.path) else { return false }
-        return try isRunning(try PostgresBinaries.locate(), CommandRunner(user: try ClusterAccount.current().switchTo))
+        return try isRunning(
+            try PostgresBinaries.locate(settings: settings), CommandRunner(user: try ClusterAccount.current().switchTo))
     }
 
     private var lockPath: String { stateDirectory.appendingPathComponent("postgres.lock").path }

@@ -1,4 +1,5 @@
-import ItineraryStore
+import ItineraryPostgres
+import ItineraryTestSupport
 import Testing
 
 @Suite("Transactions")
