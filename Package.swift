@@ -117,32 +117,43 @@ let package = Package(
         ),
         // Test support (a shared PostgreSQL server for the integration tests), not a product.
         .target(name: "ItineraryTestSupport", dependencies: ["ItineraryStore"]),
+        // The tests' tiers (`.unit`, `.integration`), declared once; no dependency, so the pure
+        // targets' tests stay free of the store.
+        .target(name: "ItineraryTestTags"),
         .testTarget(
             name: "ItineraryCoreTests",
-            dependencies: ["ItineraryCore", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: [
+                "ItineraryCore", "ItineraryTestTags", .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
         .testTarget(
             name: "ItineraryFeedTests",
             dependencies: [
-                "ItineraryCore", "ItineraryFeed", "ItinerarySimulation",
+                "ItineraryCore", "ItineraryFeed", "ItinerarySimulation", "ItineraryTestTags",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(
             name: "ItineraryStoreTests",
-            dependencies: ["ItineraryCore", "ItineraryStore", "ItineraryTestSupport"]
+            dependencies: ["ItineraryCore", "ItineraryStore", "ItineraryTestSupport", "ItineraryTestTags"]
         ),
         .testTarget(
             name: "ItineraryPipelineTests",
             dependencies: [
                 "ItineraryCore", "ItineraryFeed", "ItinerarySimulation", "ItineraryStore", "ItineraryPipeline",
-                "ItineraryTestSupport",
+                "ItineraryTestSupport", "ItineraryTestTags",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(
             name: "ItineraryServiceTests",
-            dependencies: ["ItineraryCore", "ItineraryStore", "ItineraryService", "ItineraryTestSupport"]
+            dependencies: [
+                "ItineraryCore", "ItineraryStore", "ItineraryService", "ItineraryTestSupport", "ItineraryTestTags",
+                // The unit tier's handlers through the router (`app.test(.router)`), no socket;
+                // NIOHTTP1 for the parser's error a client hanging up mid-body gives.
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
         ),
     ]
 )

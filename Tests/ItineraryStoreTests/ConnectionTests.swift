@@ -1,8 +1,9 @@
 import Foundation
 import ItineraryStore
+import ItineraryTestTags
 import Testing
 
-@Suite("PostgresConnection")
+@Suite("PostgresConnection", .tags(.integration))
 struct ConnectionTests {
     @Test func parametersAndDecoding() throws {
         let connection = try scratchConnection("params")

@@ -1,8 +1,9 @@
 import Foundation
 import ItineraryStore
+import ItineraryTestTags
 import Testing
 
-@Suite("COPY FROM STDIN")
+@Suite("COPY FROM STDIN", .tags(.integration))
 struct CopyTests {
     struct Abort: Error {}
 

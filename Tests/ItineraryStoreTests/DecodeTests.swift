@@ -1,8 +1,9 @@
 import Foundation
 import ItineraryStore
+import ItineraryTestTags
 import Testing
 
-@Suite("PostgresResult.decode")
+@Suite("PostgresResult.decode", .tags(.integration))
 struct DecodeTests {
     /// One row of every decodable type, then the same columns as NULL.
     private static let query = """

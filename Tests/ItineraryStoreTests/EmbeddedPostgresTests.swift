@@ -1,10 +1,11 @@
 import Foundation
 import ItineraryTestSupport
+import ItineraryTestTags
 import Testing
 
 @testable import ItineraryStore
 
-@Suite("EmbeddedPostgres")
+@Suite("EmbeddedPostgres", .tags(.integration))
 struct EmbeddedPostgresTests {
     @Test func startIsIdempotentAndConnectable() throws {
         guard let shared = try SharedTestDatabase.embeddedCluster() else { return }  // external server

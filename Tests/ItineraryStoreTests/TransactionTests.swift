@@ -1,7 +1,8 @@
 import ItineraryStore
+import ItineraryTestTags
 import Testing
 
-@Suite("Transactions")
+@Suite("Transactions", .tags(.integration))
 struct TransactionTests {
     struct Boom: Error {}
 
