@@ -93,6 +93,34 @@ struct RouterHTTPTests {
         }
     }
 
+    @Test("a signed inbound text gets its reply queued; the same callback again is 409 replayed, a stale one 401")
+    func inboundSMSNonces() async throws {
+        let harness = try RouterHarness()
+        try await harness.test { client in
+            let body = #"{"from":"13800138000","text":"CXMYD"}"#
+            func signed(nonce: String) -> HTTPFields {
+                var fields = HTTPFields()
+                for (name, value) in InboundSMSTests.signedHeaders(body, clock: harness.clock, nonce: nonce) {
+                    if let name = HTTPField.Name(name) { fields[name] = value }
+                }
+                return fields
+            }
+            let first = try await client.send(
+                .post, "/v1/sms/inbound", json: body, headers: signed(nonce: "nonce-first"))
+            #expect(first.status == .ok, "\(first.text)")
+            #expect(harness.outbox.queued.map(\.kind) == [.reply])
+            Self.expectJSONError(
+                try await client.send(.post, "/v1/sms/inbound", json: body, headers: signed(nonce: "nonce-first")), 409,
+                "replayed", "the same nonce")
+            let stale = signed(nonce: "nonce-second")
+            harness.clock.advance(by: 600)
+            Self.expectJSONError(
+                try await client.send(.post, "/v1/sms/inbound", json: body, headers: stale), 401, "stale_timestamp",
+                "ten minutes old")
+            #expect(harness.outbox.queued.count == 1)
+        }
+    }
+
     @Test(
         "a client hanging up mid-body (or its request cancelled) is 499 in the metrics, not a 5xx, and no error is logged",
         arguments: [false, true]
