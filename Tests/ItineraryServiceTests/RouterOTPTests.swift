@@ -105,6 +105,25 @@ struct RouterOTPTests {
         }
     }
 
+    @Test("a withdrawn signing key: cards go unsigned at once, card codes and /readyz are 503 signing_key_revoked")
+    func withdrawnSigningKey() async throws {
+        let harness = try RouterHarness { $0.keyRefreshInterval = .zero }
+        try await harness.test { client in
+            let token = try await client.signIn("13400134000")
+            #expect(try await client.withToken(token).json["attestation"] is String)
+            #expect(try await client.send(.get, "/readyz").status == .ok)
+            harness.revocations.revoke(
+                AttestationKeyID.of(publicKey: harness.server.attestationPublicKey), at: harness.clock.now())
+            let card = try await client.withToken(token)
+            #expect(card.status == .ok)
+            #expect(card.json["attestation"] is NSNull, "\(card.text)")
+            let code = try await client.withToken(token, "/v1/itinerary/code")
+            #expect(code.status == .serviceUnavailable)
+            #expect(code.errorCode == "signing_key_revoked")
+            #expect(try await client.send(.get, "/readyz").errorCode == "signing_key_revoked")
+        }
+    }
+
     @Test("a token is its client's: another address is refused")
     func tokenBoundToClient() async throws {
         let harness = try RouterHarness()
