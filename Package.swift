@@ -133,31 +133,37 @@ let package = Package(
         ),
         // Test support (a shared PostgreSQL server for the integration tests), not a product.
         .target(name: "ItineraryTestSupport", dependencies: ["ItineraryPostgres", "ItineraryStore"]),
+        // The tests' tiers (`.unit`, `.integration`), declared once; no dependency, so the pure
+        // targets' tests stay free of the store.
+        .target(name: "ItineraryTestTags"),
         .testTarget(
             name: "ItineraryCoreTests",
-            dependencies: ["ItineraryCore", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: [
+                "ItineraryCore", "ItineraryTestTags", .product(name: "PropertyBased", package: "swift-property-based"),
+            ]
         ),
         .testTarget(
             name: "ItineraryFeedTests",
             dependencies: [
-                "ItineraryCore", "ItineraryFeed", "ItinerarySimulation",
+                "ItineraryCore", "ItineraryFeed", "ItinerarySimulation", "ItineraryTestTags",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
         .testTarget(
             name: "ItineraryPostgresTests",
-            dependencies: ["ItineraryPostgres", "ItineraryTestSupport"]
+            dependencies: ["ItineraryPostgres", "ItineraryTestSupport", "ItineraryTestTags"]
         ),
         .testTarget(
             name: "ItineraryStoreTests",
-            dependencies: ["ItineraryCore", "ItineraryPostgres", "ItineraryStore", "ItineraryTestSupport"]
+            dependencies: [
+                "ItineraryCore", "ItineraryPostgres", "ItineraryStore", "ItineraryTestSupport", "ItineraryTestTags",
+            ]
         ),
         .testTarget(
             name: "ItineraryPipelineTests",
             dependencies: [
                 "ItineraryCore", "ItineraryFeed", "ItinerarySimulation", "ItineraryPostgres", "ItineraryStore",
-                "ItineraryPipeline",
-                "ItineraryTestSupport",
+                "ItineraryPipeline", "ItineraryTestSupport", "ItineraryTestTags",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ]
         ),
@@ -165,6 +171,11 @@ let package = Package(
             name: "ItineraryServiceTests",
             dependencies: [
                 "ItineraryCore", "ItineraryPostgres", "ItineraryStore", "ItineraryService", "ItineraryTestSupport",
+                "ItineraryTestTags",
+                // The unit tier's handlers through the router (`app.test(.router)`), no socket;
+                // NIOHTTP1 for the parser's error a client hanging up mid-body gives.
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
     ]

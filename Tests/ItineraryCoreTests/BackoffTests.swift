@@ -1,7 +1,8 @@
 import ItineraryCore
+import ItineraryTestTags
 import Testing
 
-@Suite("Backoff")
+@Suite("Backoff", .tags(.unit))
 struct BackoffTests {
     @Test func doublesFromTheFirstPauseUpToTheMaximum() {
         let backoff = Backoff(first: .seconds(5), maximum: .seconds(900))

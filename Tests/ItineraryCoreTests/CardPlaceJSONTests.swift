@@ -1,11 +1,12 @@
 import Foundation
 import ItineraryCore
+import ItineraryTestTags
 import PropertyBased
 import Testing
 
 /// Every card place the project writes comes from one encoder (`CardPlace.writeJSON`): the
 /// offline lines, the stored card and the API differ only by the names the API adds.
-@Suite("One encoder for a card place")
+@Suite("One encoder for a card place", .tags(.unit))
 struct CardPlaceJSONTests {
     static let places = PlaceDirectory(
         divisions: [

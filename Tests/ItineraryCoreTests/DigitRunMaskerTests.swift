@@ -1,8 +1,9 @@
 import ItineraryCore
+import ItineraryTestTags
 import PropertyBased
 import Testing
 
-@Suite struct DigitRunMaskerTests {
+@Suite(.tags(.unit)) struct DigitRunMaskerTests {
     /// The forms of issue 17 and the file names it names, each with what is kept of it.
     @Test(arguments: [
         ("138-1234-5611", "138-****-5611"),
@@ -113,7 +114,7 @@ import Testing
 }
 
 /// File names keep the carrier and the time they were closed; their other digits are masked.
-@Suite struct FileNameMaskingTests {
+@Suite(.tags(.unit)) struct FileNameMaskingTests {
     @Test func aFeedNameKeepsItsCarrierAndTimeAndMasksItsSequence() {
         #expect(DigitRunMasker.maskedFileName("cmcc-20220501080000-0007.csv.zst") == "cmcc-20220501080000-0007.csv.zst")
         #expect(

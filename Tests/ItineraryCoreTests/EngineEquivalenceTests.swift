@@ -1,10 +1,11 @@
 import ItineraryCore
+import ItineraryTestTags
 import PropertyBased
 import Testing
 
 /// The incremental engine equals the naive reference however records are split into files,
 /// reordered within the lateness, or duplicated (docs/rules.md).
-@Suite struct EngineEquivalenceTests {
+@Suite(.tags(.unit)) struct EngineEquivalenceTests {
     typealias F = Fixture
     static let places = [F.beijing, F.tianjin, F.langfang, F.hangzhou, F.japan, F.hongKong]
 

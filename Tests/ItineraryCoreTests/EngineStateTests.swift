@@ -1,9 +1,10 @@
 import ItineraryCore
+import ItineraryTestTags
 import PropertyBased
 import Testing
 
 /// What the store relies on: state survives encoding, and a refused file leaves no trace.
-@Suite struct EngineStateTests {
+@Suite(.tags(.unit)) struct EngineStateTests {
     typealias F = Fixture
 
     @Test func trackSurvivesEncodingAtEveryStep() async {

@@ -1,9 +1,10 @@
 import Foundation
 import ItineraryCore
+import ItineraryTestTags
 import PropertyBased
 import Testing
 
-@Suite struct JSONWriterTests {
+@Suite(.tags(.unit)) struct JSONWriterTests {
     /// Pieces a string can be made of: every escape, bytes either side of them, a combining mark
     /// right after an escaped character, Chinese and a character outside the BMP.
     static let pieces = [

@@ -1,10 +1,11 @@
 import ItineraryCore
+import ItineraryTestTags
 import PropertyBased
 import Testing
 
 /// When a card next changes without new observations (docs/rules.md): the stored cards are
 /// re-evaluated then, so it must never be later than a real change.
-@Suite struct NextChangeTests {
+@Suite(.tags(.unit)) struct NextChangeTests {
     typealias F = Fixture
     let rules = CardRules()
     var window: Int64 { rules.configuration.window }

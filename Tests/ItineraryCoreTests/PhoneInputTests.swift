@@ -1,9 +1,10 @@
 import ItineraryCore
+import ItineraryTestTags
 import PropertyBased
 import Testing
 
 /// `Phone.parse(typed:)`: the one normaliser behind the page, the API and `itinerary card`.
-@Suite struct PhoneInputTests {
+@Suite(.tags(.unit)) struct PhoneInputTests {
     @Test(arguments: [
         "13193769632", "8613193769632", "+8613193769632", "+86 131 9376 9632", "86 131-9376-9632",
         "131.9376.9632", "(+86) 131 9376 9632", "+86 (131) 9376-9632", "１３１９３７６９６３２",

@@ -1,8 +1,9 @@
 import ItineraryCore
+import ItineraryTestTags
 import Testing
 
 /// The edges of the rules (docs/rules.md): exact thresholds, ties, window bounds, risk and colour.
-@Suite struct RuleEdgeTests {
+@Suite(.tags(.unit)) struct RuleEdgeTests {
     typealias F = Fixture
     let rules = CardRules()
 

@@ -1,7 +1,8 @@
 import ItineraryCore
+import ItineraryTestTags
 import Testing
 
-@Suite struct ValueTests {
+@Suite(.tags(.unit)) struct ValueTests {
     @Test(arguments: ["13800138000", "8613800138000", "+8613800138000"])
     func phoneAcceptsTheThreeForms(_ text: String) {
         #expect(Phone(text)?.number == 13_800_138_000)

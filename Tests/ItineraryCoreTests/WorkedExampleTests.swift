@@ -1,8 +1,9 @@
 import ItineraryCore
+import ItineraryTestTags
 import Testing
 
 /// Each worked example of docs/rules.md as written (W = 14 d, D = 4 h, B = 30 min).
-@Suite struct WorkedExampleTests {
+@Suite(.tags(.unit)) struct WorkedExampleTests {
     let rules = CardRules()
     typealias F = Fixture
 

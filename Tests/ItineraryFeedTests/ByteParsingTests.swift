@@ -1,10 +1,11 @@
 import ItinerarySimulation
+import ItineraryTestTags
 import PropertyBased
 import Testing
 
 @testable import ItineraryFeed
 
-@Suite struct ByteParsingTests {
+@Suite(.tags(.unit)) struct ByteParsingTests {
     /// The word-at-a-time line scan finds what a byte-by-byte one finds, wherever the commas and
     /// line ends fall against the eight-byte words, with bytes that differ by one bit from them.
     @Test func lineScanEqualsAByteByByteScan() async {

@@ -1,11 +1,12 @@
 import Foundation
 import ItineraryCore
+import ItineraryTestTags
 import PropertyBased
 import Testing
 
 @testable import ItineraryFeed
 
-@Suite struct CellTableTests {
+@Suite(.tags(.unit)) struct CellTableTests {
     @Test func findsEveryInsertedKeyAndNoOther() async {
         await propertyCheck(count: 30, input: Gen.int(in: 0...16_777_215).array(of: 1...400)) { lacs in
             let entries = lacs.enumerated().map { index, lac in

@@ -1,10 +1,11 @@
 import Foundation
 import ItineraryCore
+import ItineraryTestTags
 import Testing
 
 @testable import ItineraryFeed
 
-@Suite struct FeedFileNameTests {
+@Suite(.tags(.unit)) struct FeedFileNameTests {
     @Test func parsesAValidName() throws {
         let name = try #require(FeedFileName("cmcc-20220501080000-0007.csv.zst"))
         #expect(name.carrier == .cmcc)

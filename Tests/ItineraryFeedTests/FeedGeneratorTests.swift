@@ -1,12 +1,13 @@
 import Foundation
 import ItineraryCore
+import ItineraryTestTags
 import PropertyBased
 import Testing
 
 @testable import ItineraryFeed
 @testable import ItinerarySimulation
 
-@Suite struct FeedGeneratorTests {
+@Suite(.tags(.unit)) struct FeedGeneratorTests {
     /// The bytes of every generated file, by name.
     private func contents(of feed: GeneratedFeed) throws -> [String: Data] {
         var result: [String: Data] = [:]

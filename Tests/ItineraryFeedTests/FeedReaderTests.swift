@@ -1,10 +1,11 @@
 import Foundation
 import ItineraryCore
+import ItineraryTestTags
 import Testing
 
 @testable import ItineraryFeed
 
-@Suite struct FeedReaderTests {
+@Suite(.tags(.unit)) struct FeedReaderTests {
     let beijing = PlaceCode(adcode: 110000)!
     let shanghai = PlaceCode(adcode: 310000)!
 
@@ -193,7 +194,7 @@ import Testing
     }
 }
 
-@Suite struct FeedRecordBytesTests {
+@Suite(.tags(.unit)) struct FeedRecordBytesTests {
     @Test func recordBytesSpanTheLineWithoutItsEnding() throws {
         let line = "13800138000,1651392000,460,00,4113,12345,lu"
         let file = try Fixtures.file("\(Fixtures.header)\r\n\(line)\r\n")

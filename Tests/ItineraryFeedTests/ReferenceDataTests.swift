@@ -1,10 +1,11 @@
 import Foundation
 import ItineraryCore
+import ItineraryTestTags
 import Testing
 
 @testable import ItineraryFeed
 
-@Suite struct ReferenceDataTests {
+@Suite(.tags(.unit)) struct ReferenceDataTests {
     @Test func bundledCountriesCoverTheMainDestinations() throws {
         let countries = try Countries.load()
         #expect(countries.count >= 200)

@@ -1,5 +1,6 @@
 import Foundation
 import ItineraryCore
+import ItineraryTestTags
 import PropertyBased
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
 
 /// The watermark guard (docs/feed-format.md): a record more than an hour after the time in its file's name
 /// (when the carrier closed the file) is rejected as `after_file_time`, whatever the clock.
-@Suite struct WatermarkGuardTests {
+@Suite(.tags(.unit)) struct WatermarkGuardTests {
     /// 2022-05-01T08:00:00Z, the time in `Fixtures.file`'s default name.
     static let nameTime: Int64 = 1_651_392_000
 
@@ -86,7 +87,7 @@ import Testing
 }
 
 /// `FeedFile.isUnchangedOnDisk`: what the pipeline asks just before it commits a file.
-@Suite struct FileIdentityTests {
+@Suite(.tags(.unit)) struct FileIdentityTests {
     @Test func aCheckedFileIsUnchangedUntilItIsWrittenTouchedOrReplaced() throws {
         let directory = try Fixtures.temporaryDirectory()
         let url = directory.appendingPathComponent("cmcc-20220501080000-0001.csv.zst")

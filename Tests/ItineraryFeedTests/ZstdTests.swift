@@ -1,9 +1,10 @@
+import ItineraryTestTags
 import PropertyBased
 import Testing
 
 @testable import ItineraryFeed
 
-@Suite struct ZstdTests {
+@Suite(.tags(.unit)) struct ZstdTests {
     @Test func roundTripProperty() async {
         await propertyCheck(count: 60, input: Gen.uint8().array(of: 0...5000), Gen.int(in: 1...19)) {
             (bytes: [UInt8], level: Int) async throws in

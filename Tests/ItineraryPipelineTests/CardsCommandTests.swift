@@ -1,8 +1,9 @@
 import Foundation
+import ItineraryTestTags
 import Testing
 
 /// The offline command as a person (or another program) runs it: the built `itinerary` binary.
-@Suite struct CardsCommandTests {
+@Suite(.tags(.integration)) struct CardsCommandTests {
     static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         try PipelineHarness.run(PipelineHarness.executable, arguments)
     }

@@ -5,11 +5,12 @@ import ItineraryPostgres
 import ItinerarySimulation
 import ItineraryStore
 import ItineraryTestSupport
+import ItineraryTestTags
 import Testing
 
 /// Exactly once under failure (docs/feed-format.md): a process killed at any moment, or a database that goes
 /// away, leaves the store as some prefix of whole files, and a restart completes it.
-@Suite(.serialized) struct CrashSafetyTests {
+@Suite(.tags(.integration), .serialized) struct CrashSafetyTests {
     @Test(arguments: [UInt64(1), 2, 3])
     func killedIngestResumesToTheSameCards(seed: UInt64) throws {
         let harness = try PipelineHarness(label: "crash\(seed)", phones: 150, days: 5, seed: seed)

@@ -1,11 +1,12 @@
 import Foundation
 import ItineraryStore
+import ItineraryTestTags
 import Testing
 
 /// A command that starts the embedded cluster stops it when done; one that found it running
 /// (another process's) leaves it be; of several `itinerary` processes on it, the last to stop
 /// stops it, whichever it is and however the others ended.
-@Suite(.serialized) struct EmbeddedLifecycleTests {
+@Suite(.tags(.integration), .serialized) struct EmbeddedLifecycleTests {
     @Test func commandsStopOnlyTheClusterTheyStarted() throws {
         let state = FileManager.default.temporaryDirectory.appendingPathComponent(
             "itinerary-lifecycle-\(UUID().uuidString.prefix(8))")

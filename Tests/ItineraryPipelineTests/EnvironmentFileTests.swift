@@ -1,9 +1,10 @@
 import Foundation
+import ItineraryTestTags
 import Testing
 
 /// `deploy/systemd/itinerary.env` means the same to systemd's `EnvironmentFile=` and to a shell
 /// (`set -a; . itinerary.env`), as shipped and with every commented example switched on.
-@Suite struct EnvironmentFileTests {
+@Suite(.tags(.integration)) struct EnvironmentFileTests {
     static let file = InstallTests.checkout.appendingPathComponent("deploy/systemd/itinerary.env")
 
     @Test(arguments: [false, true])

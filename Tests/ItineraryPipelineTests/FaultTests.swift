@@ -4,6 +4,7 @@ import ItineraryFeed
 import ItineraryPostgres
 import ItinerarySimulation
 import ItineraryStore
+import ItineraryTestTags
 import Testing
 
 @testable import ItineraryPipeline
@@ -11,7 +12,7 @@ import Testing
 /// Off the happy path, as an operator or an attacker would try it: two writers at once, junk and
 /// huge files, bytes PostgreSQL cannot take, feeds before their cells, cards asked for at a time
 /// the store has folded past. Nothing lost, nothing stuck, nothing half-applied.
-@Suite(.serialized) struct FaultTests {
+@Suite(.tags(.integration), .serialized) struct FaultTests {
     // MARK: One writer per store
 
     @Test func aSecondWriterExitsWithAClearMessageAndAStandbyDaemonWaits() throws {
@@ -306,7 +307,7 @@ struct JunkFiles {
 }
 
 /// No clear number at rest anywhere in PostgreSQL's files: heap, indexes and WAL.
-@Suite(.serialized) struct DataDirectoryScanTests {
+@Suite(.tags(.integration), .serialized) struct DataDirectoryScanTests {
     @Test func noGeneratedNumberIsAnywhereInTheClusterFiles() throws {
         let harness = try PipelineHarness(label: "datascan", phones: 20, days: 2)
         let cluster = EmbeddedPostgres(stateDirectory: harness.directory.appendingPathComponent("scan-cluster"))

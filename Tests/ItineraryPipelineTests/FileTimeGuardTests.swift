@@ -5,6 +5,7 @@ import ItineraryPostgres
 import ItinerarySimulation
 import ItineraryStore
 import ItineraryTestSupport
+import ItineraryTestTags
 import PropertyBased
 import Testing
 
@@ -13,7 +14,7 @@ import Testing
 /// The watermark guard (docs/feed-format.md) through every path: a record more than an hour after its file's
 /// name time is rejected as `after_file_time`, kept with the rejects, and moves no watermark, in
 /// `cards`, `ingest`, `stream`, `split` and for any number of workers.
-@Suite(.serialized) struct FileTimeGuardTests {
+@Suite(.tags(.integration), .serialized) struct FileTimeGuardTests {
     /// A generated backlog, and the same backlog with clock-glitched lines in some `cmcc` files
     /// (plain column order), each glitch one more line at the end of its file.
     struct GlitchedBacklog {

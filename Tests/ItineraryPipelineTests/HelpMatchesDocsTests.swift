@@ -1,8 +1,9 @@
 import Foundation
+import ItineraryTestTags
 import Testing
 
 /// What the help says agrees with the docs.
-@Suite struct HelpMatchesDocsTests {
+@Suite(.tags(.integration)) struct HelpMatchesDocsTests {
     /// Files go in delivery order, as docs/feed-format.md defines it, not in plain name order
     /// (which would apply every `cbn` file before any `cmcc` one).
     @Test func ingestHelpGivesTheDeliveryOrderOfTheDocs() throws {

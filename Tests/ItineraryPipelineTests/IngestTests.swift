@@ -6,12 +6,13 @@ import ItineraryPostgres
 import ItinerarySimulation
 import ItineraryStore
 import ItineraryTestSupport
+import ItineraryTestTags
 import PropertyBased
 import Testing
 
 /// Exactly-once ingest (docs/feed-format.md) against a real PostgreSQL: the store's cards equal the offline command's, files apply
 /// exactly once, and nothing of a refused file is applied.
-@Suite(.serialized) struct IngestTests {
+@Suite(.tags(.integration), .serialized) struct IngestTests {
     @Test func storeCardsEqualOfflineCardsForRandomSubsetsAndOrders() async throws {
         let harness = try PipelineHarness(label: "subsets")
         await propertyCheck(count: 3, input: Gen.int(in: 0...1_000_000)) { seed in

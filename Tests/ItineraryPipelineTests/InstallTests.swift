@@ -3,11 +3,12 @@ import ItineraryCore
 import ItineraryFeed
 import ItineraryStore
 import ItineraryTestSupport
+import ItineraryTestTags
 import Testing
 
 /// Installed under a prefix, the program works from any directory: its migrations, reference
 /// data and samples travel with it.
-@Suite(.serialized) struct InstallTests {
+@Suite(.tags(.integration), .serialized) struct InstallTests {
     static let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
 

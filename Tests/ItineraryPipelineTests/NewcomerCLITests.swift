@@ -1,9 +1,10 @@
 import Foundation
 import ItinerarySimulation
+import ItineraryTestTags
 import Testing
 
 /// What a newcomer types at the built `itinerary` binary, and what it answers.
-@Suite struct NewcomerCLITests {
+@Suite(.tags(.integration)) struct NewcomerCLITests {
     static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         try PipelineHarness.run(PipelineHarness.executable, arguments, in: FileManager.default.temporaryDirectory)
     }

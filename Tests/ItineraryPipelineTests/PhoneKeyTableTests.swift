@@ -1,11 +1,12 @@
 import ItineraryCore
 import ItinerarySimulation
+import ItineraryTestTags
 import PropertyBased
 import Testing
 
 @testable import ItineraryPipeline
 
-@Suite struct PhoneKeyTableTests {
+@Suite(.tags(.unit)) struct PhoneKeyTableTests {
     /// The table answers as a dictionary would through growth and removals: the same key for a
     /// phone every time, held until removed, and "first" once per phone per batch.
     @Test func behavesAsADictionary() async {

@@ -6,6 +6,7 @@ import ItineraryPostgres
 import ItinerarySimulation
 import ItineraryStore
 import ItineraryTestSupport
+import ItineraryTestTags
 import Testing
 
 /// No phone number at rest, in any form (issue 17): numbers planted wherever a feed can carry
@@ -13,7 +14,7 @@ import Testing
 /// control byte inside; other fields; the cell id; a file's sequence number — go through the
 /// real `ingest` and `stream` into a PostgreSQL of their own, and then neither the cluster's
 /// files (heap, WAL, logs) nor the state directory nor what the commands print holds any of them.
-@Suite(.serialized) struct PrivacyAtRestTests {
+@Suite(.tags(.integration), .serialized) struct PrivacyAtRestTests {
     /// A number planted in the feed, and how it was written there.
     struct Planted {
         let digits: String

@@ -2,10 +2,11 @@ import Foundation
 import ItineraryCore
 import ItineraryFeed
 import ItineraryPipeline
+import ItineraryTestTags
 import Testing
 
 /// The shipped samples produce exactly the shipped expected cards (Samples/README.md).
-@Suite struct SampleCardsTests {
+@Suite(.tags(.unit)) struct SampleCardsTests {
     static let samples = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Samples")
     static let time = UTCTimestamp.parse("2022-05-15T00:00:00Z")!

@@ -1,9 +1,10 @@
 import Foundation
 import ItineraryTestSupport
+import ItineraryTestTags
 import Testing
 
 /// `serve` as an operator runs it: a busy port is named, and SIGTERM is a clean stop.
-@Suite(.serialized) struct ServeLifecycleTests {
+@Suite(.tags(.integration), .serialized) struct ServeLifecycleTests {
     @Test func aBusyPortIsNamedInTheError() throws {
         let (socket, port) = try Self.listeningSocket()
         defer { close(socket) }

@@ -6,12 +6,13 @@ import ItineraryPostgres
 import ItinerarySimulation
 import ItineraryStore
 import ItineraryTestSupport
+import ItineraryTestTags
 import PropertyBased
 import Testing
 
 /// A sharded deployment (README, Sharding): split files applied shard by shard give the single
 /// node's cards, counts and lateness decisions.
-@Suite struct ShardTests {
+@Suite(.tags(.integration)) struct ShardTests {
     /// Split into a random number of shards, each shard's files applied offline: the union of
     /// the shards' cards, and the sums of their counts, are the single node's.
     @Test func unionOfShardCardsEqualsTheSingleNodeForRandomShardCounts() async throws {

@@ -4,11 +4,12 @@ import ItineraryFeed
 import ItineraryPipeline
 import ItinerarySimulation
 import ItineraryStore
+import ItineraryTestTags
 import Testing
 
 /// What an operator can get wrong around a store: rule settings other than the store's, a cell
 /// table that moves cells, a rejects replay over many rejects, a full disk.
-@Suite struct StoreSettingsTests {
+@Suite(.tags(.integration)) struct StoreSettingsTests {
     static func run(_ arguments: [String]) throws -> (status: Int32, stdout: String, stderr: String) {
         try PipelineHarness.run(PipelineHarness.executable, arguments)
     }

@@ -5,12 +5,13 @@ import ItineraryPostgres
 import ItinerarySimulation
 import ItineraryStore
 import ItineraryTestSupport
+import ItineraryTestTags
 import Testing
 
 /// The stored cards are the cards at the data time, whoever reads them (docs/sql.md): as the
 /// data time moves past a quiet phone's places, past the start and end of a risk period, and
 /// read through `itinerary_card` as `itinerary card` prints them.
-@Suite(.serialized) struct StoredCardTests {
+@Suite(.tags(.integration), .serialized) struct StoredCardTests {
     /// Every stored card equals the card computed from the engine state at the data time, and
     /// no stored row is past due.
     func expectCurrent(_ harness: PipelineHarness, _ workspace: Workspace) throws {

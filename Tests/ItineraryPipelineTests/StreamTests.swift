@@ -6,12 +6,13 @@ import ItineraryPostgres
 import ItinerarySimulation
 import ItineraryStore
 import ItineraryTestSupport
+import ItineraryTestTags
 import Testing
 
 /// The streaming daemon (`itinerary stream`) as a real child process over a real
 /// PostgreSQL: whatever the drop schedule, bursts, duplicates, corrupt files, slow writers,
 /// kills and stops, once the inbox drains the cards equal batch ingest and the offline command.
-@Suite(.serialized) struct StreamTests {
+@Suite(.tags(.integration), .serialized) struct StreamTests {
     // MARK: The decision core
 
     @Test func inboxCandidatesAreOrderedByDeliveryAndSkipTemporaryAndDotFiles() {

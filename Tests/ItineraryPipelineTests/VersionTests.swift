@@ -1,8 +1,9 @@
 import Foundation
+import ItineraryTestTags
 import Testing
 
 /// `itinerary --version` prints the one version, which agrees with CHANGELOG.md.
-@Suite struct VersionTests {
+@Suite(.tags(.integration)) struct VersionTests {
     @Test func versionIsTheChangelogsNewestReleaseMarkedDevWhileChangesAreUnreleased() throws {
         let result = try NewcomerCLITests.run(["--version"])
         #expect(result.status == 0)

@@ -5,6 +5,7 @@ import ItineraryPostgres
 import ItinerarySimulation
 import ItineraryStore
 import ItineraryTestSupport
+import ItineraryTestTags
 import Synchronization
 import Testing
 
@@ -13,7 +14,7 @@ import Testing
 /// Only whole files (docs/feed-format.md): a file still being written is never applied, in part
 /// or whole, by `stream` or `ingest`, whether the carrier writes it in place frame by frame or
 /// under a temporary name it renames at the end.
-@Suite(.serialized) struct WholeFileTests {
+@Suite(.tags(.integration), .serialized) struct WholeFileTests {
     // MARK: The decision core
 
     @Test func aFileSettlesByItsOwnTimesOrBySightings() {

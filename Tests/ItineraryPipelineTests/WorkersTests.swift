@@ -5,6 +5,7 @@ import ItineraryPostgres
 import ItinerarySimulation
 import ItineraryStore
 import ItineraryTestSupport
+import ItineraryTestTags
 import PropertyBased
 import Testing
 
@@ -12,7 +13,7 @@ import Testing
 
 /// `--workers N`: the same cards, summary, rejects (in order, with their line numbers) and late
 /// records as one worker, for any N and however each file's work is cut.
-@Suite(.serialized) struct WorkersTests {
+@Suite(.tags(.integration), .serialized) struct WorkersTests {
     /// A generated feed, and beside it the files that make a run awkward.
     struct AwkwardFeed {
         let feed: GeneratedFeed

@@ -1,9 +1,10 @@
 import Foundation
 import ItineraryPostgres
 import ItineraryTestSupport
+import ItineraryTestTags
 import Testing
 
-@Suite("Connection failures")
+@Suite("Connection failures", .tags(.integration))
 struct ConnectionFailureTests {
     @Test(.timeLimit(.minutes(1)))
     func unreachableServerIsAConnectionFailure() throws {

@@ -1,9 +1,10 @@
 import Foundation
 import ItineraryPostgres
 import ItineraryTestSupport
+import ItineraryTestTags
 import Testing
 
-@Suite("PostgresConnection")
+@Suite("PostgresConnection", .tags(.integration))
 struct ConnectionTests {
     @Test func parametersAndDecoding() throws {
         let connection = try scratchConnection("params")

@@ -1,9 +1,10 @@
 import Foundation
 import ItineraryPostgres
 import ItineraryTestSupport
+import ItineraryTestTags
 import Testing
 
-@Suite("COPY FROM STDIN")
+@Suite("COPY FROM STDIN", .tags(.integration))
 struct CopyTests {
     struct Abort: Error {}
 

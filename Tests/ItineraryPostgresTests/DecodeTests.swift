@@ -1,9 +1,10 @@
 import Foundation
 import ItineraryPostgres
 import ItineraryTestSupport
+import ItineraryTestTags
 import Testing
 
-@Suite("PostgresResult.decode")
+@Suite("PostgresResult.decode", .tags(.integration))
 struct DecodeTests {
     /// One row of every decodable type, then the same columns as NULL.
     private static let query = """

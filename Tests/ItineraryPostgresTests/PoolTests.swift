@@ -1,12 +1,13 @@
 import Dispatch
 import ItineraryPostgres
 import ItineraryTestSupport
+import ItineraryTestTags
 import Synchronization
 import Testing
 
 /// Against a real server; the waits below end when the pool does what it should, so a pool that
 /// does not shows as a hang, which the time limit turns into a failure.
-@Suite("DatabasePool", .timeLimit(.minutes(1)))
+@Suite("DatabasePool", .tags(.integration), .timeLimit(.minutes(1)))
 struct PoolTests {
     /// A connection's work that holds the connection until the test lets it go.
     private final class Gate: Sendable {

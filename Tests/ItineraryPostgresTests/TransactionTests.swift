@@ -1,8 +1,9 @@
 import ItineraryPostgres
 import ItineraryTestSupport
+import ItineraryTestTags
 import Testing
 
-@Suite("Transactions")
+@Suite("Transactions", .tags(.integration))
 struct TransactionTests {
     struct Boom: Error {}
 

@@ -1,9 +1,10 @@
 import Foundation
 import ItineraryCore
 import ItineraryService
+import ItineraryTestTags
 import Testing
 
-@Suite("Attestations", .timeLimit(.minutes(1)))
+@Suite("Attestations", .tags(.integration), .timeLimit(.minutes(1)))
 struct AttestationTests {
     static func payload(signer: AttestationSigner, issued: Int64 = 1_000_000) -> AttestationPayload {
         AttestationPayload(
@@ -97,7 +98,7 @@ struct AttestationTests {
     }
 }
 
-@Suite("Checkers' limits: lifetimes, skew, gray", .timeLimit(.minutes(1)))
+@Suite("Checkers' limits: lifetimes, skew, gray", .tags(.unit), .timeLimit(.minutes(1)))
 struct VerifierLimitTests {
     @Test("a code or attestation valid for longer than the service issues is refused, whatever its signature")
     func lifetimes() throws {

@@ -1,9 +1,10 @@
 import Foundation
+import ItineraryTestTags
 import Testing
 
 @testable import ItineraryService
 
-@Suite("Base64URL", .timeLimit(.minutes(1)))
+@Suite("Base64URL", .tags(.unit), .timeLimit(.minutes(1)))
 struct Base64URLTests {
     @Test func agreesWithFoundationAndRoundTrips() {
         var generator = SystemRandomNumberGenerator()

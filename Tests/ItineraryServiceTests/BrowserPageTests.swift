@@ -1,12 +1,13 @@
 import Foundation
 import ItineraryCore
 import ItineraryService
+import ItineraryTestTags
 import Testing
 
 /// Runs `Tests/browser/check_page.py` (headless Chromium over the DevTools protocol) against a
 /// real server whose console gateway mirrors SMS to a file. Skipped when Chromium is missing or
 /// `ITINERARY_SKIP_BROWSER=1`. The screenshot lands in `Tests/artifacts/card.png`.
-@Suite("Page in a real browser", .timeLimit(.minutes(2)))
+@Suite("Page in a real browser", .tags(.integration), .timeLimit(.minutes(2)))
 struct BrowserPageTests {
     static let chromium = "/usr/bin/chromium"
     static var enabled: Bool {

@@ -1,8 +1,9 @@
 import Foundation
 import ItineraryService
+import ItineraryTestTags
 import Testing
 
-@Suite("Browser safety: headers, content types, origins", .timeLimit(.minutes(1)))
+@Suite("Browser safety: headers, content types, origins", .tags(.integration), .timeLimit(.minutes(1)))
 struct BrowserSafetyTests {
     @Test("every response, errors and the page included, forbids framing and sniffing")
     func headersEverywhere() async throws {

@@ -1,10 +1,11 @@
 import Foundation
 import ItineraryCore
+import ItineraryTestTags
 import Testing
 
 @testable import ItineraryService
 
-@Suite("Card codes (the QR on the card)", .timeLimit(.minutes(1)))
+@Suite("Card codes (the QR on the card)", .tags(.integration), .timeLimit(.minutes(1)))
 struct CardCodeTests {
     static func payload(
         signer: AttestationSigner, issued: Int64 = 1_652_486_400, lifetime: Int64 = 180

@@ -3,9 +3,10 @@ import ItineraryCore
 import ItineraryPostgres
 import ItineraryService
 import ItineraryStore
+import ItineraryTestTags
 import Testing
 
-@Suite("Card re-reads reuse the presented card only while it stands", .timeLimit(.minutes(1)))
+@Suite("Card re-reads reuse the presented card only while it stands", .tags(.integration), .timeLimit(.minutes(1)))
 struct CardReuseTests {
     @Test("a re-read shows the card presented last until new data, a new contact list or its age says otherwise")
     func reuseAndInvalidation() async throws {

@@ -2,6 +2,7 @@ import Foundation
 import ItineraryCore
 import ItineraryStore
 import ItineraryTestSupport
+import ItineraryTestTags
 import Testing
 
 @testable import ItineraryService
@@ -9,7 +10,7 @@ import Testing
 /// A card says only what the store knows (docs/card-states.md): a phone the store holds nothing
 /// for gets a gray "no data" card, data that lags the clock gives gray "stale" cards, and no
 /// checker passes either as green.
-@Suite("Card states: no data and stale are gray, never green", .timeLimit(.minutes(2)))
+@Suite("Card states: no data and stale are gray, never green", .tags(.integration), .timeLimit(.minutes(2)))
 struct CardStateTests {
     static let known = Phone("13800138010")!
     static let unknown = "13800138000"

@@ -1,8 +1,9 @@
 import Foundation
 import ItineraryService
+import ItineraryTestTags
 import Testing
 
-@Suite("Connection flood")
+@Suite("Connection flood", .tags(.integration))
 struct ConnectionFloodTests {
     /// A request that never finishes: the head's blank line is never sent.
     static let halfSent = "GET / HTTP/1.1\r\nHost: x\r\n"

@@ -3,9 +3,10 @@ import ItineraryPostgres
 import ItineraryService
 import ItineraryStore
 import ItineraryTestSupport
+import ItineraryTestTags
 import Testing
 
-@Suite("No clear number or code in PostgreSQL's files")
+@Suite("No clear number or code in PostgreSQL's files", .tags(.integration))
 struct DataAtRestTests {
     @Test(
         "after code → SMS → verify → card, a texted CXMYD reply and a lookup service's relay, consent read and texted withdrawal, no file of the cluster (heap, WAL, logs) holds a number, a sent text or a partner secret",

@@ -2,9 +2,10 @@ import Foundation
 import ItineraryService
 import ItineraryStore
 import ItineraryTestSupport
+import ItineraryTestTags
 import Testing
 
-@Suite("Database outage")
+@Suite("Database outage", .tags(.integration))
 struct DatabaseOutageTests {
     /// A private cluster (the shared one must keep running for other tests), migrated.
     static func privateCluster() throws -> (EmbeddedPostgres, URL) {

@@ -1,5 +1,6 @@
 import Foundation
 import ItineraryCore
+import ItineraryTestTags
 import Logging
 import Testing
 
@@ -7,7 +8,7 @@ import Testing
 
 /// Faults as a client sees them (issue 18): slow, broken and vanishing request bodies, a wrong
 /// method, the Bearer scheme's case, and one network spending the service's SMS budget.
-@Suite("HTTP faults seen from outside", .timeLimit(.minutes(2)))
+@Suite("HTTP faults seen from outside", .tags(.integration), .timeLimit(.minutes(2)))
 struct HTTPFaultTests {
     /// A raw HTTP/1.1 response: status, headers (names lower-cased) and body.
     struct RawResponse {

@@ -4,9 +4,10 @@ import ItineraryCore
 import ItineraryPostgres
 import ItineraryService
 import ItineraryStore
+import ItineraryTestTags
 import Testing
 
-@Suite("Inbound SMS and the outbox", .timeLimit(.minutes(1)))
+@Suite("Inbound SMS and the outbox", .tags(.integration), .timeLimit(.minutes(1)))
 struct InboundSMSTests {
     /// The signature as a gateway computes it, written out here independently of the service's code.
     static func sign(

@@ -4,11 +4,12 @@ import ItineraryPostgres
 import ItineraryService
 import ItineraryStore
 import ItineraryTestSupport
+import ItineraryTestTags
 import Testing
 
 /// Keys can be withdrawn (docs/http-api.md, "Withdrawing a key"): `itinerary keys revoke`
 /// or a deleted `.pub` takes effect in the running service within seconds, without a restart.
-@Suite("Withdrawn signing keys", .timeLimit(.minutes(2)))
+@Suite("Withdrawn signing keys", .tags(.integration), .timeLimit(.minutes(2)))
 struct KeyRevocationTests {
     /// A state directory that has been through a rotation: `retired` has only its `.pub` left.
     static func rotatedState() throws -> (state: String, retired: AttestationSigner, current: AttestationSigner) {

@@ -2,9 +2,10 @@ import Foundation
 import ItineraryCore
 import ItineraryService
 import ItineraryStore
+import ItineraryTestTags
 import Testing
 
-@Suite("OTP flow over HTTP", .timeLimit(.minutes(1)))
+@Suite("OTP flow over HTTP", .tags(.integration), .timeLimit(.minutes(1)))
 struct OTPFlowTests {
     @Test("code by SMS, card with token, card again with the token")
     func fullFlow() async throws {

@@ -1,13 +1,14 @@
 import Foundation
 import ItineraryCore
 import ItineraryStore
+import ItineraryTestTags
 import Testing
 
 @testable import ItineraryService
 
 /// `docs/openapi.yaml`, which partners generate clients from, against the server: the same paths
 /// and methods as the router, and live answers carrying every field its schemas require.
-@Suite("OpenAPI description against the server", .timeLimit(.minutes(1)))
+@Suite("OpenAPI description against the server", .tags(.integration), .timeLimit(.minutes(1)))
 struct OpenAPITests {
     static let document =
         (try? String(

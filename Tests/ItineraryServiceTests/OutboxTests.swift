@@ -3,10 +3,11 @@ import ItineraryCore
 import ItineraryPostgres
 import ItineraryService
 import ItineraryStore
+import ItineraryTestTags
 import Synchronization
 import Testing
 
-@Suite("SMS outbox: at most once")
+@Suite("SMS outbox: at most once", .tags(.integration))
 struct OutboxTests {
     @Test(
         "PostgreSQL stopped between the gateway's send and its record: never sent again, after a restart it is 'unknown'",

@@ -3,10 +3,11 @@ import ItineraryCore
 import ItineraryPostgres
 import ItineraryService
 import ItineraryStore
+import ItineraryTestTags
 import Testing
 
 /// Lookup services (issue 19, docs/partner-api.md) over HTTP against a real PostgreSQL.
-@Suite("Partner API for lookup services", .timeLimit(.minutes(3)))
+@Suite("Partner API for lookup services", .tags(.integration), .timeLimit(.minutes(3)))
 struct PartnerAPITests {
     /// `count` distinct mobile numbers.
     static func phones(_ count: Int, prefix: String = "150") -> [String] {

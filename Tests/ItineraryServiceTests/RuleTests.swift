@@ -1,9 +1,10 @@
 import ItineraryCore
+import ItineraryTestTags
 import Testing
 
 @testable import ItineraryService
 
-@Suite("Pure rules", .timeLimit(.minutes(1)))
+@Suite("Pure rules", .tags(.unit), .timeLimit(.minutes(1)))
 struct RuleTests {
     let policy = OTPPolicy()
     let record = OTPRecord(codeHash: [1, 2, 3], issuedAt: 1000, expiresAt: 1300, wrongAttempts: 0)

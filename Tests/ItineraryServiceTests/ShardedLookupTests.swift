@@ -4,12 +4,13 @@ import ItineraryPostgres
 import ItineraryService
 import ItineraryStore
 import ItineraryTestSupport
+import ItineraryTestTags
 import Testing
 
 /// The lookup service reaches every phone of a sharded store through one URL, the coordinator
 /// (`itinerary shards init`): the same cards, over the whole OTP flow, as from a single store
 /// holding the same phones.
-@Suite("The lookup service through a shard coordinator", .timeLimit(.minutes(2)))
+@Suite("The lookup service through a shard coordinator", .tags(.integration), .timeLimit(.minutes(2)))
 struct ShardedLookupTests {
     static let hangzhou = PlaceCode(adcode: 330100)!
     static let beijing = PlaceCode(adcode: 110000)!

@@ -3,6 +3,7 @@ import ItineraryCore
 import ItineraryPostgres
 import ItineraryStore
 import ItineraryTestSupport
+import ItineraryTestTags
 import Testing
 
 @testable import ItineraryService
@@ -11,7 +12,9 @@ import Testing
 /// `itinerary_card` returns to SQL readers and `itinerary card` prints, and that card is the one
 /// the rules give at the data time (`itinerary card --at`, offline `cards --at`), whatever the
 /// service clock says. The service never decodes engine state.
-@Suite("One card path: the service, itinerary card and SQL show the stored card", .timeLimit(.minutes(8)))
+@Suite(
+    "One card path: the service, itinerary card and SQL show the stored card", .tags(.integration),
+    .timeLimit(.minutes(8)))
 struct StoredCardPathTests {
     /// Fixtures.phoneKeyer's secret, so the keys the commands derive are the service's.
     static let environment = ["ITINERARY_PHONE_KEY_SECRET": "test phone key secret!"]

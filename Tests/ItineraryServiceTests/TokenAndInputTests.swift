@@ -1,9 +1,10 @@
 import Foundation
 import ItineraryCore
 import ItineraryService
+import ItineraryTestTags
 import Testing
 
-@Suite("Tokens and input validation", .timeLimit(.minutes(1)))
+@Suite("Tokens and input validation", .tags(.integration), .timeLimit(.minutes(1)))
 struct TokenAndInputTests {
     @Test("a token is reusable for 10 minutes by the same client only")
     func tokenReuseAndExpiry() async throws {

@@ -1,8 +1,9 @@
 import Foundation
 import ItineraryService
+import ItineraryTestTags
 import Testing
 
-@Suite("Behind a TLS proxy: X-Forwarded-For only from trusted proxies", .timeLimit(.minutes(1)))
+@Suite("Behind a TLS proxy: X-Forwarded-For only from trusted proxies", .tags(.integration), .timeLimit(.minutes(1)))
 struct TrustedProxyTests {
     /// The test client connects from 127.0.0.1: a trusted proxy when the harness says so.
     static let loopback = TrustedProxies([AddressRange("127.0.0.0/8")!])

@@ -2,6 +2,7 @@ import Foundation
 import ItineraryCore
 import ItineraryService
 import ItineraryTestSupport
+import ItineraryTestTags
 import Testing
 
 /// Runs `Tests/browser/check_venue.py`: the card page's QR code, read back from a screenshot with
@@ -11,7 +12,7 @@ import Testing
 /// left open, refuses it once the key is withdrawn (`itinerary keys revoke`); a browser asking for
 /// English gets the page, the code SMS and the place names in English. Verdict screenshots land in
 /// `Tests/artifacts/states/` (docs/images/ holds copies). The screenshot and the JSON summary land in `Tests/artifacts/`. Skipped when Chromium or zbarimg is missing or `ITINERARY_SKIP_BROWSER=1`.
-@Suite("Venue verification in a real browser", .timeLimit(.minutes(3)))
+@Suite("Venue verification in a real browser", .tags(.integration), .timeLimit(.minutes(3)))
 struct VenueBrowserTests {
     static var enabled: Bool {
         BrowserPageTests.enabled && FileManager.default.isExecutableFile(atPath: "/usr/bin/zbarimg")

@@ -1,13 +1,14 @@
 import Foundation
 import Hummingbird
 import ItineraryService
+import ItineraryTestTags
 import ServiceLifecycle
 import Synchronization
 import Testing
 
 /// The webhook gateway against a real receiver on a local port: what it posts, what it retries,
 /// what it gives up on, and that it never follows a redirect with a phone number in the body.
-@Suite("The SMS webhook gateway", .timeLimit(.minutes(1)))
+@Suite("The SMS webhook gateway", .tags(.integration), .timeLimit(.minutes(1)))
 struct WebhookSMSGatewayTests {
     @Test func postsTheSignedMessageOnce() async throws {
         let secret = Array("a-shared-webhook-secret".utf8)

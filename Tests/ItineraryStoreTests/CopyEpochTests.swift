@@ -1,9 +1,10 @@
 import ItineraryPostgres
 import ItineraryStore
 import ItineraryTestSupport
+import ItineraryTestTags
 import Testing
 
-@Suite("COPY of epoch-second timestamps")
+@Suite("COPY of epoch-second timestamps", .tags(.integration))
 struct CopyEpochTests {
     @Test func timestampsMatchPostgres() throws {
         let connection = try scratchConnection("copyts")

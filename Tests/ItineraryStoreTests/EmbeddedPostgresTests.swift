@@ -1,11 +1,12 @@
 import Foundation
 import ItineraryPostgres
 import ItineraryTestSupport
+import ItineraryTestTags
 import Testing
 
 @testable import ItineraryStore
 
-@Suite("EmbeddedPostgres")
+@Suite("EmbeddedPostgres", .tags(.integration))
 struct EmbeddedPostgresTests {
     @Test func startIsIdempotentAndConnectable() throws {
         guard let shared = try SharedTestDatabase.embeddedCluster() else { return }  // external server

@@ -1,8 +1,9 @@
 import Foundation
 import ItineraryStore
+import ItineraryTestTags
 import Testing
 
-@Suite("ItinerarySettings: one read of the environment")
+@Suite("ItinerarySettings: one read of the environment", .tags(.unit))
 struct ItinerarySettingsTests {
     static let secret = "a-phone-key-secret-of-32-bytes!!"
 

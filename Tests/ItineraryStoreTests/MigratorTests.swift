@@ -2,9 +2,10 @@ import Foundation
 import ItineraryPostgres
 import ItineraryStore
 import ItineraryTestSupport
+import ItineraryTestTags
 import Testing
 
-@Suite("Migrator")
+@Suite("Migrator", .tags(.integration))
 struct MigratorTests {
     /// A directory holding the given migration files, removed by the caller.
     static func migrationDirectory(_ files: [String: String]) throws -> URL {

@@ -34,7 +34,7 @@ extension LookupService {
         }
     }
 
-    var partnerStore: PartnerStore { stores.partners }
+    var partnerStore: any PartnerStore { stores.partners }
 
     /// The partner with `clientID` as last read (``PartnerDirectory``), revoked ones included.
     func partner(_ clientID: String) async throws -> Partner? {
@@ -178,7 +178,7 @@ extension LookupService {
         let phoneKey = configuration.phoneKeyer.key(for: phone)
         let name = text.dropFirst(configuration.withdrawKeyword.count).trimmingCharacters(in: .whitespaces)
         let withdrawn = try await partnerStore.withdraw(
-            phoneKey: phoneKey.bytes, partnerName: name.isEmpty ? nil : name, at: now)
+            phoneKey: phoneKey.bytes, partnerName: name.isEmpty ? nil : name, clientID: nil, at: now)
         let limit = FixedWindowLimit(limit: configuration.inboundRepliesPerMinute, length: 60)
         guard
             try await stores.rates.hit(

@@ -9,7 +9,7 @@ extension LookupService {
     /// latest 50 reads, newest first, and the consents standing now.
     func partnerAudit(_ request: Request, context: LookupRequestContext) async throws -> Response {
         let entry = try context.requireBearer()
-        let (reads, consents) = try await partnerStore.audit(phoneKey: entry.phoneKey.bytes, at: clock.now())
+        let (reads, consents) = try await partnerStore.audit(phoneKey: entry.phoneKey.bytes, at: clock.now(), limit: 50)
         var writer = JSONWriter()
         writer.beginObject()
         writer.beginArray("reads")
@@ -44,7 +44,7 @@ extension LookupService {
             throw APIError.invalidRequest("name the partner by its client_id")
         }
         let withdrawn = try await partnerStore.withdraw(
-            phoneKey: entry.phoneKey.bytes, clientID: clientID, at: clock.now())
+            phoneKey: entry.phoneKey.bytes, partnerName: nil, clientID: clientID, at: clock.now())
         guard !withdrawn.isEmpty else {
             throw APIError(status: .notFound, code: "no_consent", message: "no standing consent to this partner")
         }

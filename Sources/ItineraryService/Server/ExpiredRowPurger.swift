@@ -6,7 +6,7 @@ import ServiceLifecycle
 /// consents every `interval`, from start until the service group shuts down.
 struct ExpiredRowPurger: Service {
     let store: any StoreMaintenance
-    let partners: PartnerStore
+    let partners: any PartnerStore
     let clock: any WallClock
     let policy: OTPPolicy
     let logger: Logger

@@ -5,8 +5,9 @@ import NIOCore
 /// holder on the routes that need one.
 struct LookupRequestContext: RequestContext {
     var coreContext: CoreRequestContextStorage
-    /// The socket peer's IP address, `unknown` if not an IP socket.
-    let peerAddress: String
+    /// The socket peer's IP address, `unknown` if not an IP socket (the unit tests' router has
+    /// no socket and sets it).
+    var peerAddress: String
     /// The holder of the request's Bearer token, once ``BearerTokenMiddleware`` has checked it.
     var bearer: TokenCache.Entry?
     /// The partner behind the request's partner token, once ``PartnerTokenMiddleware`` has checked it.

@@ -30,7 +30,8 @@ public struct LookupServer: Service {
     public var attestationVerifier: AttestationVerifier { service.keys.last.verifier }
 
     private let service: LookupService
-    private let pool: DatabasePool
+    /// Closed when the server stops; `nil` for stores that need no pool.
+    private let pool: DatabasePool?
     private let sealer: OutboxSealer
     private let logger: Logger
 
@@ -44,6 +45,31 @@ public struct LookupServer: Service {
         metrics: ServiceMetrics = ServiceMetrics(),
         logger: Logger = Logger(label: "itinerary.lookup")
     ) throws {
+        let sealer = OutboxSealer(
+            key: try configuration.outboxKey
+                ?? SecretFile.loadOrCreate(
+                    at: configuration.stateDirectory + "/outbox.key",
+                    generate: { SecureRandom.bytes(32) },
+                    validate: { $0.count == 32 }
+                ))
+        try self.init(
+            configuration: configuration, stores: .postgres(pool: pool, sealer: sealer), sealer: sealer, pool: pool,
+            cardSource: cardSource, places: places, clock: clock, metrics: metrics, logger: logger)
+    }
+
+    /// A server over any ``LookupStores`` (the unit tests' in-memory ones); it closes `pool`, if
+    /// any, when it stops. `sealer` opens what `stores.outbox` sealed.
+    init(
+        configuration: ServiceConfiguration,
+        stores: LookupStores,
+        sealer: OutboxSealer,
+        pool: DatabasePool?,
+        cardSource: any CardSource,
+        places: PlaceDirectory,
+        clock: any WallClock,
+        metrics: ServiceMetrics,
+        logger: Logger
+    ) throws {
         let secret =
             try configuration.serverSecret
             ?? SecretFile.loadOrCreate(
@@ -54,16 +80,10 @@ public struct LookupServer: Service {
         let signer =
             try configuration.attestationSigner
             ?? AttestationSigner.loadOrCreate(inDirectory: configuration.stateDirectory)
-        sealer = OutboxSealer(
-            key: try configuration.outboxKey
-                ?? SecretFile.loadOrCreate(
-                    at: configuration.stateDirectory + "/outbox.key",
-                    generate: { SecureRandom.bytes(32) },
-                    validate: { $0.count == 32 }
-                ))
+        self.sealer = sealer
         self.pool = pool
         service = LookupService(
-            configuration: configuration, stores: .postgres(pool: pool, sealer: sealer), cardSource: cardSource,
+            configuration: configuration, stores: stores, cardSource: cardSource,
             places: places,
             clock: clock, hasher: SecretHasher(secret: secret),
             keys: AttestationKeyRing(
@@ -179,7 +199,7 @@ public struct LookupServer: Service {
             },
             logger: logger
         )
-        defer { pool.close() }
+        defer { pool?.close() }
         do {
             // Hummingbird's MetricsMiddleware records through swift-metrics: bound here, its
             // metrics land in this server's registry, whatever the process bootstrapped.

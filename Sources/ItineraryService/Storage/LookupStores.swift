@@ -14,7 +14,7 @@ struct LookupStores: Sendable {
     var revocations: any KeyRevocationStore
     var maintenance: any StoreMaintenance
     /// Lookup services' consents and reads (`SQL/0011_partners.sql`).
-    var partners: PartnerStore
+    var partners: any PartnerStore
 
     /// The PostgreSQL stores over one pool; `sealer` seals what goes into the outbox.
     static func postgres(pool: DatabasePool, sealer: OutboxSealer) -> LookupStores {
@@ -23,6 +23,6 @@ struct LookupStores: Sendable {
             codes: PostgresCodeStore(pool: pool, outbox: outbox), tokens: PostgresTokenStore(pool: pool),
             outbox: outbox, rates: PostgresRateCounterStore(pool: pool), nonces: PostgresNonceStore(pool: pool),
             revocations: PostgresKeyRevocationStore(pool: pool), maintenance: PostgresStoreMaintenance(pool: pool),
-            partners: PartnerStore(pool: pool))
+            partners: PostgresPartnerStore(pool: pool))
     }
 }

@@ -1,131 +1,31 @@
-import ItineraryPostgres
-import ItineraryStore
-
-/// A partner read as the card page lists it (`partner_reads`, SQL/0011).
-struct PartnerRead: Sendable, Hashable {
-    var partnerName: String
-    var at: Int64
-    /// `relay` (with an SMS code) or `consent` (under a standing consent).
-    var purpose: String
-    /// `card`, or why it was refused (`invalid_code`, `no_consent`, …).
-    var outcome: String
-}
-
-/// A standing consent as the card page lists it.
-struct PartnerConsent: Sendable, Hashable {
-    var clientID: String
-    var partnerName: String
-    var grantedAt: Int64
-    var expiresAt: Int64
-}
-
 /// The service's side of the partner tables (SQL/0011): consents, the audit of reads, and the
 /// partners as ``PartnerDirectory`` re-reads them. Phones appear only as keys.
-struct PartnerStore: Sendable {
-    let pool: DatabasePool
-
-    /// Every partner (``PartnerRegistry/all(on:)``).
-    func partners() async throws -> [Partner] {
-        try await pool.run { try PartnerRegistry.all(on: $0) }
-    }
+protocol PartnerStore: Sendable {
+    /// Every partner, revoked ones included (``PartnerRegistry/all(on:)``).
+    func partners() async throws -> [Partner]
 
     /// Records one read.
     func recordRead(clientID: String, phoneKey: [UInt8], at time: Int64, purpose: String, outcome: String) async throws
-    {
-        _ = try await pool.run { connection in
-            try connection.execute(
-                "INSERT INTO partner_reads (client_id, phone_key, at, purpose, outcome) VALUES ($1, $2, $3::int8, $4, $5)",
-                .text(clientID), .bytes(phoneKey), .int(time), .text(purpose), .text(outcome))
-        }
-    }
 
     /// Grants (or extends, or renews after a withdrawal) the partner's consent until `expiresAt`.
-    func grantConsent(clientID: String, phoneKey: [UInt8], at time: Int64, expiresAt: Int64) async throws {
-        _ = try await pool.run { connection in
-            try connection.execute(
-                """
-                INSERT INTO partner_consents (client_id, phone_key, granted_at, expires_at) VALUES ($1, $2, $3::int8, $4::int8)
-                ON CONFLICT (phone_key, client_id) DO UPDATE
-                SET granted_at = EXCLUDED.granted_at, expires_at = EXCLUDED.expires_at, withdrawn_at = NULL
-                """, .text(clientID), .bytes(phoneKey), .int(time), .int(expiresAt))
-        }
-    }
+    func grantConsent(clientID: String, phoneKey: [UInt8], at time: Int64, expiresAt: Int64) async throws
 
-    /// Checks the partner's standing consent at `time` and records the read in one statement:
-    /// `true` (recorded as `card`) while it stands, else `false` (recorded as `no_consent`).
-    /// Read from the table every time, so a withdrawal counts at once.
-    func consentedRead(clientID: String, phoneKey: [UInt8], at time: Int64) async throws -> Bool {
-        try await pool.run { connection in
-            try connection.execute(
-                """
-                INSERT INTO partner_reads (client_id, phone_key, at, purpose, outcome)
-                SELECT $1, $2, $3::int8, 'consent', CASE WHEN EXISTS (
-                    SELECT 1 FROM partner_consents WHERE phone_key = $2 AND client_id = $1 AND withdrawn_at IS NULL
-                        AND expires_at > $3::int8) THEN 'card' ELSE 'no_consent' END
-                RETURNING outcome
-                """, .text(clientID), .bytes(phoneKey), .int(time)
-            ).string(0, 0) == "card"
-        }
-    }
+    /// Checks the partner's standing consent at `time` and records the read atomically: `true`
+    /// (recorded as `card`) while it stands, else `false` (recorded as `no_consent`). Never
+    /// cached, so a withdrawal counts at once.
+    func consentedRead(clientID: String, phoneKey: [UInt8], at time: Int64) async throws -> Bool
 
-    /// Withdraws the phone's standing consents at `time`: to the partners named `partnerName`
+    /// Withdraws the phone's consents standing at `time`: to the partners named `partnerName`
     /// (compared case-insensitively) or with client id `clientID`, or all when both are `nil`.
-    /// Returns the names of the partners whose consent it ended.
-    func withdraw(
-        phoneKey: [UInt8], partnerName: String? = nil, clientID: String? = nil, at time: Int64
-    ) async throws
-        -> [String]
-    {
-        try await pool.run { connection in
-            let result = try connection.execute(
-                """
-                UPDATE partner_consents c SET withdrawn_at = $2::int8 FROM partners p
-                WHERE c.client_id = p.client_id AND c.phone_key = $1 AND c.withdrawn_at IS NULL AND c.expires_at > $2::int8
-                    AND ($3::text IS NULL OR lower(p.name) = lower($3)) AND ($4::text IS NULL OR p.client_id = $4)
-                RETURNING p.name
-                """, .bytes(phoneKey), .int(time), partnerName.map { .text($0) }, clientID.map { .text($0) })
-            return (0..<result.rowCount).compactMap { result.string($0, 0) }.sorted()
-        }
-    }
+    /// Returns the names of the partners whose consent it ended, sorted.
+    func withdraw(phoneKey: [UInt8], partnerName: String?, clientID: String?, at time: Int64) async throws -> [String]
 
-    /// The phone's reads (newest first, at most `limit`) and its consents standing at `time`.
+    /// The phone's reads (newest first, at most `limit`) and its consents standing at `time`
+    /// (oldest grant first).
     func audit(
-        phoneKey: [UInt8], at time: Int64, limit: Int = 50
-    ) async throws -> (
-        reads: [PartnerRead], consents: [PartnerConsent]
-    ) {
-        try await pool.run { connection in
-            let reads = try connection.execute(
-                """
-                SELECT p.name, r.at, r.purpose, r.outcome FROM partner_reads r JOIN partners p USING (client_id)
-                WHERE r.phone_key = $1 ORDER BY r.at DESC, r.id DESC LIMIT $2::int4
-                """, parameters: [.bytes(phoneKey), .int(Int64(limit))], resultFormat: .binary)
-            let consents = try connection.execute(
-                """
-                SELECT c.client_id, p.name, c.granted_at, c.expires_at FROM partner_consents c JOIN partners p USING (client_id)
-                WHERE c.phone_key = $1 AND c.withdrawn_at IS NULL AND c.expires_at > $2::int8 ORDER BY c.granted_at, p.name
-                """, parameters: [.bytes(phoneKey), .int(time)], resultFormat: .binary)
-            return (
-                try (0..<reads.rowCount).map { row in
-                    PartnerRead(
-                        partnerName: reads.string(row, 0) ?? "", at: try reads.int64(row, 1) ?? 0,
-                        purpose: reads.string(row, 2) ?? "", outcome: reads.string(row, 3) ?? "")
-                },
-                try (0..<consents.rowCount).map { row in
-                    PartnerConsent(
-                        clientID: consents.string(row, 0) ?? "", partnerName: consents.string(row, 1) ?? "",
-                        grantedAt: try consents.int64(row, 2) ?? 0, expiresAt: try consents.int64(row, 3) ?? 0)
-                }
-            )
-        }
-    }
+        phoneKey: [UInt8], at time: Int64, limit: Int
+    ) async throws -> (reads: [PartnerRead], consents: [PartnerConsent])
 
     /// Deletes reads older than `readsBefore` and consents ended (expired or withdrawn) before `time`.
-    func purgeExpired(now time: Int64, readsBefore: Int64) async throws {
-        try await pool.run { connection -> Void in
-            try connection.execute("DELETE FROM partner_reads WHERE at < $1::int8", .int(readsBefore))
-            try connection.execute(
-                "DELETE FROM partner_consents WHERE expires_at < $1::int8 OR withdrawn_at < $1::int8", .int(time))
-        }
-    }
+    func purgeExpired(now time: Int64, readsBefore: Int64) async throws
 }

@@ -21,11 +21,14 @@ enum Fixtures {
     static let phoneKeyer = PhoneKeyer(secret: Array("test phone key secret!".utf8))
 }
 
-/// Every phone was in Hangzhou (starred, medium exposure) then Beijing; the data time is `watermark`.
+/// Every phone was in Hangzhou (starred, medium exposure) then Beijing, except the phones of
+/// `noData` (digits), of which the source holds nothing; the data time is `watermark`.
 struct FixedCardSource: CardSource {
     var watermark: Int64? = Fixtures.watermark
+    var noData: Set<String> = []
 
     func card(forPhoneKey key: PhoneKey, phone: Phone) async throws -> Card? {
+        guard !noData.contains(phone.digits) else { return nil }
         let at = watermark ?? Fixtures.start
         return Card(
             at: at, color: .green,
