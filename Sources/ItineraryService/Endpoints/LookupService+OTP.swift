@@ -50,7 +50,7 @@ extension LookupService {
         }
         let phoneKey = configuration.phoneKeyer.key(for: phone).bytes
         let code = SecureRandom.digits(configuration.otp.digits)
-        let sms = NewSMS(phone: phone, kind: .otp, body: text(code, configuration.otp.codeLifetime / 60))
+        let sms = NewSMS(phone: phone, kind: .otp, body: text(code, configuration.otp.codeLifetime.inWholeSeconds / 60))
         let decision = try await stores.codes.issueCode(
             phoneKey: phoneKey, codeHash: codeHash(phoneKey, code), sms: sms, now: now, policy: configuration.otp)
         if case .limited(let retryAfter) = decision {
@@ -62,8 +62,8 @@ extension LookupService {
         writer.beginObject()
         writer.string("status", "sent")
         writer.string("phone", phone.masked)
-        writer.int("expires_in", configuration.otp.codeLifetime)
-        writer.int("resend_after", configuration.otp.resendInterval)
+        writer.int("expires_in", configuration.otp.codeLifetime.inWholeSeconds)
+        writer.int("resend_after", configuration.otp.resendInterval.inWholeSeconds)
         extra(&writer)
         writer.endObject()
         return Responses.json(writer.text)

@@ -1,3 +1,5 @@
+import ItineraryCore
+
 /// The verification rules as a pure function of (stored record, submitted code hash, now).
 ///
 /// The store runs it under a row lock and applies the returned change in the same transaction,
@@ -14,7 +16,7 @@ enum OTPVerification {
             return Verdict(outcome: .expired, change: .delete)
         }
         if record.wrongAttempts >= policy.maxWrongAttempts {
-            let retryAfter = max(1, record.issuedAt + policy.resendInterval - now)
+            let retryAfter = max(1, record.issuedAt + policy.resendInterval.inWholeSeconds - now)
             return Verdict(outcome: .tooManyAttempts(retryAfter: retryAfter), change: .keep)
         }
         if ConstantTime.equal(record.codeHash, submittedHash) {

@@ -1,3 +1,4 @@
+import ItineraryCore
 import ItineraryPostgres
 import ItineraryStore
 
@@ -21,7 +22,7 @@ struct PostgresCodeStore: CodeStore {
                     .int(Self.lockObject(phoneKey)))
                 let result = try connection.execute(
                     "SELECT sent_at FROM otp_sends WHERE phone_key = $1 AND sent_at > $2::int8",
-                    .bytes(phoneKey), .int(now - policy.dailyWindow)
+                    .bytes(phoneKey), .int(now - policy.dailyWindow.inWholeSeconds)
                 )
                 let sends = try (0..<result.rowCount).map { try result.decode(Int64.self, $0, 0) }
                 let decision = OTPSendPolicy.decide(previousSends: sends, now: now, policy: policy)
@@ -35,7 +36,7 @@ struct PostgresCodeStore: CodeStore {
                     ON CONFLICT (phone_key) DO UPDATE SET code_hash = EXCLUDED.code_hash, issued_at = EXCLUDED.issued_at,
                         expires_at = EXCLUDED.expires_at, wrong_attempts = 0
                     """,
-                    .bytes(phoneKey), .bytes(codeHash), .int(now), .int(now + policy.codeLifetime)
+                    .bytes(phoneKey), .bytes(codeHash), .int(now), .int(now + policy.codeLifetime.inWholeSeconds)
                 )
                 try outbox.enqueue(sms, now: now, on: connection)
                 return .allowed

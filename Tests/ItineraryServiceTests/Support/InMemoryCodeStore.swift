@@ -1,5 +1,5 @@
+import ItineraryCore
 import Synchronization
-
 @testable import ItineraryService
 
 /// ``CodeStore`` in memory, on the pure rules PostgreSQL applies (``OTPSendPolicy``,
@@ -24,14 +24,15 @@ final class InMemoryCodeStore: CodeStore {
         phoneKey: [UInt8], codeHash: [UInt8], sms: NewSMS, now: Int64, policy: OTPPolicy
     ) async throws -> SendDecision {
         try state.withLock { state in
-            let sends = state.sends[phoneKey, default: []].filter { $0 > now - policy.dailyWindow }
+            let sends = state.sends[phoneKey, default: []].filter { $0 > now - policy.dailyWindow.inWholeSeconds }
             let decision = OTPSendPolicy.decide(previousSends: sends, now: now, policy: policy)
             guard decision == .allowed else { return decision }
             // First, so a message that cannot be queued leaves no code behind (one transaction).
             try outbox.append(sms, now: now)
             state.sends[phoneKey] = sends + [now]
             state.codes[phoneKey] = OTPRecord(
-                codeHash: codeHash, issuedAt: now, expiresAt: now + policy.codeLifetime, wrongAttempts: 0)
+                codeHash: codeHash, issuedAt: now, expiresAt: now + policy.codeLifetime.inWholeSeconds, wrongAttempts: 0
+            )
             return decision
         }
     }
