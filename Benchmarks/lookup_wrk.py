@@ -21,7 +21,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from otp_flow_bench import CodeLog, post  # noqa: E402
+from otp_flow_bench import CodeLog, sign_in  # noqa: E402
 
 PHONE = "13010310868"  # a sample phone with a green card (Samples/expected-cards.jsonl)
 
@@ -67,14 +67,8 @@ def one_run(label, binary, port, seconds, workdir):
                                    stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_healthy(url, process)
-        codes = CodeLog(log_path)
-        with open(log_path, "rb") as existing:
-            codes.offset = len(existing.read())
-        status, _ = post(url + "/v1/otp", {"phone": PHONE})
-        assert status == 200, status
-        code = codes.code(PHONE[:3] + "****" + PHONE[-4:])
-        status, card = post(url + "/v1/itinerary", {"phone": PHONE, "code": code, "consent": True})
-        assert status == 200 and card.get("color") == "green", card
+        card = sign_in(url, CodeLog.following(log_path), PHONE)
+        assert card.get("color") == "green", card
         lookup = wrk(url + "/v1/itinerary", seconds, "Authorization: Bearer " + card["token"])
         health = wrk(url + "/healthz", seconds)
         return {"binary": label, "lookup": lookup, "healthz": health,

@@ -12,6 +12,7 @@ Start the service with its stdout in a file and the per-address limits raised, e
 """
 import argparse
 import json
+import os
 import re
 import threading
 import time
@@ -32,6 +33,17 @@ class CodeLog:
     def __init__(self, path):
         self.path, self.offset, self.codes, self.lock = path, 0, {}, threading.Lock()
 
+    @classmethod
+    def following(cls, path):
+        """A reader of what is written to `path` from now on."""
+        log = cls(path)
+        log.offset = os.path.getsize(path)
+        return log
+
+    def code_for(self, phone, timeout=20.0):
+        """The code last sent to `phone`, found by the masked number the gateway prints."""
+        return self.code(phone[:3] + "****" + phone[-4:], timeout)
+
     def code(self, masked, timeout=20.0):
         deadline = time.time() + timeout
         while time.time() < deadline:
@@ -49,6 +61,15 @@ class CodeLog:
                     return self.codes.pop(masked)
             time.sleep(0.02)
         raise TimeoutError(f"no code for {masked}")
+
+
+def sign_in(url, log, phone):
+    """The person-facing flow: a code by SMS, read from the log, then the card and its token."""
+    status, _ = post(url + "/v1/otp", {"phone": phone})
+    assert status == 200, status
+    status, card = post(url + "/v1/itinerary", {"phone": phone, "code": log.code_for(phone), "consent": True})
+    assert status == 200 and "token" in card, status
+    return card
 
 
 def timed_flows(numbers, workers, run_one):
@@ -93,18 +114,9 @@ def main():
     parser.add_argument("--workers", type=int, default=32)
     parser.add_argument("--first", type=int, default=13800000000 + int(time.time()) % 5000)
     options = parser.parse_args()
-    log = CodeLog(options.sms_log)
-    with open(options.sms_log, encoding="utf-8", errors="replace") as existing:
-        log.offset = len(existing.read().encode("utf-8"))
-
-    def flow(phone):
-        status, _ = post(options.url + "/v1/otp", {"phone": phone})
-        assert status == 200, status
-        code = log.code(phone[:3] + "****" + phone[-4:])
-        status, card = post(options.url + "/v1/itinerary", {"phone": phone, "code": code, "consent": True})
-        assert status == 200 and "token" in card, status
-
-    result = timed_flows(range(options.first, options.first + options.flows), options.workers, flow)
+    log = CodeLog.following(options.sms_log)
+    result = timed_flows(range(options.first, options.first + options.flows), options.workers,
+                         lambda phone: sign_in(options.url, log, phone))
     print(json.dumps({
         "flows": result["flows"], "failures": result["failures"], "seconds": result["seconds"],
         "flows_per_second": result["per_second"], "flow_p50_s": round(result["p50_ms"] / 1000, 3),

@@ -20,7 +20,7 @@ It registers a partner with `itinerary partners add` (quotas far above the load)
 import argparse, base64, http.client, json, multiprocessing, os, subprocess, sys, threading, time, urllib.parse, urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from otp_flow_bench import CodeLog, post, timed_flows  # noqa: E402  (the person-facing flow's helpers)
+from otp_flow_bench import CodeLog, sign_in, timed_flows  # noqa: E402  (the person-facing flow's helpers)
 
 
 def token(url, client_id, secret):
@@ -109,26 +109,19 @@ def main():
                            check=True, capture_output=True, text=True).stdout
     fields = dict(line.split("\t", 1) for line in added.splitlines() if "\t" in line)
     bearer = token(options.url, fields["client_id"], fields["client_secret"])
-    log = CodeLog(options.sms_log)
-    with open(options.sms_log, encoding="utf-8", errors="replace") as existing:
-        log.offset = len(existing.read().encode("utf-8"))
+    log = CodeLog.following(options.sms_log)
     # Distinct last four digits per run, so the masked number in the log names the flow.
     base = 13900000000 + int(time.time()) % 4000
     people, partnered = range(base, base + options.flows), range(base + 5000, base + 5000 + options.flows)
 
     def person(phone):
-        status, _ = post(options.url + "/v1/otp", {"phone": phone})
-        assert status == 200, status
-        code = log.code(phone[:3] + "****" + phone[-4:])
-        status, card = post(options.url + "/v1/itinerary", {"phone": phone, "code": code, "consent": True})
-        assert status == 200 and "token" in card, status
+        sign_in(options.url, log, phone)
 
     def relay(phone):
         status, _ = post_bearer(options.url, "/v1/partner/otp", {"phone": phone, "consent_days": 7}, bearer)
         assert status == 200, status
-        code = log.code(phone[:3] + "****" + phone[-4:])
         status, card = post_bearer(options.url, "/v1/partner/itinerary",
-                                   {"phone": phone, "code": code, "consent_days": 7}, bearer)
+                                   {"phone": phone, "code": log.code_for(phone), "consent_days": 7}, bearer)
         assert status == 200 and "card_code" in card, status
 
     results = [flows("person-facing flow (baseline)", people, options.workers, person),
